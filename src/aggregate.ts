@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/** Hourly from cron: roll new minute readings up into hours and days. */
+import { Command, Option } from 'commander';
+import { addCommonOptions, EXIT_FAILURE, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
+import { parseUtcDate } from './domain/time.js';
+import { parseInstant, UsageError } from './domain/validate.js';
+import { aggregate } from './pipeline/aggregate.js';
+import { openStore } from './stores/open-store.js';
+
+const DAY_MS = 86_400_000;
+
+/** A date means the whole UTC day (and `--to` includes it); a date-time is an exact instant. */
+function rangeEnd(text: string): Date {
+  const day = parseUtcDate(text);
+  return day ? new Date(day.getTime() + DAY_MS) : parseInstant(text, '--to');
+}
+
+const command = addCommonOptions(new Command())
+  .description('Aggregate pending minute readings into hours and days (or recompute a date range).')
+  .addOption(new Option('--from <date>', 'backfill: recompute from this UTC date or ISO time, regardless of status'))
+  .addOption(new Option('--to <date>', 'backfill: up to and including this UTC date (or up to this ISO time)'))
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 done, 1 failure (see the log), 2 usage error.
+Examples:
+  blackout-aggregate alex_rpi 4 prod                          as the Python version's cron line
+  blackout-aggregate --from 2025-06-01 --to 2025-06-30        recompute June from the minute data`,
+  );
+
+await runCli('aggregate', command, async (cmd) => {
+  const config = resolveCommon(cmd);
+  const opts = cmd.opts<{ from?: string; to?: string }>();
+  if ((opts.from === undefined) !== (opts.to === undefined)) throw new UsageError('--from and --to go together');
+  const range =
+    opts.from !== undefined && opts.to !== undefined
+      ? { from: parseInstant(opts.from, '--from'), to: rangeEnd(opts.to) }
+      : undefined;
+  if (range && range.from >= range.to) throw new UsageError(`--from ${opts.from} is not before --to ${opts.to}`);
+  const log = loggerFor('aggregate', config);
+  const store = await openStore(config);
+  try {
+    const summary = await aggregate(store, config.series, log, range ? { range } : {});
+    log.info({ ...summary, store: store.location }, 'aggregation done');
+    return EXIT_OK;
+  } catch (error) {
+    log.error({ err: error }, `aggregation failed: ${(error as Error).message}`);
+    return EXIT_FAILURE;
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+});

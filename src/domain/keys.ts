@@ -1,0 +1,175 @@
+/**
+ * The seed's key formats, one function each. Every pk/sk/pk_status string in the project is built
+ * and parsed here and nowhere else.
+ *
+ *   minutes: pk device#<d>#sensor#<p>#date#YYYY-MM-DD-HH  sk time#MM
+ *   hours:   pk device#<d>#sensor#<p>#date#YYYY-MM-DD     sk time#HH
+ *   days:    pk device#<d>#sensor#<p>#date#YYYY-MM        sk time#DD
+ *   index:   pk_status device#<d>#sensor#<p>#status#new|done
+ */
+import {
+  addUtcMonths,
+  DAY_MS,
+  daysInUtcMonth,
+  floorToDay,
+  floorToHour,
+  floorToMonth,
+  HOUR_MS,
+  MINUTE_MS,
+  utcDate,
+  utcMonth,
+} from './time.js';
+
+export type Table = 'minutes' | 'hours' | 'days';
+export const TABLES: readonly Table[] = ['minutes', 'hours', 'days'];
+export type Status = 'new' | 'done';
+
+/** One monitored line: a device alias and the GPIO (BCM) pin it reads. */
+export interface Series {
+  device: string;
+  pin: number;
+}
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+export function seriesPrefix(series: Series): string {
+  return `device#${series.device}#sensor#${series.pin}`;
+}
+
+export function statusKey(series: Series, status: Status): string {
+  return `${seriesPrefix(series)}#status#${status}`;
+}
+
+/** Flips `…#status#new` to `…#status#done` (or back) without re-deriving the series. */
+export function withStatus(pkStatus: string, status: Status): string {
+  return pkStatus.replace(/#status#(new|done)$/, `#status#${status}`);
+}
+
+export function statusOf(pkStatus: string): Status | undefined {
+  const m = /#status#(new|done)$/.exec(pkStatus);
+  return m ? (m[1] as Status) : undefined;
+}
+
+interface Layout {
+  /** Length of one item's bucket in ms (month buckets are handled by the day layout's partition). */
+  partitionLabel(start: Date): string;
+  bucketIndex(start: Date): number;
+  floorPartition(date: Date): Date;
+  nextPartition(start: Date): Date;
+  floorBucket(date: Date): Date;
+  labelRe: RegExp;
+  /** Start of the bucket given the partition label parts and the sk index. */
+  bucketStart(labelParts: number[], index: number): Date;
+}
+
+const LAYOUTS: Record<Table, Layout> = {
+  minutes: {
+    partitionLabel: (d) => `${utcDate(d)}-${pad2(d.getUTCHours())}`,
+    bucketIndex: (d) => d.getUTCMinutes(),
+    floorPartition: floorToHour,
+    nextPartition: (d) => new Date(d.getTime() + HOUR_MS),
+    floorBucket: (d) => new Date(Math.floor(d.getTime() / MINUTE_MS) * MINUTE_MS),
+    labelRe: /^(\d{4})-(\d{2})-(\d{2})-(\d{2})$/,
+    bucketStart: ([y = 0, m = 1, d = 1, h = 0], i) => new Date(Date.UTC(y, m - 1, d, h, i)),
+  },
+  hours: {
+    partitionLabel: utcDate,
+    bucketIndex: (d) => d.getUTCHours(),
+    floorPartition: floorToDay,
+    nextPartition: (d) => new Date(d.getTime() + DAY_MS),
+    floorBucket: floorToHour,
+    labelRe: /^(\d{4})-(\d{2})-(\d{2})$/,
+    bucketStart: ([y = 0, m = 1, d = 1], i) => new Date(Date.UTC(y, m - 1, d, i)),
+  },
+  days: {
+    partitionLabel: utcMonth,
+    bucketIndex: (d) => d.getUTCDate(),
+    floorPartition: floorToMonth,
+    nextPartition: (d) => addUtcMonths(d, 1),
+    floorBucket: floorToDay,
+    labelRe: /^(\d{4})-(\d{2})$/,
+    bucketStart: ([y = 0, m = 1], i) => new Date(Date.UTC(y, m - 1, i)),
+  },
+};
+
+/** The partition key of `table` holding the bucket that contains `instant`. */
+export function partitionKey(table: Table, series: Series, instant: Date): string {
+  const layout = LAYOUTS[table];
+  return `${seriesPrefix(series)}#date#${layout.partitionLabel(layout.floorPartition(instant))}`;
+}
+
+/** The full key of the `table` item whose bucket contains `instant`. */
+export function itemKey(table: Table, series: Series, instant: Date): ItemKey {
+  const layout = LAYOUTS[table];
+  return {
+    pk: partitionKey(table, series, instant),
+    sk: `time#${pad2(layout.bucketIndex(layout.floorBucket(instant)))}`,
+  };
+}
+
+export interface ParsedKey {
+  series: Series;
+  /** UTC start of the item's bucket (minute, hour or day). */
+  start: Date;
+}
+
+const PK_RE = /^device#([^#]+)#sensor#(\d+)#date#([0-9-]+)$/;
+const SK_RE = /^time#(\d{2})$/;
+
+/** Parses a partition key; returns the series and the UTC start of the partition, or undefined. */
+export function parsePartitionKey(table: Table, pk: string): ParsedKey | undefined {
+  const m = PK_RE.exec(pk);
+  if (!m) return undefined;
+  const layout = LAYOUTS[table];
+  const label = layout.labelRe.exec(m[3] ?? '');
+  if (!label) return undefined;
+  const parts = label.slice(1).map(Number);
+  const firstIndex = table === 'days' ? 1 : 0;
+  const start = layout.bucketStart(parts, firstIndex);
+  if (layout.partitionLabel(start) !== m[3]) return undefined;
+  return { series: { device: m[1] ?? '', pin: Number(m[2]) }, start };
+}
+
+/** Parses a full item key; undefined when either part is malformed or the bucket does not exist. */
+export function parseItemKey(table: Table, key: ItemKey): ParsedKey | undefined {
+  const partition = parsePartitionKey(table, key.pk);
+  const skMatch = SK_RE.exec(key.sk);
+  if (!partition || !skMatch) return undefined;
+  const index = Number(skMatch[1]);
+  const layout = LAYOUTS[table];
+  const valid =
+    table === 'minutes'
+      ? index < 60
+      : table === 'hours'
+        ? index < 24
+        : index >= 1 && index <= daysInUtcMonth(partition.start);
+  if (!valid) return undefined;
+  const m = PK_RE.exec(key.pk);
+  const parts = (layout.labelRe.exec(m?.[3] ?? '') ?? []).slice(1).map(Number);
+  return { series: partition.series, start: layout.bucketStart(parts, index) };
+}
+
+/**
+ * The table one level up and the key of the item that rolls up a whole partition:
+ * an hour's minutes become one hours item, a day's hours one days item.
+ */
+export function rollupKey(table: 'minutes' | 'hours', pk: string): ItemKey | undefined {
+  const parsed = parsePartitionKey(table, pk);
+  if (!parsed) return undefined;
+  return itemKey(table === 'minutes' ? 'hours' : 'days', parsed.series, parsed.start);
+}
+
+/** Every partition key of `table` whose partition overlaps [from, to). */
+export function partitionKeysBetween(table: Table, series: Series, from: Date, to: Date): string[] {
+  const layout = LAYOUTS[table];
+  const keys: string[] = [];
+  for (let p = layout.floorPartition(from); p < to; p = layout.nextPartition(p)) {
+    keys.push(`${seriesPrefix(series)}#date#${layout.partitionLabel(p)}`);
+  }
+  return keys;
+}

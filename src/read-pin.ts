@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/** Every minute from cron: read the pin, buffer the reading, flush the buffer to the store. */
+import { Command, Option } from 'commander';
+import { addCommonOptions, EXIT_FAILURE, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
+import { parseInstant } from './domain/validate.js';
+import { readPin } from './pipeline/read-pin.js';
+import { createSensor, parseSensorSpec } from './sensors/index.js';
+import { openStore } from './stores/open-store.js';
+import { FileBuffer } from './utils/buffer.js';
+
+const command = addCommonOptions(new Command())
+  .description('Read the power pin once, buffer the reading on disk and flush the buffer to the store.')
+  .addOption(new Option('--sensor <kind>', 'gpio, simulate or file:PATH').env('BLACKOUT_SENSOR').default('gpio'))
+  .addOption(new Option('--active-low', 'invert the pin (relay wired to pull low on power)').env('BLACKOUT_ACTIVE_LOW'))
+  .addOption(new Option('--at <time>', 'stamp the reading with this ISO time instead of now (backfill)'))
+  .addOption(new Option('--flush-only', 'take no reading; only flush the buffer'))
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 reading recorded (stored, or buffered while the store is unreachable),
+            1 the reading could not be taken or written to disk, 2 usage error.
+Examples:
+  blackout-read-pin alex_rpi 4 prod                 as the Python version's cron line
+  blackout-read-pin --sensor simulate --verbose     try it without a Pi
+  blackout-read-pin --store dynamodb --region eu-central-1`,
+  );
+
+await runCli('read-pin', command, async (cmd) => {
+  const config = resolveCommon(cmd);
+  const opts = cmd.opts<{ sensor: string; activeLow?: boolean; at?: string; flushOnly?: boolean }>();
+  const sensorSpec = parseSensorSpec(opts.sensor);
+  const at = opts.at !== undefined ? parseInstant(opts.at, '--at') : undefined;
+  const log = loggerFor('read-pin', config);
+  const result = await readPin({
+    series: config.series,
+    sensor: createSensor({ spec: sensorSpec, pin: config.series.pin, activeLow: Boolean(opts.activeLow) }),
+    buffer: new FileBuffer(config.bufferDir, config.mode),
+    openStore: () => openStore(config),
+    log,
+    ...(at ? { at } : {}),
+    flushOnly: Boolean(opts.flushOnly),
+  }).catch((error: Error) => {
+    log.error({ err: error }, error.message);
+    return undefined;
+  });
+  return result ? EXIT_OK : EXIT_FAILURE;
+});

@@ -1,0 +1,47 @@
+import type { Reading } from '../domain/records.js';
+import type { Sensor } from './sensor.js';
+
+const HOUR_MS = 3_600_000;
+
+/** Small deterministic hash (Mulberry32 step) so the same minute always gives the same answer. */
+function hash(n: number): number {
+  let t = (n + 0x6d2b79f5) | 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/**
+ * The simulated grid: scheduled rolling blackouts (two windows a day whose start moves with the
+ * day, like published outage schedules) plus a few random short outages. A pure function of the
+ * minute, so demos and tests are repeatable.
+ */
+export function simulatedReading(at: Date): Reading {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const day = Math.floor(at.getTime() / (24 * HOUR_MS));
+  const minuteOfDay = minute - day * 1440;
+  // Scheduled: a 3-hour and a 2-hour window, shifted by up to ~2 h depending on the day.
+  const shift = Math.floor(hash(day) * 8) * 15;
+  const windows: [number, number][] = [
+    [8 * 60 + shift, 11 * 60 + shift],
+    [18 * 60 + shift, 20 * 60 + shift],
+  ];
+  if (windows.some(([start, end]) => minuteOfDay >= start && minuteOfDay < end)) return 0;
+  // Random: in about one hour out of twelve, a 5–40 minute outage.
+  const hour = Math.floor(minute / 60);
+  if (hash(hour * 7919) < 1 / 12) {
+    const start = Math.floor(hash(hour * 104729) * 50);
+    const length = 5 + Math.floor(hash(hour * 1299709) * 36);
+    const inHour = minute - hour * 60;
+    if (inHour >= start && inHour < start + length) return 0;
+  }
+  return 1;
+}
+
+export class SimulatedSensor implements Sensor {
+  readonly description = 'simulated grid';
+
+  async read(at: Date): Promise<Reading> {
+    return simulatedReading(at);
+  }
+}

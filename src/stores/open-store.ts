@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { defaultDataDir } from '../utils/paths.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { Store, StoreKind } from './store.js';
+
+export interface StoreConfig {
+  store: StoreKind;
+  mode: string;
+  /** SQLite file; default `data/<mode>.sqlite` in the project folder. */
+  db?: string;
+  endpoint?: string;
+  region?: string;
+}
+
+export function sqliteFile(config: Pick<StoreConfig, 'mode' | 'db'>): string {
+  return config.db ?? join(defaultDataDir(), `${config.mode}.sqlite`);
+}
+
+/** Opens the configured store. The AWS SDK is imported only when DynamoDB is used. */
+export async function openStore(config: StoreConfig): Promise<Store> {
+  if (config.store === 'sqlite') return new SqliteStore({ file: sqliteFile(config) });
+  // Quiet the SDK's Node-20 notice and skip the EC2 metadata probe (a Pi has none; it costs a second).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
+  const { DynamoStore } = await import('./dynamodb/dynamodb-store.js');
+  return new DynamoStore({
+    mode: config.mode,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config.region ? { region: config.region } : {}),
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * Logging: pino JSON lines into one file per UTC day (`logs/YYYY-MM-DD_log.txt`, the seed's naming),
+ * written synchronously so a short cron run never loses its last lines. Nothing reaches the terminal
+ * when all is well (cron mails any output); errors also go to stderr as one plain line, and
+ * `--verbose` mirrors everything to stderr in readable form.
+ */
+import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
+import { DAY_MS, utcDate } from '../domain/time.js';
+
+export type { Logger } from 'pino';
+
+export interface LogOptions {
+  logDir: string;
+  /** Name of the job, stored in every line (`read-pin`, `aggregate`, …). */
+  name: string;
+  verbose?: boolean;
+  /** Daily files older than this many days are deleted. */
+  keepDays?: number;
+  now?: Date;
+}
+
+const LOG_FILE_RE = /^(\d{4}-\d{2}-\d{2})_log\.txt$/;
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+
+// Keys whose values are secrets wherever they appear in a log line.
+export const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'password',
+  '*.password',
+  'credentials',
+  '*.credentials',
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  '*.secretAccessKey',
+  '*.sessionToken',
+  'headers.authorization',
+  '*.headers.authorization',
+];
+
+/** Removes credentials embedded in URLs and bot tokens from free text. */
+export function redactText(text: string): string {
+  return text
+    .replace(/(\/\/)[^/@\s]+@/g, '$1***@')
+    .replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot***')
+    .replace(/([?&](?:token|key|secret|signature|sig|access_token|api_key|apikey)=)[^&\s]+/gi, '$1***');
+}
+
+function readableLine(chunk: string): string {
+  try {
+    const entry = JSON.parse(chunk) as Record<string, unknown>;
+    const { level, time, msg, name: _name, pid: _pid, hostname: _host, ...rest } = entry;
+    const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+    const stamp = typeof time === 'number' ? new Date(time).toISOString() : '';
+    return `${stamp} ${LEVEL_NAMES[Number(level)] ?? level} ${msg ?? ''}${extra}\n`;
+  } catch {
+    return chunk;
+  }
+}
+
+/** A stream that turns pino lines into readable text on stderr. */
+function readableStderr(): DestinationStream {
+  return { write: (chunk: string) => void process.stderr.write(readableLine(chunk)) };
+}
+
+/** Errors only, as one plain line each, so cron mails a short useful message. */
+function errorLineStderr(job: string): DestinationStream {
+  return {
+    write: (chunk: string) => {
+      try {
+        const entry = JSON.parse(chunk) as { msg?: string; err?: { message?: string } };
+        const detail = entry.err?.message && !entry.msg?.includes(entry.err.message) ? `: ${entry.err.message}` : '';
+        process.stderr.write(`${job}: ${entry.msg ?? 'error'}${detail}\n`);
+      } catch {
+        process.stderr.write(chunk);
+      }
+    },
+  };
+}
+
+export function logFileFor(logDir: string, date: Date): string {
+  return join(logDir, `${utcDate(date)}_log.txt`);
+}
+
+/** Deletes daily log files older than `keepDays`. Never throws: logging must not fail a reading. */
+export function pruneLogs(logDir: string, keepDays: number, now: Date): string[] {
+  const removed: string[] = [];
+  const oldestKept = utcDate(new Date(now.getTime() - (keepDays - 1) * DAY_MS));
+  try {
+    for (const file of readdirSync(logDir)) {
+      const day = LOG_FILE_RE.exec(file)?.[1];
+      if (day && day < oldestKept) {
+        unlinkSync(join(logDir, file));
+        removed.push(file);
+      }
+    }
+  } catch {
+    // A missing or unreadable log folder is reported by the file destination itself.
+  }
+  return removed;
+}
+
+export function createLogger(options: LogOptions): Logger {
+  const now = options.now ?? new Date();
+  const streams: StreamEntry[] = [];
+  try {
+    mkdirSync(options.logDir, { recursive: true });
+    streams.push({
+      level: 'debug',
+      stream: pino.destination({ dest: logFileFor(options.logDir, now), sync: true, mkdir: true }),
+    });
+    pruneLogs(options.logDir, options.keepDays ?? 30, now);
+  } catch (error) {
+    // No log file (read-only or full disk) must not stop the reading; say so once on stderr.
+    process.stderr.write(`${options.name}: cannot write logs in ${options.logDir}: ${(error as Error).message}\n`);
+  }
+  streams.push(
+    options.verbose
+      ? { level: 'debug', stream: readableStderr() }
+      : { level: 'error', stream: errorLineStderr(options.name) },
+  );
+  return pino(
+    {
+      name: options.name,
+      level: 'debug',
+      base: { pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: '***' },
+      hooks: {
+        // Free-text messages can carry URLs with credentials (webhooks, heartbeat links).
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    pino.multistream(streams),
+  );
+}
+
+/** A logger that writes nowhere, for library use and tests that do not look at logs. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,203 @@
+/**
+ * The one Store contract, run against every adapter: each behaviour here must hold for SQLite and
+ * DynamoDB alike.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { itemKey, partitionKey, type Series, statusKey } from '../../src/domain/keys.js';
+import { type MinuteRecord, minuteRecord } from '../../src/domain/records.js';
+import { aggregate } from '../../src/pipeline/aggregate.js';
+import type { Store } from '../../src/stores/store.js';
+import { silentLogger } from '../../src/utils/log.js';
+import { generateMinutes, SERIES } from '../support/data.js';
+
+export interface StoreHarness {
+  /** A store on fresh, empty tables. */
+  open(): Promise<Store>;
+}
+
+const DAY1 = new Date('2025-06-21T00:00:00Z');
+const log = silentLogger();
+
+export function defineStoreContract(name: string, harness: StoreHarness): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await harness.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('starts empty, creating its tables on first use', async () => {
+      expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
+      const pk = partitionKey('minutes', SERIES, DAY1);
+      expect(await store.readPartitions('minutes', [pk])).toEqual(new Map([[pk, []]]));
+    });
+
+    it('puts a minute and reads it back field for field', async () => {
+      const record = minuteRecord(SERIES, '2025-06-21T19:00:03.241969+00:00', 1);
+      const put = await store.putMinutes([record]);
+      expect(put.stored).toEqual([record]);
+      const read = await store.readPartitions('minutes', [record.pk]);
+      expect(read.get(record.pk)).toEqual([
+        {
+          pk: 'device#alex_rpi#sensor#4#date#2025-06-21-19',
+          sk: 'time#00',
+          pk_status: 'device#alex_rpi#sensor#4#status#new',
+          ts: '2025-06-21T19:00:03.241969+00:00',
+          reading: 1,
+        },
+      ]);
+    });
+
+    it('is idempotent and never overwrites a minute holding another reading', async () => {
+      const first = minuteRecord(SERIES, '2025-06-21T19:05:03.000001+00:00', 1);
+      const again = { ...first };
+      const clash = minuteRecord(SERIES, '2025-06-21T19:05:41.500000+00:00', 0);
+      await store.putMinutes([first]);
+      const single = await store.putMinutes([again]);
+      expect(single).toEqual({ stored: [], duplicates: [again], conflicts: [] });
+      const singleClash = await store.putMinutes([clash]);
+      expect(singleClash.conflicts).toEqual([{ incoming: clash, existing: first }]);
+      // The batched path behaves the same.
+      const other = minuteRecord(SERIES, '2025-06-21T19:06:03.000000+00:00', 0);
+      const batch = await store.putMinutes([again, clash, other]);
+      expect(batch.stored).toEqual([other]);
+      expect(batch.duplicates).toEqual([again]);
+      expect(batch.conflicts).toEqual([{ incoming: clash, existing: first }]);
+      const stored = (await store.readPartitions('minutes', [first.pk])).get(first.pk);
+      expect(stored?.map((r) => [r.sk, r.ts, r.reading])).toEqual([
+        ['time#05', first.ts, 1],
+        ['time#06', other.ts, 0],
+      ]);
+    });
+
+    it('handles two readings for one minute inside one call', async () => {
+      const a = minuteRecord(SERIES, '2025-06-21T10:00:01.000000+00:00', 1);
+      const b = minuteRecord(SERIES, '2025-06-21T10:00:59.000000+00:00', 0);
+      const c = minuteRecord(SERIES, '2025-06-21T10:01:01.000000+00:00', 1);
+      const put = await store.putMinutes([a, b, c]);
+      expect(put.stored.map((r) => r.ts)).toEqual([a.ts, c.ts]);
+      expect(put.conflicts).toEqual([{ incoming: b, existing: a }]);
+    });
+
+    it('stores a day-long backlog in one call', async () => {
+      const day = generateMinutes(SERIES, DAY1, 1440, (i) => (i % 7 === 0 ? 0 : 1));
+      const put = await store.putMinutes(day);
+      expect(put.stored).toHaveLength(1440);
+      const pending = await store.pendingPartitions('minutes', SERIES);
+      expect(pending).toHaveLength(24);
+      const read = await store.readPartitions('minutes', pending);
+      expect([...read.values()].flat()).toHaveLength(1440);
+      const again = await store.putMinutes(day);
+      expect(again.duplicates).toHaveLength(1440);
+    });
+
+    it('lists pending partitions per series and status, sorted', async () => {
+      const other: Series = { device: 'other', pin: 17 };
+      await store.putMinutes([
+        minuteRecord(SERIES, '2025-06-21T19:00:03.000000+00:00', 1),
+        minuteRecord(SERIES, '2025-06-21T18:30:03.000000+00:00', 1),
+        minuteRecord(SERIES, '2025-06-21T18:31:03.000000+00:00', 0),
+        minuteRecord(other, '2025-06-21T18:31:03.000000+00:00', 0),
+      ]);
+      expect(await store.pendingPartitions('minutes', SERIES)).toEqual([
+        'device#alex_rpi#sensor#4#date#2025-06-21-18',
+        'device#alex_rpi#sensor#4#date#2025-06-21-19',
+      ]);
+      expect(await store.pendingPartitions('minutes', other)).toEqual(['device#other#sensor#17#date#2025-06-21-18']);
+    });
+
+    it('marks items done only as read, and writes aggregates', async () => {
+      const records = generateMinutes(SERIES, new Date('2025-06-21T18:00:00Z'), 3, () => 1);
+      await store.putMinutes(records);
+      await store.markDone('minutes', records);
+      expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
+      const read = await store.readPartitions('minutes', [records[0]?.pk ?? '']);
+      expect(read.get(records[0]?.pk ?? '')?.every((r) => r.pk_status === statusKey(SERIES, 'done'))).toBe(true);
+
+      const hour = {
+        ...itemKey('hours', SERIES, new Date('2025-06-21T18:00:00Z')),
+        pk_status: statusKey(SERIES, 'new'),
+        ts: '2025-06-21T19:05:04.419859+00:00',
+        on: 3,
+        off: 0,
+        unknown: 57,
+        expected: 60,
+        count: 3,
+      };
+      await store.putAggregates('hours', [hour]);
+      await store.putAggregates('hours', [{ ...hour, on: 2, off: 1 }]);
+      expect((await store.readPartitions('hours', [hour.pk])).get(hour.pk)).toEqual([{ ...hour, on: 2, off: 1 }]);
+      expect(await store.pendingPartitions('hours', SERIES)).toEqual([hour.pk]);
+    });
+
+    describe('aggregation through the contract', () => {
+      // Day 1: on except 10:00-12:29 (150 min off); minute 5 of every hour missing.
+      // Day 2: first 12 hours only, all on except 02:00-02:59.
+      function twoDays(): MinuteRecord[] {
+        const day1 = generateMinutes(SERIES, DAY1, 1440, (i) => {
+          if (i % 60 === 5) return null;
+          return i >= 600 && i < 750 ? 0 : 1;
+        });
+        const day2 = generateMinutes(SERIES, new Date('2025-06-22T00:00:00Z'), 720, (i) =>
+          i >= 120 && i < 180 ? 0 : 1,
+        );
+        return [...day1, ...day2];
+      }
+
+      it('rolls two generated days into exact hours and days', async () => {
+        await store.putMinutes(twoDays());
+        const summary = await aggregate(store, SERIES, log);
+        expect(summary).toEqual({ hours: 36, days: 2, minutesConsumed: 1416 + 720 });
+        const hours = (await store.readPartitions('hours', [partitionKey('hours', SERIES, DAY1)]))
+          .values()
+          .next().value;
+        expect(hours).toHaveLength(24);
+        const h10 = hours?.find((h) => h.sk === 'time#10');
+        expect(h10).toMatchObject({ on: 0, off: 59, unknown: 1, expected: 60, count: 59 });
+        const h12 = hours?.find((h) => h.sk === 'time#12');
+        expect(h12).toMatchObject({ on: 30, off: 29, unknown: 1, count: 59 });
+        const month = partitionKey('days', SERIES, DAY1);
+        const days = (await store.readPartitions('days', [month])).get(month);
+        expect(
+          days?.map(({ sk, on, off, unknown, expected, count }) => ({ sk, on, off, unknown, expected, count })),
+        ).toEqual([
+          { sk: 'time#21', on: 1416 - 147, off: 147, unknown: 24, expected: 1440, count: 1416 },
+          { sk: 'time#22', on: 660, off: 60, unknown: 720, expected: 1440, count: 720 },
+        ]);
+        expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
+        expect(await store.pendingPartitions('hours', SERIES)).toEqual([]);
+        // Nothing pending: a second run does nothing.
+        expect(await aggregate(store, SERIES, log)).toEqual({ hours: 0, days: 0, minutesConsumed: 0 });
+      });
+
+      it('re-aggregates the hour and day of a late reading', async () => {
+        await store.putMinutes(twoDays());
+        await aggregate(store, SERIES, log);
+        // The missing minute 10:05 of day 1 arrives late (buffer flushed after the outage).
+        await store.putMinutes([minuteRecord(SERIES, '2025-06-21T10:05:02.000000+00:00', 0)]);
+        expect(await aggregate(store, SERIES, log)).toEqual({ hours: 1, days: 1, minutesConsumed: 1 });
+        const dayPk = partitionKey('hours', SERIES, DAY1);
+        const h10 = (await store.readPartitions('hours', [dayPk])).get(dayPk)?.find((h) => h.sk === 'time#10');
+        expect(h10).toMatchObject({ on: 0, off: 60, unknown: 0, count: 60 });
+        const month = partitionKey('days', SERIES, DAY1);
+        const d21 = (await store.readPartitions('days', [month])).get(month)?.find((d) => d.sk === 'time#21');
+        expect(d21).toMatchObject({ on: 1269, off: 148, unknown: 23, count: 1417 });
+      });
+
+      it('backfills a range regardless of status', async () => {
+        const records = twoDays();
+        await store.putMinutes(records);
+        await store.markDone('minutes', records);
+        expect(await aggregate(store, SERIES, log)).toEqual({ hours: 0, days: 0, minutesConsumed: 0 });
+        const summary = await aggregate(store, SERIES, log, {
+          range: { from: new Date('2025-06-22T00:00:00Z'), to: new Date('2025-06-23T00:00:00Z') },
+        });
+        expect(summary).toEqual({ hours: 12, days: 1, minutesConsumed: 0 });
+        const month = partitionKey('days', SERIES, DAY1);
+        expect((await store.readPartitions('days', [month])).get(month)).toHaveLength(1);
+      });
+    });
+  });
+}
