@@ -1,0 +1,223 @@
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { partitionKeysBetween } from '../../src/domain/keys.js';
+import { aggregate } from '../../src/pipeline/aggregate.js';
+import { DynamoStore } from '../../src/stores/dynamodb/dynamodb-store.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
+import type { Store } from '../../src/stores/store.js';
+import { createLogger, pruneLogs, silentLogger } from '../../src/utils/log.js';
+import { runEntrypoint, tempDir } from '../support/cli.js';
+import { generateMinutes, SERIES } from '../support/data.js';
+import { AWS_TEST_ENV, type RunningDynalite, startDynalite, useTestAwsEnv } from '../support/dynalite.js';
+
+let dynalite: RunningDynalite;
+const tmp = tempDir();
+beforeAll(async () => {
+  useTestAwsEnv();
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite.close();
+  tmp.cleanup();
+});
+
+async function dump(store: Store, from: Date, to: Date) {
+  const out: Record<string, unknown[]> = {};
+  for (const table of ['minutes', 'hours', 'days'] as const) {
+    const items = [
+      ...(await store.readPartitions(table, partitionKeysBetween(table, SERIES, from, to))).values(),
+    ].flat();
+    out[table] = items.map((i) => ({ ...i })).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+  }
+  return out;
+}
+
+describe('blackout-copy', () => {
+  it('copies a range SQLite → DynamoDB → SQLite unchanged, idempotently', async () => {
+    const dir = join(tmp.dir, 'copy');
+    mkdirSync(dir);
+    const from = new Date('2025-06-29T00:00:00Z');
+    const to = new Date('2025-07-02T00:00:00Z');
+    const source = new SqliteStore({ file: join(dir, 'a.sqlite') });
+    await source.putMinutes(
+      generateMinutes(SERIES, from, 3 * 1440, (i) => (i % 97 < 20 ? 0 : i % 50 === 3 ? null : 1)),
+    );
+    await aggregate(source, SERIES, silentLogger());
+    const expected = await dump(source, from, to);
+    await source.close();
+    expect(expected.minutes?.length).toBeGreaterThan(4000);
+    expect(expected.days).toHaveLength(3);
+
+    const common = [
+      'alex_rpi',
+      '4',
+      'copytest',
+      '--log-dir',
+      join(dir, 'logs'),
+      '--from',
+      '2025-06-29',
+      '--to',
+      '2025-07-01',
+    ];
+    const up = await runEntrypoint(
+      'copy',
+      [...common, '--db', join(dir, 'a.sqlite'), '--target', 'dynamodb', '--target-endpoint', dynalite.endpoint],
+      { env: AWS_TEST_ENV },
+    );
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain(`minutes ${expected.minutes?.length} new`);
+    const again = await runEntrypoint(
+      'copy',
+      [...common, '--db', join(dir, 'a.sqlite'), '--target', 'dynamodb', '--target-endpoint', dynalite.endpoint],
+      { env: AWS_TEST_ENV },
+    );
+    expect(again.stdout).toContain(`minutes 0 new, ${expected.minutes?.length} already there, 0 conflicting`);
+    const cloud = new DynamoStore({ mode: 'copytest', endpoint: dynalite.endpoint });
+    expect(await dump(cloud, from, to)).toEqual(expected);
+    await cloud.close();
+
+    const down = await runEntrypoint(
+      'copy',
+      [
+        ...common,
+        '--store',
+        'dynamodb',
+        '--endpoint',
+        dynalite.endpoint,
+        '--target',
+        'sqlite',
+        '--target-db',
+        join(dir, 'b.sqlite'),
+      ],
+      { env: AWS_TEST_ENV },
+    );
+    expect(down.code).toBe(0);
+    const laptop = new SqliteStore({ file: join(dir, 'b.sqlite') });
+    expect(await dump(laptop, from, to)).toEqual(expected);
+    await laptop.close();
+  });
+
+  it('rejects a bad range before touching any store', async () => {
+    const dir = join(tmp.dir, 'copy-bad');
+    const run = await runEntrypoint('copy', [
+      '--target',
+      'dynamodb',
+      '--from',
+      '2025-07-02',
+      '--to',
+      '2025-07-01',
+      '--db',
+      join(dir, 'x.sqlite'),
+      '--log-dir',
+      join(dir, 'logs'),
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('copy: --from 2025-07-02 is not before --to 2025-07-01');
+    expect(() => readdirSync(dir)).toThrow();
+  });
+});
+
+describe('quick start (npm start)', () => {
+  it('records, aggregates and prints three simulated days, the same numbers on a second run', async () => {
+    const dir = join(tmp.dir, 'quick');
+    const args = [
+      '--buffer-dir',
+      join(dir, 'buffer'),
+      '--log-dir',
+      join(dir, 'logs'),
+      '--db',
+      join(dir, 'demo.sqlite'),
+    ];
+    const first = await runEntrypoint('quickstart', args);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(
+      /Simulated 4320 minutes .* 4292 new readings stored, 0 already there; aggregated 72 hours and 3 days/,
+    );
+    const second = await runEntrypoint('quickstart', args);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/0 new readings stored, 4292 already there/);
+    const table = (text: string) => text.slice(text.indexOf('\n\n'));
+    expect(table(second.stdout)).toEqual(table(first.stdout));
+    expect(first.stdout).toContain(join(dir, 'demo.sqlite'));
+    expect(readdirSync(join(dir, 'buffer', 'demo'))).toEqual([]);
+  });
+});
+
+describe('logging', () => {
+  it('keeps one file per UTC day and prunes files older than the limit', () => {
+    const dir = join(tmp.dir, 'logs-prune');
+    mkdirSync(dir);
+    for (const day of ['2025-05-01', '2025-05-31', '2025-06-01', '2025-06-30']) {
+      writeFileSync(join(dir, `${day}_log.txt`), 'x\n');
+    }
+    writeFileSync(join(dir, 'notes.txt'), 'kept\n');
+    utimesSync(join(dir, 'notes.txt'), new Date('2020-01-01'), new Date('2020-01-01'));
+    expect(pruneLogs(dir, 30, new Date('2025-06-30T12:00:00Z')).sort()).toEqual([
+      '2025-05-01_log.txt',
+      '2025-05-31_log.txt',
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(['2025-06-01_log.txt', '2025-06-30_log.txt', 'notes.txt']);
+  });
+
+  it('redacts secrets in fields and URLs', () => {
+    const dir = join(tmp.dir, 'logs-redact');
+    const log = createLogger({ name: 'test', logDir: dir, now: new Date('2025-06-30T12:00:00Z') });
+    log.info(
+      { token: '123456:ABCDEF', secretAccessKey: 'AKIAsecret', url: 'x' },
+      'posting to https://user:pass@example.com/hook?token=abc&x=1 and https://api.telegram.org/bot123456:ABC-def/sendMessage',
+    );
+    const text = readFileSync(join(dir, '2025-06-30_log.txt'), 'utf8');
+    for (const secret of ['ABCDEF', 'AKIAsecret', 'pass@', 'token=abc', 'ABC-def']) expect(text).not.toContain(secret);
+    expect(text).toContain('"token":"***"');
+    expect(text).toContain('https://***@example.com/hook?token=***&x=1');
+  });
+
+  it('mirrors the log to stderr with --verbose', async () => {
+    const dir = join(tmp.dir, 'verbose');
+    const run = await runEntrypoint('read-pin', [
+      '--sensor',
+      'simulate',
+      '--at',
+      '2025-06-21T12:00:00Z',
+      '--verbose',
+      '--buffer-dir',
+      join(dir, 'buffer'),
+      '--log-dir',
+      join(dir, 'logs'),
+      '--db',
+      join(dir, 'v.sqlite'),
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/INFO reading (ON|OFF)/);
+    expect(run.stderr).toContain('INFO buffer flushed');
+  });
+
+  it('takes options from the environment, the command line winning', async () => {
+    const dir = join(tmp.dir, 'env');
+    const env = {
+      BLACKOUT_DEVICE: 'from_env',
+      BLACKOUT_PIN: '17',
+      BLACKOUT_MODE: 'envmode',
+      BLACKOUT_SENSOR: 'simulate',
+      BLACKOUT_BUFFER_DIR: join(dir, 'buffer'),
+      BLACKOUT_LOG_DIR: join(dir, 'logs'),
+      BLACKOUT_DB: join(dir, 'e.sqlite'),
+    };
+    expect((await runEntrypoint('read-pin', ['--at', '2025-06-21T12:00:00Z'], { env })).code).toBe(0);
+    expect((await runEntrypoint('read-pin', ['cli_dev', '--at', '2025-06-21T12:01:00Z'], { env })).code).toBe(0);
+    const bad = await runEntrypoint('read-pin', ['--at', '2025-06-21T12:02:00Z'], {
+      env: { ...env, BLACKOUT_PIN: '99' },
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('read-pin: invalid BLACKOUT_PIN "99": a BCM GPIO number 0-53');
+    const store = new SqliteStore({ file: join(dir, 'e.sqlite') });
+    expect(await store.pendingPartitions('minutes', { device: 'from_env', pin: 17 })).toEqual([
+      'device#from_env#sensor#17#date#2025-06-21-12',
+    ]);
+    expect(await store.pendingPartitions('minutes', { device: 'cli_dev', pin: 17 })).toHaveLength(1);
+    await store.close();
+  });
+});
