@@ -263,4 +263,83 @@ describe('DynamoDB tables', () => {
     }
     client.destroy();
   });
+
+  it('keeps working on a Python-era table set and its items', async () => {
+    const { CreateTableCommand, DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { tableDefinition } = await import('../../src/stores/dynamodb/tables.js');
+    const client = new DynamoDBClient({ endpoint: dynalite.endpoint });
+    const mode = 'legacy';
+    for (const table of ['minutes', 'hours', 'days']) {
+      await client.send(new CreateTableCommand(tableDefinition(`${mode}-blackout-monitor-${table}`)));
+    }
+    // Items exactly as boto3 wrote them (numbers as N), including a day whose count is the
+    // number of hour items, as the Python code stored it.
+    const s = (v: string) => ({ S: v });
+    const num = (v: number) => ({ N: String(v) });
+    for (const [minute, reading] of [
+      ['00', 1],
+      ['01', 0],
+    ] as const) {
+      await client.send(
+        new PutItemCommand({
+          TableName: `${mode}-blackout-monitor-minutes`,
+          Item: {
+            pk: s('device#alex_rpi#sensor#4#date#2025-06-21-19'),
+            sk: s(`time#${minute}`),
+            pk_status: s('device#alex_rpi#sensor#4#status#new'),
+            ts: s(`2025-06-21T19:${minute}:03.241969+00:00`),
+            reading: num(reading),
+          },
+        }),
+      );
+    }
+    await client.send(
+      new PutItemCommand({
+        TableName: `${mode}-blackout-monitor-days`,
+        Item: {
+          pk: s('device#alex_rpi#sensor#4#date#2025-06'),
+          sk: s('time#20'),
+          pk_status: s('device#alex_rpi#sensor#4#status#done'),
+          ts: s('2025-06-21T01:05:04.419859+00:00'),
+          unknown: num(1380),
+          on: num(60),
+          off: num(0),
+          expected: num(1440),
+          count: num(1),
+        },
+      }),
+    );
+    const dir = join(tmp.dir, 'legacy');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'sensor'), '1');
+    const common = [
+      '--buffer-dir',
+      join(dir, 'buffer'),
+      '--log-dir',
+      join(dir, 'logs'),
+      '--store',
+      'dynamodb',
+      '--endpoint',
+      dynalite.endpoint,
+    ];
+    const read = await runEntrypoint(
+      'read-pin',
+      ['alex_rpi', '4', mode, '--sensor', `file:${join(dir, 'sensor')}`, '--at', '2025-06-21T19:02:03Z', ...common],
+      { env: ENV },
+    );
+    expect(read).toMatchObject({ code: 0, stderr: '' });
+    expect((await runEntrypoint('aggregate', ['alex_rpi', '4', mode, ...common], { env: ENV })).code).toBe(0);
+    const store = new DynamoStore({ mode, endpoint: dynalite.endpoint });
+    const hours = await store.readPartitions('hours', ['device#alex_rpi#sensor#4#date#2025-06-21']);
+    expect(hours.get('device#alex_rpi#sensor#4#date#2025-06-21')).toMatchObject([
+      { sk: 'time#19', on: 2, off: 1, unknown: 57, count: 3 },
+    ]);
+    const days = await store.readPartitions('days', ['device#alex_rpi#sensor#4#date#2025-06']);
+    expect(days.get('device#alex_rpi#sensor#4#date#2025-06')?.map((d) => [d.sk, d.count])).toEqual([
+      ['time#20', 1],
+      ['time#21', 3],
+    ]);
+    await store.close();
+    client.destroy();
+  });
 });
