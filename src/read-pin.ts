@@ -4,16 +4,18 @@ import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_FAILURE, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
 import { parseInstant } from './domain/validate.js';
 import { readPin } from './pipeline/read-pin.js';
-import { createSensor, parseSensorSpec } from './sensors/index.js';
+import { createSensor } from './sensors/index.js';
+import { addSensorOptions, resolveSensorChoice } from './sensors/options.js';
 import { openStore } from './stores/open-store.js';
 import { FileBuffer } from './utils/buffer.js';
 
-const command = addCommonOptions(new Command())
-  .description('Read the power pin once, buffer the reading on disk and flush the buffer to the store.')
-  .addOption(new Option('--sensor <kind>', 'gpio, simulate or file:PATH').env('BLACKOUT_SENSOR').default('gpio'))
-  .addOption(new Option('--active-low', 'invert the pin (relay wired to pull low on power)').env('BLACKOUT_ACTIVE_LOW'))
-  .addOption(new Option('--at <time>', 'stamp the reading with this ISO time instead of now (backfill)'))
-  .addOption(new Option('--flush-only', 'take no reading; only flush the buffer'))
+const command = addSensorOptions(
+  addCommonOptions(new Command()).description(
+    'Read the power pin once, buffer the reading on disk and flush the buffer to the store.',
+  ),
+)
+  .addOption(new Option('--at <time>', 'stamp the reading with this ISO time instead of now (backfill)').env('BLACKOUT_AT'))
+  .addOption(new Option('--flush-only', 'take no reading; only flush the buffer').env('BLACKOUT_FLUSH_ONLY'))
   .addHelpText(
     'after',
     `
@@ -27,13 +29,13 @@ Examples:
 
 await runCli('read-pin', command, async (cmd) => {
   const config = resolveCommon(cmd);
-  const opts = cmd.opts<{ sensor: string; activeLow?: boolean; at?: string; flushOnly?: boolean }>();
-  const sensorSpec = parseSensorSpec(opts.sensor);
+  const opts = cmd.opts<{ at?: string; flushOnly?: boolean }>();
+  const sensorChoice = resolveSensorChoice(cmd, config.series.pin);
   const at = opts.at !== undefined ? parseInstant(opts.at, '--at') : undefined;
   const log = loggerFor('read-pin', config);
   const result = await readPin({
     series: config.series,
-    sensor: createSensor({ spec: sensorSpec, pin: config.series.pin, activeLow: Boolean(opts.activeLow) }),
+    sensor: createSensor(sensorChoice),
     buffer: new FileBuffer(config.bufferDir, config.mode),
     openStore: () => openStore(config),
     log,

@@ -1,28 +1,49 @@
 import { UsageError } from '../domain/validate.js';
+import { AutoGpioSensor } from './auto-gpio-sensor.js';
 import { FileSensor } from './file-sensor.js';
-import { GpioSensor } from './gpio-sensor.js';
+import { GpiodSensor } from './gpiod-sensor.js';
 import type { Sensor } from './sensor.js';
 import { SimulatedSensor } from './simulated-sensor.js';
+import { SysfsGpioSensor } from './sysfs-sensor.js';
 
 export type { Sensor } from './sensor.js';
 export { SensorError } from './sensor.js';
 
+/** GPIO drivers: `gpio` picks sysfs or gpiod by what the machine offers; the others force one. */
+export const GPIO_SENSORS = ['gpio', 'onoff', 'gpiod'] as const;
+
 export interface SensorChoice {
-  /** `gpio`, `simulate` or `file:PATH`. */
+  /** `gpio`, `onoff`, `gpiod`, `simulate` or `file:PATH`. */
   spec: string;
   pin: number;
   activeLow: boolean;
+  /** sysfs root for the gpiochip lookup (default `/sys`). */
+  sysfsRoot?: string;
+  /** `gpioget` binary (default: looked up in PATH). */
+  gpioget?: string;
 }
 
 /** Checks a `--sensor` value without touching hardware (usage errors come before any I/O). */
-export function parseSensorSpec(spec: string): string {
-  if (spec === 'gpio' || spec === 'simulate') return spec;
+export function parseSensorSpec(spec: string, source = '--sensor'): string {
+  if ((GPIO_SENSORS as readonly string[]).includes(spec) || spec === 'simulate') return spec;
   if (spec.startsWith('file:') && spec.length > 5) return spec;
-  throw new UsageError(`invalid sensor ${JSON.stringify(spec)}: gpio, simulate or file:PATH`);
+  throw new UsageError(`invalid ${source} ${JSON.stringify(spec)}: gpio, onoff, gpiod, simulate or file:PATH`);
+}
+
+export function isGpioSensor(spec: string): boolean {
+  return (GPIO_SENSORS as readonly string[]).includes(spec);
 }
 
 export function createSensor(choice: SensorChoice): Sensor {
   if (choice.spec === 'simulate') return new SimulatedSensor();
   if (choice.spec.startsWith('file:')) return new FileSensor(choice.spec.slice(5));
-  return new GpioSensor({ pin: choice.pin, activeLow: choice.activeLow });
+  const options = {
+    pin: choice.pin,
+    activeLow: choice.activeLow,
+    ...(choice.sysfsRoot ? { sysfsRoot: choice.sysfsRoot } : {}),
+    ...(choice.gpioget ? { gpioget: choice.gpioget } : {}),
+  };
+  if (choice.spec === 'onoff') return new SysfsGpioSensor(options);
+  if (choice.spec === 'gpiod') return new GpiodSensor(options);
+  return new AutoGpioSensor(options);
 }

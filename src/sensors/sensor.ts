@@ -8,7 +8,17 @@ export interface Sensor {
   read(at: Date): Promise<Reading>;
 }
 
+/** Why a sensor could not be read, for callers that react differently (fallback, doctor fixes). */
+export type SensorFailure = 'permission' | 'busy' | 'range' | 'missing' | 'other';
+
 /** A sensor failure the user can act on: the message says what to do. */
 export class SensorError extends Error {
   override name = 'SensorError';
+
+  constructor(
+    message: string,
+    readonly reason: SensorFailure = 'other',
+  ) {
+    super(message);
+  }
 }
