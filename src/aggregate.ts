@@ -6,6 +6,9 @@ import { parseUtcDate } from './domain/time.js';
 import { parseInstant, UsageError } from './domain/validate.js';
 import { aggregate } from './pipeline/aggregate.js';
 import { openStore } from './stores/open-store.js';
+import type { Store } from './stores/store.js';
+import { FileBuffer } from './utils/buffer.js';
+import { tryLock } from './utils/lock.js';
 
 const DAY_MS = 86_400_000;
 
@@ -38,8 +41,21 @@ await runCli('aggregate', command, async (cmd) => {
       : undefined;
   if (range && range.from >= range.to) throw new UsageError(`--from ${opts.from} is not before --to ${opts.to}`);
   const log = loggerFor('aggregate', config);
-  const store = await openStore(config);
+  // One aggregation per mode at a time; a second one leaves the work to the one running.
+  const attempt = tryLock(new FileBuffer(config.bufferDir, config.mode).lockPath('aggregate'));
+  if (!attempt.acquired) {
+    if (range) {
+      log.error({ holder: attempt.holder }, 'another aggregate run holds the lock; run the backfill again later');
+      return EXIT_FAILURE;
+    }
+    log.info({ holder: attempt.holder }, 'another aggregate run holds the lock; leaving the work to it');
+    return EXIT_OK;
+  }
+  const { lock } = attempt;
+  if (lock.tookOverFrom) log.warn({ staleHolder: lock.tookOverFrom }, 'took over the aggregate lock of a dead run');
+  let store: Store | undefined;
   try {
+    store = await openStore(config);
     const summary = await aggregate(store, config.series, log, range ? { range } : {});
     log.info({ ...summary, store: store.location }, 'aggregation done');
     return EXIT_OK;
@@ -47,6 +63,7 @@ await runCli('aggregate', command, async (cmd) => {
     log.error({ err: error }, `aggregation failed: ${(error as Error).message}`);
     return EXIT_FAILURE;
   } finally {
-    await store.close().catch(() => undefined);
+    await store?.close().catch(() => undefined);
+    lock.release();
   }
 });

@@ -53,7 +53,9 @@ export function addCommonOptions(command: Command): Command {
         'BLACKOUT_DYNAMODB_ENDPOINT',
       ),
     )
-    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or ~/.aws/config)'))
+    .addOption(
+      new Option('--region <region>', 'AWS region (default: AWS_REGION or ~/.aws/config)').env('BLACKOUT_REGION'),
+    )
     .addOption(
       new Option('--buffer-dir <dir>', "buffer folder (default: the project's buffer/)").env('BLACKOUT_BUFFER_DIR'),
     )
@@ -111,6 +113,16 @@ export function resolveCommon(command: Command): CommonConfig {
   if (opts.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(opts.region)) {
     throw new UsageError(`invalid --region ${JSON.stringify(opts.region)}: e.g. eu-central-1`);
   }
+  for (const [option, flag, env] of PATH_OPTIONS) {
+    const value = opts[option];
+    // An empty path would silently mean "the current folder" (or the default for --db).
+    if (value !== undefined && (value === '' || hasControlCharacter(String(value)))) {
+      throw new UsageError(
+        `invalid ${sourceName(command, option, flag, env)} ${JSON.stringify(value)}: a non-empty path`,
+      );
+    }
+  }
+  const verbose = flagValue(command, 'verbose', 'BLACKOUT_VERBOSE');
   return {
     series: {
       device: device ? parseDevice(device.value, device.source) : DEFAULT_DEVICE,
@@ -124,8 +136,31 @@ export function resolveCommon(command: Command): CommonConfig {
     bufferDir: opts.bufferDir ?? defaultBufferDir(),
     logDir: opts.logDir ?? defaultLogDir(),
     logKeepDays,
-    verbose: Boolean(opts.verbose),
+    verbose,
   };
+}
+
+const hasControlCharacter = (text: string): boolean => [...text].some((c) => c.charCodeAt(0) < 0x20);
+
+const PATH_OPTIONS: [keyof CommonOptionValues, string, string][] = [
+  ['db', '--db', 'BLACKOUT_DB'],
+  ['bufferDir', '--buffer-dir', 'BLACKOUT_BUFFER_DIR'],
+  ['logDir', '--log-dir', 'BLACKOUT_LOG_DIR'],
+];
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off', ''];
+
+/**
+ * A boolean flag that may come from the environment. Commander turns any value of the variable
+ * into `true` (even `0`), so the value is checked here: 1/true/yes/on or 0/false/no/off.
+ */
+export function flagValue(command: Command, option: string, env: string): boolean {
+  if (command.getOptionValueSource(option) !== 'env') return Boolean(command.getOptionValue(option));
+  const raw = (process.env[env] ?? '').trim().toLowerCase();
+  if (TRUE_WORDS.includes(raw)) return true;
+  if (FALSE_WORDS.includes(raw)) return false;
+  throw new UsageError(`invalid ${env} ${JSON.stringify(process.env[env])}: 1/true/yes/on or 0/false/no/off`);
 }
 
 export function loggerFor(name: string, config: CommonConfig): Logger {
@@ -151,7 +186,16 @@ export async function runCli(
     .name(name)
     .exitOverride()
     .configureOutput({
-      writeErr: (text) => process.stderr.write(text.startsWith('error: ') ? `${name}: ${text.slice(7)}` : text),
+      // One line per error (commander adds "(Did you mean …?)" on a second line).
+      writeErr: (text) =>
+        process.stderr.write(
+          text.startsWith('error: ')
+            ? `${name}: ${text
+                .slice(7)
+                .trim()
+                .replace(/\s*\n\s*/g, ' ')}\n`
+            : text,
+        ),
     })
     .showHelpAfterError(false)
     .allowExcessArguments(false);

@@ -2,8 +2,10 @@
  * Buffer → store. Files are deleted only after the store accepted (or already held) their reading;
  * invalid files and conflicting readings go to `rejected/` so they never block the rest.
  */
+
+import { existsSync } from 'node:fs';
 import type { MinuteRecord } from '../domain/records.js';
-import { chunk, type Store } from '../stores/store.js';
+import { chunk, type PutMinutesResult, type Store } from '../stores/store.js';
 import type { BufferedFile, FileBuffer } from '../utils/buffer.js';
 import type { Logger } from '../utils/log.js';
 
@@ -16,10 +18,37 @@ export interface FlushResult {
 }
 
 export interface FlushOptions {
-  /** Stop starting new batches after this time (ms since epoch), leaving the rest for the next run. */
+  /**
+   * Time (ms since epoch) after which no store call is started or waited for: the rest stays
+   * buffered for the next run. A call cut short may or may not have stored its readings; their
+   * files stay, and the next run finds them stored (a no-op) or stores them.
+   */
   deadline?: number;
   /** Readings per store call. */
   batchSize?: number;
+}
+
+export class FlushDeadlineError extends Error {
+  override name = 'FlushDeadlineError';
+}
+
+/** Waits for `work` but not past `deadline`. */
+async function beforeDeadline<T>(work: Promise<T>, deadline: number | undefined): Promise<T> {
+  if (deadline === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new FlushDeadlineError('flush deadline reached during a store call')),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // A call abandoned at the deadline may still fail later; that failure is already accounted for.
+    work.catch(() => undefined);
+  }
 }
 
 export async function flushBuffer(
@@ -29,9 +58,12 @@ export async function flushBuffer(
   options: FlushOptions = {},
 ): Promise<FlushResult> {
   const result: FlushResult = { stored: 0, duplicates: 0, rejected: 0, remaining: 0 };
+  const abandoned = buffer.removeAbandonedTemps();
+  if (abandoned.length > 0) log.warn({ files: abandoned }, 'removed temp files of runs killed mid-write');
   const files = buffer.list();
   const valid: { record: MinuteRecord; file: BufferedFile }[] = [];
   for (const file of files) {
+    if (!existsSync(file.path)) continue;
     const read = buffer.read(file);
     if (read.ok) {
       valid.push({ record: read.record, file });
@@ -49,7 +81,15 @@ export async function flushBuffer(
       break;
     }
     const fileOf = new Map(batch.map(({ record, file }) => [record, file]));
-    const put = await store.putMinutes(batch.map((b) => b.record));
+    let put: PutMinutesResult;
+    try {
+      put = await beforeDeadline(store.putMinutes(batch.map((b) => b.record)), options.deadline);
+    } catch (error) {
+      if (!(error instanceof FlushDeadlineError)) throw error;
+      result.remaining = batches.slice(i).reduce((n, b) => n + b.length, 0);
+      log.warn({ remaining: result.remaining }, 'flush deadline reached; the rest stays buffered for the next run');
+      break;
+    }
     for (const record of [...put.stored, ...put.duplicates]) {
       const file = fileOf.get(record);
       if (file) buffer.remove(file);

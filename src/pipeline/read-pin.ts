@@ -8,6 +8,7 @@ import { formatTimestamp, nowTimestamp } from '../domain/time.js';
 import type { Sensor } from '../sensors/index.js';
 import type { Store } from '../stores/store.js';
 import type { FileBuffer } from '../utils/buffer.js';
+import { type HeldLock, tryLock } from '../utils/lock.js';
 import type { Logger } from '../utils/log.js';
 import { type FlushResult, flushBuffer } from './flush.js';
 
@@ -30,7 +31,15 @@ export interface ReadPinResult {
   flush?: FlushResult;
   /** Set when the store could not be reached: the buffer keeps the readings. */
   storeError?: string;
+  /** Another run held the flush lock (or it could not be taken): nothing flushed by this run. */
+  flushSkipped?: boolean;
 }
+
+/**
+ * The flush stops this long after the run started, leaving any rest for the next run: cron starts
+ * the next run a minute later, and a run still flushing then would make it skip its flush.
+ */
+export const DEFAULT_FLUSH_BUDGET_MS = 35_000;
 
 export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
   const { series, sensor, buffer, log } = input;
@@ -47,10 +56,27 @@ export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
       `reading ${reading ? 'ON' : 'OFF'}`,
     );
   }
+  // One flusher per buffer: a run that finds another one flushing leaves its reading buffered.
+  let lock: HeldLock;
+  try {
+    const attempt = tryLock(buffer.lockPath('flush'));
+    if (!attempt.acquired) {
+      result.flushSkipped = true;
+      log.info({ holder: attempt.holder }, 'another run is flushing this buffer; this reading stays buffered for it');
+      return result;
+    }
+    lock = attempt.lock;
+  } catch (error) {
+    result.flushSkipped = true;
+    log.warn({ err: error }, `cannot take the flush lock; readings stay buffered: ${(error as Error).message}`);
+    return result;
+  }
+  if (lock.tookOverFrom) log.warn({ staleHolder: lock.tookOverFrom }, 'took over the flush lock of a dead run');
   let store: Store | undefined;
   try {
+    const deadline = started + (input.flushBudgetMs ?? DEFAULT_FLUSH_BUDGET_MS);
     store = await input.openStore();
-    result.flush = await flushBuffer(buffer, store, log, { deadline: started + (input.flushBudgetMs ?? 40_000) });
+    result.flush = await flushBuffer(buffer, store, log, { deadline });
     log.info({ ...result.flush, store: store.location }, 'buffer flushed');
   } catch (error) {
     result.storeError = (error as Error).message;
@@ -60,6 +86,7 @@ export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
     );
   } finally {
     await store?.close().catch(() => undefined);
+    lock.release();
   }
   return result;
 }

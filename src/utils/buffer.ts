@@ -5,6 +5,7 @@
  */
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -12,13 +13,22 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Series } from '../domain/keys.js';
+import { parseItemKey, type Series } from '../domain/keys.js';
 import { type MinuteRecord, validateMinuteRecord } from '../domain/records.js';
+import { parseDevice, parsePin, UsageError } from '../domain/validate.js';
+import { ownerAlive } from './lock.js';
 
 export const REJECTED_DIR = 'rejected';
+/** Lock files inside the mode folder: one for flushing the buffer, one for aggregating the mode. */
+export type LockName = 'flush' | 'aggregate';
+const TEMP_RE = /^(.+\.json)\.(\d+)\.tmp$/;
+/** A temp file this old is abandoned even if its pid seems alive (pid reuse). */
+const TEMP_STALE_MS = 10 * 60_000;
 
 export interface BufferedFile {
   /** File name inside the mode folder, e.g. `2025-06-21T19:00:03.241969+00:00.json`. */
@@ -35,14 +45,18 @@ export function writeFileAtomic(path: string, data: string): void {
   const temp = `${path}.${process.pid}.tmp`;
   const fd = openSync(temp, 'w', 0o644);
   try {
-    writeSync(fd, data);
+    const bytes = Buffer.from(data);
+    // writeSync may write less than asked; a short write must never be renamed into place.
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
     fsyncSync(fd);
-  } finally {
     closeSync(fd);
-  }
-  try {
     renameSync(temp, path);
   } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
     rmSync(temp, { force: true });
     throw error;
   }
@@ -93,7 +107,10 @@ export class FileBuffer {
       .map((name) => ({ name, path: join(this.dir, name) }));
   }
 
-  /** Reads and validates a buffered file; a bad file is reported, never thrown. */
+  /**
+   * Reads and validates a buffered file; a bad file is reported, never thrown. The series in its
+   * key must follow the same rules as the command line (device alias, pin 0-53).
+   */
   read(file: BufferedFile, expected?: Series): BufferedRead {
     let raw: unknown;
     try {
@@ -102,7 +119,54 @@ export class FileBuffer {
       return { ok: false, file, reason: `unreadable JSON: ${(error as Error).message}` };
     }
     const checked = validateMinuteRecord(raw, expected);
-    return checked.ok ? { ok: true, file, record: checked.value } : { ok: false, file, reason: checked.reason };
+    if (!checked.ok) return { ok: false, file, reason: checked.reason };
+    const series = parseItemKey('minutes', checked.value)?.series;
+    try {
+      parseDevice(series?.device ?? '', 'device in pk');
+      parsePin(String(series?.pin ?? ''), 'pin in pk');
+    } catch (error) {
+      if (error instanceof UsageError) return { ok: false, file, reason: error.message };
+      throw error;
+    }
+    return { ok: true, file, record: checked.value };
+  }
+
+  /** Path of a lock file for this mode (the folder is created). */
+  lockPath(name: LockName): string {
+    mkdirSync(this.dir, { recursive: true });
+    return join(this.dir, `.${name}.lock`);
+  }
+
+  /**
+   * Deletes temp files left by runs killed mid-write (their process is gone). A temp file is never
+   * a reading yet: the reading exists only once renamed to `.json`. Returns the names removed.
+   */
+  removeAbandonedTemps(): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      const m = TEMP_RE.exec(name);
+      if (!m) continue;
+      const path = join(this.dir, name);
+      let ageMs: number;
+      try {
+        ageMs = Date.now() - statSync(path).mtimeMs;
+      } catch {
+        continue;
+      }
+      const pid = Number(m[2]);
+      if (pid === process.pid) continue;
+      const writerAlive = ownerAlive({ pid, host: hostname(), since: new Date().toISOString() });
+      if (writerAlive && ageMs < TEMP_STALE_MS) continue;
+      rmSync(path, { force: true });
+      removed.push(name);
+    }
+    return removed;
   }
 
   remove(file: BufferedFile): void {
@@ -113,7 +177,9 @@ export class FileBuffer {
   reject(file: BufferedFile): string {
     const dir = join(this.dir, REJECTED_DIR);
     mkdirSync(dir, { recursive: true });
-    const target = join(dir, file.name);
+    // Never replace an earlier rejected file of the same name: both are evidence.
+    let target = join(dir, file.name);
+    for (let n = 1; existsSync(target); n++) target = join(dir, `${file.name}.${n}`);
     renameSync(file.path, target);
     return target;
   }

@@ -55,7 +55,36 @@ export function redactText(text: string): string {
   return text
     .replace(/(\/\/)[^/@\s]+@/g, '$1***@')
     .replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot***')
-    .replace(/([?&](?:token|key|secret|signature|sig|access_token|api_key|apikey)=)[^&\s]+/gi, '$1***');
+    .replace(
+      /([?&](?:token|key|secret|signature|sig|access_token|api_key|apikey|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&\s]+/gi,
+      '$1***',
+    )
+    .replace(/(\bBearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1***')
+    .replace(/(\b(?:aws_secret_access_key|aws_session_token|password|passwd)\s*[=:]\s*)[^\s&]+/gi, '$1***');
+}
+
+/**
+ * Applies `redactText` to every string in a log line's fields (a store location or an error
+ * message can carry a URL with a key), turning errors into plain objects first.
+ */
+export function redactFields(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (typeof value !== 'object' || value === null || depth > 8) return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactFields(v, seen, depth + 1));
+  if (value instanceof Error) {
+    // A copy of the same class, so pino's error serializer still names its type.
+    const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+    for (const key of new Set(['message', 'stack', ...Object.keys(value)])) {
+      copy[key] = redactFields((value as unknown as Record<string, unknown>)[key], seen, depth + 1);
+    }
+    if (value.cause !== undefined) copy.cause = redactFields(value.cause, seen, depth + 1);
+    return copy;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = redactFields(v, seen, depth + 1);
+  return out;
 }
 
 function readableLine(chunk: string): string {
@@ -137,6 +166,7 @@ export function createLogger(options: LogOptions): Logger {
       level: 'debug',
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '***' },
+      formatters: { log: (fields) => redactFields(fields) as Record<string, unknown> },
       hooks: {
         // Free-text messages can carry URLs with credentials (webhooks, heartbeat links).
         logMethod(args, method) {

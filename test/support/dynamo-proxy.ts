@@ -14,7 +14,11 @@ export type FaultAction =
   | { kind: 'server-error'; status?: number }
   | { kind: 'reset' }
   /** Forward, then move part of a BatchWriteItem's requests into UnprocessedItems. */
-  | { kind: 'unprocessed'; fraction: number };
+  | { kind: 'unprocessed'; fraction: number }
+  /** Forward part of a BatchGetItem's keys; return the rest as UnprocessedKeys. */
+  | { kind: 'unprocessed-keys'; fraction: number }
+  /** Forward (the write happens), then drop the connection: the client never learns it succeeded. */
+  | { kind: 'reset-after' };
 
 /** Decides per request; `operation` is the X-Amz-Target action, e.g. `BatchWriteItem`. */
 export type FaultPolicy = (operation: string, body: string) => FaultAction;
@@ -65,6 +69,27 @@ function splitBatchWrite(body: string, fraction: number): { forward: string; unp
   return { forward: JSON.stringify({ ...parsed, RequestItems: forward }), unprocessed };
 }
 
+interface GetRequestBody {
+  RequestItems: Record<string, { Keys: unknown[] } & Record<string, unknown>>;
+}
+
+/** Splits a BatchGetItem body: the kept keys are forwarded, the rest returned as UnprocessedKeys. */
+function splitBatchGet(
+  body: string,
+  fraction: number,
+): { forward: string; unprocessed: GetRequestBody['RequestItems'] } {
+  const parsed = JSON.parse(body) as GetRequestBody;
+  const forward: GetRequestBody['RequestItems'] = {};
+  const unprocessed: GetRequestBody['RequestItems'] = {};
+  for (const [table, request] of Object.entries(parsed.RequestItems)) {
+    const keys = request.Keys;
+    const holdBack = Math.min(keys.length - 1, Math.floor(keys.length * fraction));
+    if (holdBack > 0) unprocessed[table] = { ...request, Keys: keys.slice(keys.length - holdBack) };
+    forward[table] = { ...request, Keys: keys.slice(0, keys.length - holdBack) };
+  }
+  return { forward: JSON.stringify({ ...parsed, RequestItems: forward }), unprocessed };
+}
+
 export async function startDynamoProxy(target: string, policy?: FaultPolicy): Promise<DynamoProxy> {
   const targetUrl = new URL(target);
   const counts = new Map<string, number>();
@@ -109,6 +134,23 @@ export async function startDynamoProxy(target: string, policy?: FaultPolicy): Pr
         case 'reset':
           req.socket.destroy();
           return;
+        case 'reset-after':
+          await forward(req, body);
+          req.socket.destroy();
+          return;
+        case 'unprocessed-keys': {
+          if (operation !== 'BatchGetItem') break;
+          const { forward: kept, unprocessed } = splitBatchGet(body, action.fraction);
+          const out = await forward(req, kept);
+          if (out.status !== 200) return sendJson(res, out.status, JSON.parse(out.text));
+          const parsed = JSON.parse(out.text) as { UnprocessedKeys?: GetRequestBody['RequestItems'] };
+          const merged = { ...(parsed.UnprocessedKeys ?? {}) };
+          for (const [table, request] of Object.entries(unprocessed)) {
+            const earlier = merged[table]?.Keys ?? [];
+            merged[table] = { ...request, Keys: [...earlier, ...request.Keys] };
+          }
+          return sendJson(res, 200, { ...parsed, UnprocessedKeys: merged });
+        }
         case 'delay':
           await new Promise((r) => setTimeout(r, action.ms));
           break;
