@@ -1,0 +1,186 @@
+/**
+ * A period as one state per minute, and what a report derives from it: totals, counts per local
+ * day or hour, outages (maximal runs of OFF minutes) and gaps (runs of minutes without a reading).
+ * Pure: the loader builds the series, renderers format the results.
+ */
+import { MINUTE_MS } from './time.js';
+import { addLocalDays, localDateLabel, localTime, startOfLocalDay } from './zone.js';
+
+/** Minute states. `unresolved`: from an hours item with both ON and OFF minutes, order unknown. */
+export const MINUTE = { unknown: 0, on: 1, off: 2, pending: 3, unresolved: 4 } as const;
+export type MinuteState = (typeof MINUTE)[keyof typeof MINUTE];
+export const STATE_NAMES = ['unknown', 'on', 'off', 'pending', 'unresolved'] as const;
+export type StateName = (typeof STATE_NAMES)[number];
+
+/** A block of `unresolved` minutes (always inside one local hour) with the counts the hours item gave. */
+export interface UnresolvedBlock {
+  /** Minute index in the series. */
+  index: number;
+  length: number;
+  on: number;
+  off: number;
+  unknown: number;
+}
+
+export interface MinuteSeries {
+  /** Minute-aligned start (UTC). */
+  from: Date;
+  /** One state per minute from `from`. */
+  states: Uint8Array;
+  unresolved: UnresolvedBlock[];
+}
+
+export interface Counts {
+  on: number;
+  off: number;
+  unknown: number;
+  pending: number;
+}
+
+export interface Run {
+  state: MinuteState;
+  index: number;
+  length: number;
+}
+
+export interface Outage {
+  start: Date;
+  /** Exclusive: the first minute with power back (or the end of what is known). */
+  end: Date;
+  minutes: number;
+  /** The minute before is unknown, unresolved or outside the period: it may have started earlier. */
+  startUncertain: boolean;
+  /** The minute after is unknown, unresolved, pending or outside the period: it may have lasted longer. */
+  endUncertain: boolean;
+}
+
+export interface Gap {
+  start: Date;
+  end: Date;
+  minutes: number;
+}
+
+/** A slice of the series: a local day or hour, clipped to the period. */
+export interface Bucket {
+  /** `YYYY-MM-DD` for a day, the local start `HH:MM` for an hour. */
+  label: string;
+  start: Date;
+  end: Date;
+  /** Minute indexes [first, last) in the series. */
+  first: number;
+  last: number;
+}
+
+export const instantOf = (series: MinuteSeries, index: number): Date =>
+  new Date(series.from.getTime() + index * MINUTE_MS);
+
+export const indexOf = (series: MinuteSeries, instant: Date): number =>
+  Math.round((instant.getTime() - series.from.getTime()) / MINUTE_MS);
+
+/** Maximal runs of equal state over [first, last). */
+export function runs(series: MinuteSeries, first = 0, last = series.states.length): Run[] {
+  const out: Run[] = [];
+  const { states } = series;
+  let i = first;
+  while (i < last) {
+    const state = states[i] as MinuteState;
+    let j = i + 1;
+    while (j < last && states[j] === state) j++;
+    out.push({ state, index: i, length: j - i });
+    i = j;
+  }
+  return out;
+}
+
+/** Minute counts over [first, last); unresolved blocks count by their hours item. */
+export function countMinutes(series: MinuteSeries, first = 0, last = series.states.length): Counts {
+  const counts: Counts = { on: 0, off: 0, unknown: 0, pending: 0 };
+  const { states } = series;
+  for (let i = first; i < last; i++) {
+    const s = states[i];
+    if (s === MINUTE.on) counts.on++;
+    else if (s === MINUTE.off) counts.off++;
+    else if (s === MINUTE.unknown) counts.unknown++;
+    else if (s === MINUTE.pending) counts.pending++;
+  }
+  for (const block of series.unresolved) {
+    if (block.index >= first && block.index < last) {
+      counts.on += block.on;
+      counts.off += block.off;
+      counts.unknown += block.unknown;
+    }
+  }
+  return counts;
+}
+
+/** Share of ON among known minutes, or null when none is known. */
+export function onShare(counts: Counts): number | null {
+  const known = counts.on + counts.off;
+  return known === 0 ? null : counts.on / known;
+}
+
+const UNCERTAIN_NEIGHBOURS: ReadonlySet<number> = new Set([MINUTE.unknown, MINUTE.unresolved, MINUTE.pending]);
+
+/** Every maximal run of OFF minutes, with its edges marked uncertain where the neighbour is not known. */
+export function findOutages(series: MinuteSeries): Outage[] {
+  const { states } = series;
+  return runs(series)
+    .filter((r) => r.state === MINUTE.off)
+    .map((r) => {
+      const before = r.index - 1;
+      const after = r.index + r.length;
+      return {
+        start: instantOf(series, r.index),
+        end: instantOf(series, after),
+        minutes: r.length,
+        startUncertain: before < 0 || UNCERTAIN_NEIGHBOURS.has(states[before] ?? MINUTE.unknown),
+        endUncertain: after >= states.length || UNCERTAIN_NEIGHBOURS.has(states[after] ?? MINUTE.unknown),
+      };
+    });
+}
+
+/** Runs of minutes with no reading (the monitor, its network or its UPS was down). */
+export function findGaps(series: MinuteSeries): Gap[] {
+  return runs(series)
+    .filter((r) => r.state === MINUTE.unknown)
+    .map((r) => ({ start: instantOf(series, r.index), end: instantOf(series, r.index + r.length), minutes: r.length }));
+}
+
+function bucket(series: MinuteSeries, label: string, start: Date, end: Date): Bucket {
+  return { label, start, end, first: indexOf(series, start), last: indexOf(series, end) };
+}
+
+/** The local days the series touches, each clipped to it. A DST day is 23 or 25 hours long. */
+export function localDays(series: MinuteSeries, tz: string): Bucket[] {
+  const from = series.from;
+  const to = instantOf(series, series.states.length);
+  const out: Bucket[] = [];
+  for (let date = localDateLabel(localTime(from, tz)); ; date = addLocalDays(date, 1)) {
+    const start = startOfLocalDay(date, tz);
+    if (start >= to) break;
+    const end = startOfLocalDay(addLocalDays(date, 1), tz);
+    const clippedStart = new Date(Math.max(start.getTime(), from.getTime()));
+    const clippedEnd = new Date(Math.min(end.getTime(), to.getTime()));
+    out.push(bucket(series, date, clippedStart, clippedEnd));
+  }
+  return out;
+}
+
+/** The local hours of [start, end): a boundary wherever the local clock reads :00. */
+export function localHours(series: MinuteSeries, tz: string, start: Date, end: Date): Bucket[] {
+  const out: Bucket[] = [];
+  let t = start.getTime();
+  while (t < end.getTime()) {
+    const local = localTime(t, tz);
+    const next = Math.min(t + (60 - local.minute) * MINUTE_MS, end.getTime());
+    const label = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
+    out.push(bucket(series, label, new Date(t), new Date(next)));
+    t = next;
+  }
+  return out;
+}
+
+/** Local hour of day (0-23) at `instant`. */
+export function localHourOf(instant: Date, tz: string): number {
+  return localTime(instant, tz).hour;
+}

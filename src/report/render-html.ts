@@ -1,0 +1,275 @@
+/**
+ * `--format html`: one self-contained page (inline CSS, a few lines of inline script, inline SVG, no
+ * requests) that opens from file:// or a static S3 bucket and reads on a phone. Charts: a minute
+ * timeline per local day, stacked hourly (day view) and daily bars, an hour × day heatmap, and the
+ * outage and gap tables.
+ */
+import { MINUTE, type MinuteState, runs, STATE_NAMES } from '../domain/outages.js';
+import { formatLocalClock, localDateLabel, localTime } from '../domain/zone.js';
+import { formatDuration, formatShare, type HourCell, hourCells, type Report } from './model.js';
+
+const escapeHtml = (text: string): string =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+const STATE_LABEL: Record<string, string> = {
+  on: 'power on',
+  off: 'power off',
+  unknown: 'no reading',
+  pending: 'not yet',
+  unresolved: 'on and off (hourly data)',
+};
+
+const hm = (minutes: number): string => `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+
+const CSS = `
+:root{--on:#2e9e4f;--off:#d7263d;--unknown:#9aa0a6;--pending:#e9ecef;--unresolved:#e8a33d;--ink:#1f2328;--muted:#656d76;--line:#d0d7de}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fff}
+main{max-width:1100px;margin:0 auto;padding:16px}
+h1{font-size:1.35rem;margin:0 0 4px}
+h2{font-size:1.1rem;margin:28px 0 8px}
+.sub{color:var(--muted);margin:0 0 12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
+.card{border:1px solid var(--line);border-radius:8px;padding:8px 10px}
+.card b{display:block;font-size:1.3rem}
+.legend{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0;color:var(--muted);font-size:.9rem}
+.legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px}
+.on{fill:var(--on);background:var(--on)}.off{fill:var(--off);background:var(--off)}
+.unknown{fill:var(--unknown);background:var(--unknown)}.pending{fill:var(--pending);background:var(--pending)}
+.unresolved{fill:var(--unresolved);background:var(--unresolved)}
+.day{display:grid;grid-template-columns:7.5em 1fr;align-items:center;gap:8px;margin:3px 0}
+.day span{font-variant-numeric:tabular-nums;font-size:.9rem;white-space:nowrap}
+.day svg{width:100%;height:18px;display:block;border-radius:3px}
+.axis{display:grid;grid-template-columns:7.5em 1fr;gap:8px;color:var(--muted);font-size:.75rem}
+.axis div{display:flex;justify-content:space-between}
+svg.chart{width:100%;height:auto;display:block}
+svg text{font:11px system-ui,sans-serif;fill:var(--muted)}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
+th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
+td.num{text-align:right}
+#info{position:sticky;bottom:0;background:#fff;border-top:1px solid var(--line);padding:6px 0;min-height:2em;color:var(--muted)}
+footer{color:var(--muted);font-size:.8rem;margin-top:24px}
+@media (max-width:600px){main{padding:10px}.day,.axis{grid-template-columns:5.6em 1fr}.day span{font-size:.8rem}}
+`;
+
+// Tapping a mark shows its description (phones have no hover tooltips).
+const SCRIPT = `
+document.addEventListener('click', function (event) {
+  var target = event.target;
+  var info = document.getElementById('info');
+  if (!info || !target || !target.closest) return;
+  var mark = target.closest('[data-tip]');
+  info.textContent = mark ? mark.getAttribute('data-tip') : 'Tap a bar or a cell for details.';
+});
+`;
+
+function rect(cls: string, x: number, y: number, w: number, h: number, tip: string, chart: string): string {
+  const t = escapeHtml(tip);
+  return `<rect class="${cls}" data-chart="${chart}" data-tip="${t}" x="${x}" y="${y}" width="${w}" height="${h}"><title>${t}</title></rect>`;
+}
+
+function timelines(report: Report): string {
+  const { series, tz } = report;
+  const rows = report.days.map((day) => {
+    const length = day.last - day.first;
+    // Days cut by the period still take their place on a full-day axis.
+    const dayStartLocal = localTime(day.start, tz);
+    const offset = dayStartLocal.hour * 60 + dayStartLocal.minute;
+    const width = Math.max(1440, offset + length);
+    const marks = runs(series, day.first, day.last).map((run) => {
+      const name = STATE_NAMES[run.state as MinuteState];
+      const start = new Date(series.from.getTime() + run.index * 60_000);
+      const end = new Date(start.getTime() + run.length * 60_000);
+      const tip = `${day.label} ${formatLocalClock(start, tz)}–${formatLocalClock(end, tz)} ${STATE_LABEL[name]}: ${formatDuration(run.length)}`;
+      return rect(name, offset + run.index - day.first, 0, run.length, 10, tip, 'timeline');
+    });
+    return `<div class="day"><span>${day.label}</span><svg viewBox="0 0 ${width} 10" preserveAspectRatio="none" role="img" aria-label="${day.label} minute timeline">${marks.join('')}</svg></div>`;
+  });
+  const axis =
+    '<div class="axis"><span></span><div><span>00</span><span>06</span><span>12</span><span>18</span><span>24</span></div></div>';
+  return `${rows.join('\n')}\n${axis}`;
+}
+
+interface BarDatum {
+  label: string;
+  on: number;
+  off: number;
+  unknown: number;
+  pending: number;
+}
+
+function stackedBars(data: BarDatum[], chart: string, unit: string): string {
+  const height = 160;
+  const barWidth = 24;
+  const gap = 6;
+  const left = 30;
+  const width = left + data.length * (barWidth + gap);
+  const max = Math.max(1, ...data.map((d) => d.on + d.off + d.unknown + d.pending));
+  const labelEvery = Math.ceil(data.length / 16);
+  const bars = data.map((d, i) => {
+    const x = left + i * (barWidth + gap);
+    let y = height;
+    const parts: string[] = [];
+    for (const state of ['on', 'off', 'unknown', 'pending'] as const) {
+      const value = d[state];
+      if (value === 0) continue;
+      const h = (value / max) * (height - 10);
+      y -= h;
+      parts.push(
+        rect(
+          state,
+          x,
+          Number(y.toFixed(2)),
+          barWidth,
+          Number(h.toFixed(2)),
+          `${d.label}: ${STATE_LABEL[state]} ${value} min`,
+          chart,
+        ),
+      );
+    }
+    const label =
+      i % labelEvery === 0
+        ? `<text x="${x + barWidth / 2}" y="${height + 14}" text-anchor="middle">${escapeHtml(d.label)}</text>`
+        : '';
+    return parts.join('') + label;
+  });
+  const axis = `<text x="0" y="10">${max} ${unit}</text><line x1="${left - 4}" x2="${width}" y1="${height}" y2="${height}" stroke="#d0d7de"/>`;
+  return `<div class="scroll"><svg class="chart" viewBox="0 0 ${width} ${height + 20}" style="min-width:${Math.min(width, 600)}px" role="img">${axis}${bars.join('')}</svg></div>`;
+}
+
+/** Colour of one heatmap cell: green → red by the share of OFF among known minutes, grey when unknown. */
+function heatColour(cell: HourCell): { fill: string; name: string } {
+  const { on, off, unknown, pending } = cell.counts;
+  if (on + off === 0)
+    return unknown > 0 ? { fill: '#9aa0a6', name: 'no reading' } : { fill: '#e9ecef', name: 'not yet' };
+  const share = off / (on + off);
+  // Interpolate between the ON and OFF colours.
+  const mix = (a: number, b: number): number => Math.round(a + (b - a) * Math.sqrt(share));
+  const fill = `rgb(${mix(0x2e, 0xd7)},${mix(0x9e, 0x26)},${mix(0x4f, 0x3d)})`;
+  return {
+    fill,
+    name: `${off} min off, ${on} on${unknown ? `, ${unknown} unknown` : ''}${pending ? `, ${pending} pending` : ''}`,
+  };
+}
+
+function heatmap(report: Report): string {
+  const cellW = 22;
+  const cellH = 16;
+  const left = 78;
+  const top = 16;
+  const height = top + report.days.length * cellH;
+  const width = left + 24 * cellW;
+  const header = Array.from({ length: 24 }, (_, h) =>
+    h % 3 === 0
+      ? `<text x="${left + h * cellW + cellW / 2}" y="11" text-anchor="middle">${String(h).padStart(2, '0')}</text>`
+      : '',
+  ).join('');
+  const rows = report.days.map((day, row) => {
+    const y = top + row * cellH;
+    // A 25-hour day has one hour twice: the cell sums both.
+    const byHour = new Map<number, HourCell>();
+    for (const cell of hourCells(report, day)) {
+      const seen = byHour.get(cell.hourOfDay);
+      if (seen) {
+        for (const k of ['on', 'off', 'unknown', 'pending'] as const) seen.counts[k] += cell.counts[k];
+      } else byHour.set(cell.hourOfDay, { ...cell, counts: { ...cell.counts } });
+    }
+    const cells = [...byHour.values()].map((cell) => {
+      const { fill, name } = heatColour(cell);
+      const tip = `${day.label} ${String(cell.hourOfDay).padStart(2, '0')}:00 — ${name}`;
+      const t = escapeHtml(tip);
+      return `<rect class="cell" data-chart="heatmap" data-tip="${t}" x="${left + cell.hourOfDay * cellW + 1}" y="${y + 1}" width="${cellW - 2}" height="${cellH - 2}" rx="2" fill="${fill}"><title>${t}</title></rect>`;
+    });
+    return `<text x="0" y="${y + 12}">${day.label}</text>${cells.join('')}`;
+  });
+  return `<div class="scroll"><svg class="chart" viewBox="0 0 ${width} ${height}" style="min-width:480px" role="img" aria-label="hour by day heatmap">${header}${rows.join('')}</svg></div>`;
+}
+
+function outageTable(report: Report): string {
+  const { json, tz } = report;
+  if (json.outages.length === 0) return '<p>No outages in this period.</p>';
+  const rows = json.outages.map((o) => {
+    const start = new Date(o.start);
+    const end = new Date(o.end);
+    const endDate = localDateLabel(localTime(end, tz));
+    const startDate = localDateLabel(localTime(start, tz));
+    const notes = [o.startUncertain && 'start uncertain', o.endUncertain && 'end uncertain'].filter(Boolean).join(', ');
+    return `<tr class="outage"><td>${startDate} ${formatLocalClock(start, tz)}</td><td>${endDate === startDate ? '' : `${endDate} `}${formatLocalClock(end, tz)}</td><td class="num">${escapeHtml(formatDuration(o.minutes, o.startUncertain || o.endUncertain))}</td><td>${notes}</td></tr>`;
+  });
+  return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th>duration</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+function gapTable(report: Report): string {
+  const { json, tz } = report;
+  if (json.gaps.length === 0) return '<p>The monitor recorded every minute of this period.</p>';
+  const rows = json.gaps.map((g) => {
+    const start = new Date(g.start);
+    const end = new Date(g.end);
+    return `<tr class="gap"><td>${localDateLabel(localTime(start, tz))} ${formatLocalClock(start, tz)}</td><td>${localDateLabel(localTime(end, tz))} ${formatLocalClock(end, tz)}</td><td class="num">${formatDuration(g.minutes)}</td></tr>`;
+  });
+  return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th>duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+export function renderHtml(report: Report): string {
+  const { json } = report;
+  const t = json.totals;
+  const title = `Power report — ${json.device} pin ${json.pin}`;
+  const legend = ['on', 'off', 'unknown', 'pending', ...(report.series.unresolved.length > 0 ? ['unresolved'] : [])]
+    .map((s) => `<span><i class="${s}"></i>${STATE_LABEL[s]}</span>`)
+    .join('');
+  const hourly =
+    json.hours.length > 0
+      ? `<h2>Per hour</h2>${stackedBars(
+          json.hours.map((h) => ({ ...h, label: h.hour.slice(0, 2) })),
+          'hours',
+          'min',
+        )}`
+      : '';
+  const daily =
+    json.days.length > 1
+      ? `<h2>Per day</h2>${stackedBars(
+          json.days.map((d) => ({ ...d, label: d.date.slice(5) })),
+          'days',
+          'min',
+        )}`
+      : '';
+  const hasUnresolved = report.series.unresolved.length > 0 || report.series.states.includes(MINUTE.unresolved);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+<p class="sub">${escapeHtml(json.from)} to ${escapeHtml(json.to)} · ${escapeHtml(json.tz)} · mode ${escapeHtml(json.mode)} · source ${json.source}</p>
+<div class="cards">
+<div class="card">power on<b>${formatShare(t.onShare)}</b>of known minutes</div>
+<div class="card">power off<b>${escapeHtml(hm(t.off))}</b>${json.outages.length} outage(s)</div>
+<div class="card">no reading<b>${escapeHtml(hm(t.unknown))}</b>${json.gaps.length} gap(s)</div>
+<div class="card">not yet<b>${escapeHtml(hm(t.pending))}</b>pending</div>
+</div>
+<div class="legend">${legend}</div>
+<h2>Minute timeline</h2>
+${timelines(report)}
+${hasUnresolved ? '<p class="sub">Orange hours come from hourly data that had both ON and OFF minutes; use --source auto or raw for the exact minutes.</p>' : ''}
+${hourly}
+${daily}
+<h2>Hour × day (share of minutes without power)</h2>
+${heatmap(report)}
+<h2>Outages</h2>
+${outageTable(report)}
+<h2>Gaps</h2>
+${gapTable(report)}
+<div id="info">Tap a bar or a cell for details.</div>
+<footer>Generated ${escapeHtml(report.generatedAt.toISOString())} by blackout-report. Times are local (${escapeHtml(json.tz)}).</footer>
+</main>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,97 @@
+/**
+ * `--format table`: one line per local day with a timeline of one block character per local hour,
+ * then totals, the outage list and the gaps. Colour only when asked (a TTY without NO_COLOR).
+ */
+import type { Counts } from '../domain/outages.js';
+import { formatLocalClock, localDateLabel, localTime } from '../domain/zone.js';
+import { formatDuration, formatShare, hourCells, type Report } from './model.js';
+
+type Tone = 'on' | 'off' | 'mixed' | 'unknown' | 'pending';
+
+const COLOURS: Record<Tone, string> = {
+  on: '\u001b[32m',
+  off: '\u001b[31m',
+  mixed: '\u001b[33m',
+  unknown: '\u001b[90m',
+  pending: '\u001b[2m',
+};
+const RESET = '\u001b[0m';
+
+/** The character for one local hour. */
+export function hourGlyph(c: Counts): { glyph: string; tone: Tone } {
+  const recorded = c.on + c.off + c.unknown;
+  if (recorded === 0) return { glyph: ' ', tone: 'pending' };
+  if (c.off > 0) return c.on === 0 && c.unknown === 0 ? { glyph: '░', tone: 'off' } : { glyph: '▒', tone: 'mixed' };
+  if (c.unknown === recorded) return { glyph: '·', tone: 'unknown' };
+  if (c.unknown > 0) return { glyph: '▄', tone: 'unknown' };
+  return { glyph: '█', tone: 'on' };
+}
+
+const hm = (minutes: number): string => `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+
+export function renderTable(report: Report, options: { colour: boolean }): string {
+  const { json, tz } = report;
+  const paint = (tone: Tone, text: string): string => (options.colour ? `${COLOURS[tone]}${text}${RESET}` : text);
+  const out: string[] = [];
+  out.push(
+    `Power report for ${json.device} pin ${json.pin} (${json.mode}), ${json.from} to ${json.to}, ${tz}, source ${json.source}`,
+    '',
+    `${'day'.padEnd(10)}  ${'0     6     12    18   '.padEnd(25)}  ${'ON'.padStart(6)}  ${'OFF'.padStart(6)}  ${'unknown'.padStart(7)}  outages`,
+  );
+  const outagesByDay = new Map<string, number>();
+  for (const o of json.outages) {
+    const date = o.start.slice(0, 10);
+    outagesByDay.set(date, (outagesByDay.get(date) ?? 0) + 1);
+  }
+  report.days.forEach((day, i) => {
+    const counts = json.days[i];
+    if (!counts) return;
+    const cells = hourCells(report, day);
+    // A day cut by the period starts its timeline at its first hour.
+    const lead = cells[0] ? ' '.repeat(Math.min(24, cells[0].hourOfDay)) : '';
+    const timeline = cells
+      .map((cell) => {
+        const { glyph, tone } = hourGlyph(cell.counts);
+        return paint(tone, glyph);
+      })
+      .join('');
+    const width = lead.length + cells.length;
+    const dst =
+      day.last - day.first === 1380 || day.last - day.first === 1500 ? ` ${(day.last - day.first) / 60} h` : '';
+    out.push(
+      `${day.label}  ${lead}${timeline}${' '.repeat(Math.max(0, 25 - width))}  ${formatShare(counts.on + counts.off > 0 ? counts.on / (counts.on + counts.off) : null).padStart(6)}  ${hm(counts.off).padStart(6)}  ${hm(counts.unknown).padStart(7)}  ${String(outagesByDay.get(day.label) ?? 0).padStart(7)}${dst}`,
+    );
+  });
+  const t = json.totals;
+  out.push(
+    '',
+    `Totals: ON ${hm(t.on)} h, OFF ${hm(t.off)} h, unknown ${hm(t.unknown)} h, pending ${hm(t.pending)} h; ON ${formatShare(t.onShare)} of known minutes; ${json.outages.length} outage(s), ${json.gaps.length} gap(s).`,
+    `Legend: ${paint('on', '█')} on  ${paint('off', '░')} off  ${paint('mixed', '▒')} partly off  ${paint('unknown', '·')} no reading  ${paint('unknown', '▄')} partly no reading  (one character per local hour)`,
+  );
+  if (json.outages.length > 0) {
+    out.push('', 'Outages:');
+    for (const o of report.series ? findLocalOutages(report) : []) out.push(o);
+  }
+  if (json.gaps.length > 0) {
+    out.push('', 'Gaps (no reading):');
+    for (const g of json.gaps) out.push(`  ${span(g.start, g.end)}  ${formatDuration(g.minutes)}`);
+  }
+  return `${out.join('\n')}\n`;
+
+  function span(startIso: string, endIso: string): string {
+    const start = new Date(startIso);
+    const end = new Date(endIso);
+    const sameDay = localDateLabel(localTime(start, tz)) === localDateLabel(localTime(end, tz));
+    const endText = sameDay
+      ? formatLocalClock(end, tz)
+      : `${localDateLabel(localTime(end, tz))} ${formatLocalClock(end, tz)}`;
+    return `${localDateLabel(localTime(start, tz))} ${formatLocalClock(start, tz)} – ${endText.padEnd(16)}`;
+  }
+
+  function findLocalOutages(r: Report): string[] {
+    return r.json.outages.map((o) => {
+      const notes = [o.startUncertain && 'start uncertain', o.endUncertain && 'end uncertain'].filter(Boolean);
+      return `  ${span(o.start, o.end)}  ${formatDuration(o.minutes, o.startUncertain || o.endUncertain).padStart(12)}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`;
+    });
+  }
+}

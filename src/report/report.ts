@@ -1,0 +1,64 @@
+/**
+ * Loading + building + rendering, for the `blackout-report` entrypoint and the quick start.
+ */
+import type { Series } from '../domain/keys.js';
+import type { Period } from '../domain/period.js';
+import type { Store } from '../stores/store.js';
+import { type LoadStats, loadMinuteSeries, type Source } from './load.js';
+import { buildReport, type Report } from './model.js';
+import { type CsvTable, renderCsv } from './render-csv.js';
+import { renderHtml } from './render-html.js';
+import { renderJson } from './render-json.js';
+import { renderTable } from './render-table.js';
+
+export type Format = 'table' | 'json' | 'csv' | 'html';
+export const FORMATS: readonly Format[] = ['table', 'json', 'csv', 'html'];
+
+export interface ReportRequest {
+  line: Series;
+  mode: string;
+  period: Period;
+  source: Source;
+  now: Date;
+}
+
+export async function createReport(
+  store: Store,
+  request: ReportRequest,
+): Promise<{ report: Report; stats: LoadStats }> {
+  const { series, stats } = await loadMinuteSeries(store, {
+    series: request.line,
+    from: request.period.from,
+    to: request.period.to,
+    tz: request.period.tz,
+    source: request.source,
+    now: request.now,
+  });
+  return { report: buildReport({ ...request, series }), stats };
+}
+
+export function renderReport(
+  report: Report,
+  format: Format,
+  options: { csv?: CsvTable; colour?: boolean } = {},
+): string {
+  switch (format) {
+    case 'table':
+      return renderTable(report, { colour: options.colour ?? false });
+    case 'json':
+      return renderJson(report);
+    case 'csv':
+      return renderCsv(report, options.csv);
+    case 'html':
+      return renderHtml(report);
+  }
+}
+
+/** The terminal report for [from, to) in `tz`, e.g. for the quick start. */
+export async function terminalReport(
+  store: Store,
+  request: Omit<ReportRequest, 'source'> & { source?: Source; colour?: boolean },
+): Promise<string> {
+  const { report } = await createReport(store, { ...request, source: request.source ?? 'auto' });
+  return renderReport(report, 'table', { colour: request.colour ?? false });
+}
