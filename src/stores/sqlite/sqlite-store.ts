@@ -12,6 +12,16 @@ import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '..
 import { sameReading } from '../../domain/records.js';
 import { chunk, type PutMinutesResult, type Store } from '../store.js';
 
+/** hours and days share one shape: minute counts per bucket. */
+const aggregateTableDdl = (table: 'hours' | 'days'): string => `
+CREATE TABLE IF NOT EXISTS ${table} (
+  pk TEXT NOT NULL, sk TEXT NOT NULL, pk_status TEXT NOT NULL, ts TEXT NOT NULL,
+  "on" INTEGER NOT NULL, "off" INTEGER NOT NULL, unknown INTEGER NOT NULL,
+  expected INTEGER NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY (pk, sk)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ${table}_status ON ${table} (pk_status, ts);`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS minutes (
   pk TEXT NOT NULL, sk TEXT NOT NULL, pk_status TEXT NOT NULL, ts TEXT NOT NULL,
@@ -19,20 +29,8 @@ CREATE TABLE IF NOT EXISTS minutes (
   PRIMARY KEY (pk, sk)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS minutes_status ON minutes (pk_status, ts);
-CREATE TABLE IF NOT EXISTS hours (
-  pk TEXT NOT NULL, sk TEXT NOT NULL, pk_status TEXT NOT NULL, ts TEXT NOT NULL,
-  "on" INTEGER NOT NULL, "off" INTEGER NOT NULL, unknown INTEGER NOT NULL,
-  expected INTEGER NOT NULL, count INTEGER NOT NULL,
-  PRIMARY KEY (pk, sk)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS hours_status ON hours (pk_status, ts);
-CREATE TABLE IF NOT EXISTS days (
-  pk TEXT NOT NULL, sk TEXT NOT NULL, pk_status TEXT NOT NULL, ts TEXT NOT NULL,
-  "on" INTEGER NOT NULL, "off" INTEGER NOT NULL, unknown INTEGER NOT NULL,
-  expected INTEGER NOT NULL, count INTEGER NOT NULL,
-  PRIMARY KEY (pk, sk)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS days_status ON days (pk_status, ts);
+${aggregateTableDdl('hours')}
+${aggregateTableDdl('days')}
 `;
 
 const AGGREGATE_COLUMNS = `pk, sk, pk_status, ts, "on", "off", unknown, expected, count`;
