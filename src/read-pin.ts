@@ -2,19 +2,25 @@
 /** Every minute from cron: read the pin, buffer the reading, flush the buffer to the store. */
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_FAILURE, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
+import { addNotifyOptions, resolveNotifyOptions } from './cli/notify-options.js';
 import { parseInstant } from './domain/validate.js';
+import { Notifier } from './notify/notifier.js';
 import { readPin } from './pipeline/read-pin.js';
 import { createSensor } from './sensors/index.js';
 import { addSensorOptions, resolveSensorChoice } from './sensors/options.js';
 import { openStore } from './stores/open-store.js';
 import { FileBuffer } from './utils/buffer.js';
 
-const command = addSensorOptions(
-  addCommonOptions(new Command()).description(
-    'Read the power pin once, buffer the reading on disk and flush the buffer to the store.',
+const command = addNotifyOptions(
+  addSensorOptions(
+    addCommonOptions(new Command()).description(
+      'Read the power pin once, buffer the reading on disk and flush the buffer to the store.',
+    ),
   ),
 )
-  .addOption(new Option('--at <time>', 'stamp the reading with this ISO time instead of now (backfill)').env('BLACKOUT_AT'))
+  .addOption(
+    new Option('--at <time>', 'stamp the reading with this ISO time instead of now (backfill)').env('BLACKOUT_AT'),
+  )
   .addOption(new Option('--flush-only', 'take no reading; only flush the buffer').env('BLACKOUT_FLUSH_ONLY'))
   .addHelpText(
     'after',
@@ -32,7 +38,9 @@ await runCli('read-pin', command, async (cmd) => {
   const opts = cmd.opts<{ at?: string; flushOnly?: boolean }>();
   const sensorChoice = resolveSensorChoice(cmd, config.series.pin);
   const at = opts.at !== undefined ? parseInstant(opts.at, '--at') : undefined;
+  const notifyConfig = resolveNotifyOptions(cmd);
   const log = loggerFor('read-pin', config);
+  const notifier = new Notifier(notifyConfig, config, log);
   const result = await readPin({
     series: config.series,
     sensor: createSensor(sensorChoice),
@@ -41,9 +49,11 @@ await runCli('read-pin', command, async (cmd) => {
     log,
     ...(at ? { at } : {}),
     flushOnly: Boolean(opts.flushOnly),
+    notify: (record) => notifier.afterReading(record),
   }).catch((error: Error) => {
     log.error({ err: error }, error.message);
     return undefined;
   });
+  await notifier.heartbeat(result);
   return result ? EXIT_OK : EXIT_FAILURE;
 });

@@ -24,6 +24,8 @@ export interface ReadPinInput {
   flushOnly?: boolean;
   /** How long the flush may run before leaving the rest for the next run. */
   flushBudgetMs?: number;
+  /** Power-change notifications (src/notify): records events, delivers queued ones within its own budget. */
+  notify?: (record: MinuteRecord | undefined) => Promise<void>;
 }
 
 export interface ReadPinResult {
@@ -56,6 +58,8 @@ export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
       `reading ${reading ? 'ON' : 'OFF'}`,
     );
   }
+  // The notifier catches its own errors; this guard only keeps a bug there from stopping the flush.
+  await input.notify?.(result.record).catch((error: Error) => log.error({ err: error }, 'notifications failed'));
   // One flusher per buffer: a run that finds another one flushing leaves its reading buffered.
   let lock: HeldLock;
   try {

@@ -1,0 +1,257 @@
+/**
+ * Power-change events from minute readings: a pure state machine, no I/O.
+ *
+ * The state remembers the confirmed power state and when it began, a pending change still being
+ * debounced, the last minute that had a reading and the spans without readings (gaps) since the
+ * confirmed state began, so an event can say honestly what the monitor did and did not see.
+ * All times are whole UTC minutes as `toISOString()` strings, so they compare as text.
+ */
+import { floorToMinute, MINUTE_MS } from './time.js';
+
+export type PowerStateName = 'on' | 'off';
+
+/** Minutes with no reading: `from` is the first missing minute, `to` the minute of the next reading. */
+export interface Gap {
+  from: string;
+  to: string;
+  minutes: number;
+}
+
+export type PowerEventKind = 'power' | 'monitor-back';
+
+export interface PowerEvent {
+  /** Stable across retries and re-derivations: receivers may de-duplicate on it. */
+  id: string;
+  /** Order of events for one device and pin. */
+  seq: number;
+  kind: PowerEventKind;
+  device: string;
+  pin: number;
+  /** Power state now (for `monitor-back`: the first reading after the gap, not yet debounced). */
+  state: PowerStateName;
+  /** `power`: first minute of the new state. `monitor-back`: first minute with a reading after the gap. */
+  since: string;
+  /** The state before: for `monitor-back`, the confirmed state before the gap, if any. */
+  previousState?: PowerStateName;
+  previousSince?: string;
+  /** False when the previous state was already in place when monitoring began (its length is a lower bound). */
+  previousSinceKnown?: boolean;
+  /** `power`: minutes from `previousSince` to `since`. */
+  previousStateMinutes?: number;
+  /** Spans without readings during the previous state (`power`) or the gap itself (`monitor-back`). */
+  gaps: Gap[];
+  /** Gaps left out of `gaps` to keep the event small. */
+  gapsOmitted: number;
+  /** The change happened somewhere in this gap (no readings right before `since`): the exact minute is unknown. */
+  changeWindow?: Gap;
+  /** `monitor-back`: length of the gap. */
+  gapMinutes?: number;
+  /** Minute of the reading that confirmed the event. */
+  detectedAt: string;
+}
+
+export interface PowerState {
+  version: 1;
+  confirmed?: { state: PowerStateName; since: string; sinceKnown: boolean };
+  /** A change seen but not yet confirmed by `debounce` consecutive readings. */
+  pending?: { state: PowerStateName; since: string; count: number; changeWindow?: Gap };
+  lastMinute?: string;
+  /** Gaps since `confirmed.since` (oldest first, at most MAX_GAPS). */
+  gaps: Gap[];
+  gapsOmitted: number;
+  nextSeq: number;
+}
+
+export interface PowerEventOptions {
+  device: string;
+  pin: number;
+  /** Consecutive readings that confirm a change (1 = the first changed reading). */
+  debounce: number;
+  /** A gap of at least this many minutes is reported as the monitor coming back. */
+  gapMinutes: number;
+}
+
+export interface Observation {
+  state: PowerState;
+  events: PowerEvent[];
+  /** Set when the reading was not used: it is not later than the last one (backfill, repeated minute). */
+  ignored?: string;
+}
+
+export const MAX_GAPS = 10;
+
+export function initialPowerState(nextSeq = 1): PowerState {
+  return { version: 1, gaps: [], gapsOmitted: 0, nextSeq };
+}
+
+const minuteIso = (date: Date): string => floorToMinute(date).toISOString();
+const minutesBetween = (from: string, to: string): number =>
+  Math.round((Date.parse(to) - Date.parse(from)) / MINUTE_MS);
+const stateName = (reading: 0 | 1): PowerStateName => (reading === 1 ? 'on' : 'off');
+
+function eventId(options: PowerEventOptions, kind: PowerEventKind, state: PowerStateName, since: string): string {
+  return `${options.device}:${options.pin}:${since.slice(0, 16)}:${kind === 'power' ? state : 'back'}`;
+}
+
+function addGap(state: PowerState, gap: Gap): void {
+  state.gaps.push(gap);
+  while (state.gaps.length > MAX_GAPS) {
+    state.gaps.shift();
+    state.gapsOmitted++;
+  }
+}
+
+/** Feeds one reading taken at `at` into the state; returns the new state and any events, oldest first. */
+export function observeReading(
+  previous: PowerState,
+  at: Date,
+  reading: 0 | 1,
+  options: PowerEventOptions,
+): Observation {
+  const minute = minuteIso(at);
+  if (previous.lastMinute !== undefined && minute <= previous.lastMinute) {
+    return {
+      state: previous,
+      events: [],
+      ignored: `minute ${minute} is not after the last reading ${previous.lastMinute}`,
+    };
+  }
+  const state: PowerState = structuredClone(previous);
+  const events: PowerEvent[] = [];
+  const value = stateName(reading);
+  const push = (event: Omit<PowerEvent, 'seq' | 'id' | 'device' | 'pin'>): void => {
+    events.push({
+      id: eventId(options, event.kind, event.state, event.since),
+      seq: state.nextSeq++,
+      device: options.device,
+      pin: options.pin,
+      ...event,
+    });
+  };
+
+  let gapBefore: Gap | undefined;
+  if (state.lastMinute !== undefined) {
+    const missing = minutesBetween(state.lastMinute, minute) - 1;
+    if (missing >= 1) {
+      gapBefore = {
+        from: new Date(Date.parse(state.lastMinute) + MINUTE_MS).toISOString(),
+        to: minute,
+        minutes: missing,
+      };
+      addGap(state, gapBefore);
+      if (missing >= options.gapMinutes) {
+        push({
+          kind: 'monitor-back',
+          state: value,
+          since: minute,
+          ...(state.confirmed ? { previousState: state.confirmed.state } : {}),
+          gaps: [gapBefore],
+          gapsOmitted: 0,
+          gapMinutes: missing,
+          detectedAt: minute,
+        });
+      }
+    }
+  }
+  state.lastMinute = minute;
+
+  if (!state.confirmed) {
+    // The first reading ever: the state is known from now on, but not when it began.
+    state.confirmed = { state: value, since: minute, sinceKnown: false };
+    return { state, events };
+  }
+  if (value === state.confirmed.state) {
+    // A bounce shorter than the debounce is forgotten; its gaps stay with the confirmed state.
+    delete state.pending;
+    return { state, events };
+  }
+  if (state.pending?.state === value) {
+    state.pending.count++;
+  } else {
+    state.pending = { state: value, since: minute, count: 1, ...(gapBefore ? { changeWindow: gapBefore } : {}) };
+  }
+  const pending = state.pending;
+  if (pending.count < options.debounce) return { state, events };
+
+  const before = state.confirmed;
+  const window = pending.changeWindow;
+  const previousGaps = state.gaps.filter((g) => g.to <= pending.since && g.from !== window?.from);
+  push({
+    kind: 'power',
+    state: value,
+    since: pending.since,
+    previousState: before.state,
+    previousSince: before.since,
+    previousSinceKnown: before.sinceKnown,
+    previousStateMinutes: minutesBetween(before.since, pending.since),
+    gaps: previousGaps,
+    gapsOmitted: state.gapsOmitted,
+    ...(window ? { changeWindow: window } : {}),
+    detectedAt: minute,
+  });
+  state.confirmed = { state: value, since: pending.since, sinceKnown: true };
+  state.gaps = state.gaps.filter((g) => g.from >= pending.since);
+  state.gapsOmitted = 0;
+  delete state.pending;
+  return { state, events };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMinute = (v: unknown): v is string =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z$/.test(v);
+const isStateName = (v: unknown): v is PowerStateName => v === 'on' || v === 'off';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+function isGap(v: unknown): v is Gap {
+  return isObject(v) && isMinute(v.from) && isMinute(v.to) && isCount(v.minutes);
+}
+
+/** Checks a state read back from disk; `undefined` for anything that is not a state this code wrote. */
+export function parsePowerState(raw: unknown): PowerState | undefined {
+  if (!isObject(raw) || raw.version !== 1 || !isCount(raw.nextSeq) || !isCount(raw.gapsOmitted)) return undefined;
+  if (!Array.isArray(raw.gaps) || !raw.gaps.every(isGap)) return undefined;
+  if (raw.lastMinute !== undefined && !isMinute(raw.lastMinute)) return undefined;
+  const { confirmed, pending } = raw;
+  if (
+    confirmed !== undefined &&
+    !(
+      isObject(confirmed) &&
+      isStateName(confirmed.state) &&
+      isMinute(confirmed.since) &&
+      typeof confirmed.sinceKnown === 'boolean'
+    )
+  ) {
+    return undefined;
+  }
+  if (
+    pending !== undefined &&
+    !(
+      isObject(pending) &&
+      isStateName(pending.state) &&
+      isMinute(pending.since) &&
+      isCount(pending.count) &&
+      (pending.changeWindow === undefined || isGap(pending.changeWindow))
+    )
+  ) {
+    return undefined;
+  }
+  return raw as unknown as PowerState;
+}
+
+/** Checks an event read back from the outbox. */
+export function parsePowerEvent(raw: unknown): PowerEvent | undefined {
+  if (!isObject(raw)) return undefined;
+  const ok =
+    typeof raw.id === 'string' &&
+    isCount(raw.seq) &&
+    (raw.kind === 'power' || raw.kind === 'monitor-back') &&
+    typeof raw.device === 'string' &&
+    isCount(raw.pin) &&
+    isStateName(raw.state) &&
+    isMinute(raw.since) &&
+    isMinute(raw.detectedAt) &&
+    Array.isArray(raw.gaps) &&
+    raw.gaps.every(isGap) &&
+    isCount(raw.gapsOmitted);
+  return ok ? (raw as unknown as PowerEvent) : undefined;
+}

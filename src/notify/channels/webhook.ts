@@ -1,0 +1,60 @@
+/**
+ * Webhook: POST JSON `{device, pin, state, since, previousStateMinutes, delayed, sentAt, text, …}`.
+ * With a shared secret the body is signed: `X-Blackout-Signature-256: sha256=<hex HMAC-SHA256 of the body>`.
+ */
+import { createHmac } from 'node:crypto';
+import { expectSuccess, httpRequest, originOf } from '../http.js';
+import type { Channel, OutgoingMessage } from './channel.js';
+
+export const SIGNATURE_HEADER = 'X-Blackout-Signature-256';
+
+export interface WebhookOptions {
+  url: string;
+  secret?: string;
+}
+
+export function webhookPayload(message: OutgoingMessage): Record<string, unknown> {
+  const { event } = message;
+  return {
+    id: event?.id ?? null,
+    event: event ? (event.kind === 'monitor-back' ? 'monitor_back' : `power_${event.state}`) : 'test',
+    device: message.device,
+    pin: message.pin,
+    state: event?.state ?? null,
+    since: event?.since ?? null,
+    previousState: event?.previousState ?? null,
+    previousStateMinutes: event?.previousStateMinutes ?? null,
+    previousSinceKnown: event?.previousSinceKnown ?? null,
+    changeWindow: event?.changeWindow ?? null,
+    gaps: event?.gaps ?? [],
+    gapMinutes: event?.gapMinutes ?? null,
+    detectedAt: event?.detectedAt ?? null,
+    delayed: message.delayed,
+    sentAt: message.sentAt.toISOString(),
+    text: message.text,
+  };
+}
+
+export function signBody(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export class WebhookChannel implements Channel {
+  readonly id = 'webhook' as const;
+  readonly target: string;
+  readonly secrets: readonly string[];
+
+  constructor(private readonly options: WebhookOptions) {
+    this.target = originOf(options.url);
+    // The whole URL counts as secret: services like Slack or Discord put the key in the path.
+    this.secrets = [options.url, ...(options.secret ? [options.secret] : [])];
+  }
+
+  async send(message: OutgoingMessage, timeoutMs: number): Promise<{ status: number }> {
+    const body = JSON.stringify(webhookPayload(message));
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'blackout-monitor' };
+    if (message.event) headers['x-blackout-event-id'] = message.event.id;
+    if (this.options.secret) headers[SIGNATURE_HEADER.toLowerCase()] = signBody(body, this.options.secret);
+    return expectSuccess(await httpRequest(this.options.url, { headers, body }, timeoutMs));
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Message texts for events, in English or Ukrainian. Pure: the same event, language, time zone and
+ * send time always give the same text. Times are shown in the user's zone as HH:MM, with the date
+ * when it is not the day the message is sent.
+ */
+import type { Gap, PowerEvent } from '../domain/power-events.js';
+import { MINUTE_MS } from '../domain/time.js';
+
+export const LANGUAGES = ['en', 'uk'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** An event delivered more than this long after it was detected says so. */
+export const DELAY_NOTE_MINUTES = 5;
+
+export interface TextOptions {
+  lang: Language;
+  /** IANA zone for shown times; undefined = the system's zone. */
+  timeZone?: string;
+  sentAt: Date;
+}
+
+export function isDelayed(event: PowerEvent, sentAt: Date): boolean {
+  return sentAt.getTime() - Date.parse(event.detectedAt) > DELAY_NOTE_MINUTES * MINUTE_MS;
+}
+
+/** Throws RangeError for a zone Intl does not know. */
+export function checkTimeZone(timeZone: string): void {
+  new Intl.DateTimeFormat('en-GB', { timeZone }).format(0);
+}
+
+function parts(date: Date, timeZone: string | undefined): { day: string; time: string } {
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    ...(timeZone ? { timeZone } : {}),
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const get = (type: string): string => fmt.formatToParts(date).find((p) => p.type === type)?.value ?? '';
+  return { day: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}` };
+}
+
+/** `14:02`, or `2025-06-21 14:02` when not on the day of `reference`. */
+export function formatClock(iso: string, options: Pick<TextOptions, 'timeZone' | 'sentAt'>): string {
+  const shown = parts(new Date(iso), options.timeZone);
+  const today = parts(options.sentAt, options.timeZone);
+  return shown.day === today.day ? shown.time : `${shown.day} ${shown.time}`;
+}
+
+/** `45 min`, `3 h 43 min`, `2 d 4 h` (Ukrainian: `45 хв`, `3 год 43 хв`, `2 дн 4 год`). */
+export function formatDuration(minutes: number, lang: Language): string {
+  const [d, h, m] = lang === 'uk' ? ['дн', 'год', 'хв'] : ['d', 'h', 'min'];
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (days > 0) return hours > 0 ? `${days} ${d} ${hours} ${h}` : `${days} ${d}`;
+  if (hours > 0) return mins > 0 ? `${hours} ${h} ${mins} ${m}` : `${hours} ${h}`;
+  return `${mins} ${m}`;
+}
+
+function gapList(gaps: Gap[], omitted: number, options: TextOptions): string {
+  const spans = gaps.map((g) => `${formatClock(g.from, options)}–${formatClock(g.to, options)}`);
+  if (omitted > 0) spans.unshift(options.lang === 'uk' ? `ще ${omitted} раніше` : `${omitted} more before`);
+  return spans.join(', ');
+}
+
+function english(event: PowerEvent, o: TextOptions): string {
+  const t = (iso: string): string => formatClock(iso, o);
+  const where = event.device;
+  if (event.kind === 'monitor-back') {
+    const gap = event.gaps[0];
+    const span = gap ? ` (${t(gap.from)}–${t(gap.to)})` : '';
+    const before =
+      event.previousState && event.previousState !== event.state
+        ? `, was ${event.previousState.toUpperCase()} before`
+        : '';
+    return `🔌 Monitor ${where} is back at ${t(event.since)} after ${formatDuration(event.gapMinutes ?? 0, 'en')} without readings${span}. Power is ${event.state.toUpperCase()} now${before}.`;
+  }
+  const when = event.changeWindow
+    ? `between ${t(event.changeWindow.from)} and ${t(event.since)} (no readings then, exact minute unknown)`
+    : `at ${t(event.since)}`;
+  const head = event.state === 'off' ? `🔴 Power OFF ${when} — ${where}.` : `🟢 Power back ${when} — ${where}.`;
+  const atLeast = event.previousSinceKnown === false ? 'at least ' : '';
+  const length = formatDuration(event.previousStateMinutes ?? 0, 'en');
+  const previous =
+    event.previousState === 'off'
+      ? event.previousSinceKnown === false
+        ? ` It was off for ${atLeast}${length} (since monitoring began)`
+        : ` It went off at ${t(event.previousSince ?? event.since)} and was off for ${length}`
+      : ` It was on for ${atLeast}${length}${event.previousSinceKnown === false ? ' (since monitoring began)' : ''}`;
+  const gaps = event.gaps.length > 0 ? `; monitor had no readings ${gapList(event.gaps, event.gapsOmitted, o)}` : '';
+  return `${head}${previous}${gaps}.`;
+}
+
+function ukrainian(event: PowerEvent, o: TextOptions): string {
+  const t = (iso: string): string => formatClock(iso, o);
+  const where = event.device;
+  if (event.kind === 'monitor-back') {
+    const gap = event.gaps[0];
+    const span = gap ? ` (${t(gap.from)}–${t(gap.to)})` : '';
+    const now = event.state === 'on' ? 'Зараз світло є' : 'Зараз світла немає';
+    return `🔌 Монітор ${where} знову на зв'язку о ${t(event.since)} після ${formatDuration(event.gapMinutes ?? 0, 'uk')} без даних${span}. ${now}.`;
+  }
+  const when = event.changeWindow
+    ? `між ${t(event.changeWindow.from)} і ${t(event.since)} (даних тоді не було, точна хвилина невідома)`
+    : `о ${t(event.since)}`;
+  const head =
+    event.state === 'off' ? `🔴 Світло зникло ${when} — ${where}.` : `🟢 Світло повернулося ${when} — ${where}.`;
+  const atLeast = event.previousSinceKnown === false ? 'щонайменше ' : '';
+  const length = formatDuration(event.previousStateMinutes ?? 0, 'uk');
+  const sinceStart = event.previousSinceKnown === false ? ' (від початку спостереження)' : '';
+  const previous =
+    event.previousState === 'off'
+      ? event.previousSinceKnown === false
+        ? ` Світла не було ${atLeast}${length}${sinceStart}`
+        : ` Зникло о ${t(event.previousSince ?? event.since)}, не було ${length}`
+      : ` Світло було ${atLeast}${length}${sinceStart}`;
+  const gaps = event.gaps.length > 0 ? `; монітор не мав даних ${gapList(event.gaps, event.gapsOmitted, o)}` : '';
+  return `${head}${previous}${gaps}.`;
+}
+
+/** The message for an event; a late one ends with "(delayed: sent HH:MM)". */
+export function eventText(event: PowerEvent, options: TextOptions): string {
+  const text = options.lang === 'uk' ? ukrainian(event, options) : english(event, options);
+  if (!isDelayed(event, options.sentAt)) return text;
+  const sent = formatClock(options.sentAt.toISOString(), options);
+  return options.lang === 'uk' ? `${text} (із запізненням: надіслано ${sent})` : `${text} (delayed: sent ${sent})`;
+}
+
+export function testText(device: string, pin: number, options: TextOptions): string {
+  const at = formatClock(options.sentAt.toISOString(), options);
+  return options.lang === 'uk'
+    ? `✅ Тестове сповіщення Blackout Monitor — ${device}, пін ${pin}, ${at}. Сповіщення працюють.`
+    : `✅ Test alert from Blackout Monitor — ${device} pin ${pin}, ${at}. Notifications work.`;
+}
+
+/** Short ASCII title (HTTP headers carry only Latin-1). */
+export function eventTitle(event: PowerEvent | undefined, device: string): string {
+  if (!event) return `Blackout Monitor test - ${device}`;
+  if (event.kind === 'monitor-back') return `Monitor back - ${device}`;
+  return event.state === 'off' ? `Power OFF - ${device}` : `Power back - ${device}`;
+}

@@ -1,0 +1,179 @@
+/**
+ * On-disk notification state for one mode, device and pin, next to the reading buffer:
+ *
+ *   <buffer-dir>/<mode>/notify/state-<device>-pin<pin>.json     last known power state (PowerState)
+ *   <buffer-dir>/<mode>/notify/outbox-<device>-pin<pin>/<seq>.json   one event + its per-channel delivery state
+ *   <buffer-dir>/<mode>/notify/lock-…, deliver-lock-…         held while a run updates the state / delivers
+ *
+ * Every write is atomic (temp file, fsync, rename), so a kill at any moment leaves the old or the new file.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Series } from '../domain/keys.js';
+import { type PowerEvent, type PowerState, parsePowerEvent, parsePowerState } from '../domain/power-events.js';
+import { writeFileAtomic } from '../utils/buffer.js';
+import { tryLock } from '../utils/lock.js';
+import type { ChannelId } from './channels/channel.js';
+
+export const NOTIFY_DIR = 'notify';
+
+export interface Delivery {
+  attempts: number;
+  sentAt?: string;
+  lastAttemptAt?: string;
+  nextAttemptAt?: string;
+  lastError?: string;
+  /** Set when the event was dropped for this channel (too old); the reason. */
+  gaveUp?: string;
+}
+
+export interface OutboxEntry {
+  event: PowerEvent;
+  createdAt: string;
+  deliveries: Partial<Record<ChannelId, Delivery>>;
+}
+
+export interface OutboxFile {
+  name: string;
+  path: string;
+  seq: number;
+}
+
+export type OutboxRead =
+  | { ok: true; file: OutboxFile; entry: OutboxEntry }
+  | { ok: false; file: OutboxFile; reason: string };
+
+const SEQ_FILE_RE = /^(\d{10})\.json$/;
+
+function parseEntry(raw: unknown): OutboxEntry | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { event, createdAt, deliveries } = raw as Record<string, unknown>;
+  const parsed = parsePowerEvent(event);
+  if (!parsed || typeof createdAt !== 'string' || typeof deliveries !== 'object' || deliveries === null)
+    return undefined;
+  return raw as OutboxEntry;
+}
+
+export class NotifyFiles {
+  readonly dir: string;
+  readonly statePath: string;
+  readonly outboxDir: string;
+  readonly lockPath: string;
+  readonly deliveryLockPath: string;
+
+  constructor(bufferDir: string, mode: string, series: Series) {
+    const name = `${series.device}-pin${series.pin}`;
+    this.dir = join(bufferDir, mode, NOTIFY_DIR);
+    this.statePath = join(this.dir, `state-${name}.json`);
+    this.outboxDir = join(this.dir, `outbox-${name}`);
+    this.lockPath = join(this.dir, `lock-${name}`);
+    this.deliveryLockPath = join(this.dir, `deliver-lock-${name}`);
+  }
+
+  /** The saved state; `undefined` when there is none. A corrupt file is moved aside and reported. */
+  loadState(): { state?: PowerState; problem?: string } {
+    let text: string;
+    try {
+      text = readFileSync(this.statePath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+    let state: PowerState | undefined;
+    try {
+      state = parsePowerState(JSON.parse(text));
+    } catch {
+      state = undefined;
+    }
+    if (state) return { state };
+    const aside = `${this.statePath}.bad`;
+    renameSync(this.statePath, aside);
+    return { problem: `unreadable notification state moved to ${aside}; starting afresh` };
+  }
+
+  saveState(state: PowerState): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileAtomic(this.statePath, `${JSON.stringify(state)}\n`);
+  }
+
+  private fileFor(seq: number): OutboxFile {
+    const name = `${String(seq).padStart(10, '0')}.json`;
+    return { name, path: join(this.outboxDir, name), seq };
+  }
+
+  /**
+   * Queues an event. An event already queued under the same number is kept as it is: it was written by
+   * a run that died before saving the state, and it may already carry delivery progress.
+   */
+  add(event: PowerEvent, createdAt: Date): boolean {
+    mkdirSync(this.outboxDir, { recursive: true });
+    const file = this.fileFor(event.seq);
+    try {
+      statSync(file.path);
+      return false;
+    } catch {
+      // Not queued yet.
+    }
+    const entry: OutboxEntry = { event, createdAt: createdAt.toISOString(), deliveries: {} };
+    writeFileAtomic(file.path, `${JSON.stringify(entry)}\n`);
+    return true;
+  }
+
+  /** Queued events, oldest first. */
+  list(): OutboxFile[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.outboxDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return names
+      .map((name) => SEQ_FILE_RE.exec(name)?.[1])
+      .filter((seq): seq is string => seq !== undefined)
+      .map((seq) => this.fileFor(Number(seq)))
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Highest queued event number, so a lost state file never reuses a queued number. */
+  maxQueuedSeq(): number {
+    return this.list().reduce((max, f) => Math.max(max, f.seq), 0);
+  }
+
+  read(file: OutboxFile): OutboxRead {
+    try {
+      const entry = parseEntry(JSON.parse(readFileSync(file.path, 'utf8')));
+      return entry ? { ok: true, file, entry } : { ok: false, file, reason: 'not an outbox entry' };
+    } catch (error) {
+      return { ok: false, file, reason: `unreadable: ${(error as Error).message}` };
+    }
+  }
+
+  update(file: OutboxFile, entry: OutboxEntry): void {
+    writeFileAtomic(file.path, `${JSON.stringify(entry)}\n`);
+  }
+
+  remove(file: OutboxFile): void {
+    rmSync(file.path, { force: true });
+  }
+
+  /** Moves an unreadable entry aside so it never blocks the events after it. */
+  reject(file: OutboxFile): string {
+    const dir = join(this.outboxDir, 'rejected');
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, file.name);
+    renameSync(file.path, target);
+    return target;
+  }
+
+  /**
+   * Takes a lock file, so two overlapping runs never lose a state update (`state`) or send the same
+   * event twice (`delivery`). Returns the release function, or undefined while another live run holds it.
+   * A lock left by a killed run is taken over (see utils/lock.ts).
+   */
+  lock(which: 'state' | 'delivery'): (() => void) | undefined {
+    mkdirSync(this.dir, { recursive: true });
+    const attempt = tryLock(which === 'state' ? this.lockPath : this.deliveryLockPath);
+    return attempt.acquired ? () => attempt.lock.release() : undefined;
+  }
+}
