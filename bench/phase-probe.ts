@@ -1,0 +1,34 @@
+/**
+ * Child process for the import-phase breakdown: imports the given modules one after another and
+ * prints, after each, the time since the process started and the peak RSS so far (VmHWM).
+ * Arguments are package names or paths relative to the project root (`dist/utils/log.js`).
+ * Special argument `sqlite-open:FILE` opens a SQLite store on FILE (schema, WAL) and closes it.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+function peakRssKb(): number {
+  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN);
+}
+
+const steps: { step: string; ms: number; peakRssKb: number }[] = [
+  { step: 'node start-up', ms: performance.now(), peakRssKb: peakRssKb() },
+];
+for (const spec of process.argv.slice(2)) {
+  if (spec.startsWith('sqlite-open:')) {
+    const url = pathToFileURL(join(ROOT, 'dist', 'stores', 'sqlite', 'sqlite-store.js')).href;
+    const { SqliteStore } = (await import(url)) as typeof import('../src/stores/sqlite/sqlite-store.js');
+    await new SqliteStore({ file: spec.slice('sqlite-open:'.length) }).close();
+  } else {
+    await import(spec.startsWith('dist/') ? pathToFileURL(join(ROOT, spec)).href : spec);
+  }
+  steps.push({
+    step: spec.replace(/^sqlite-open:.*/, 'open SQLite file'),
+    ms: performance.now(),
+    peakRssKb: peakRssKb(),
+  });
+}
+process.stdout.write(JSON.stringify(steps));

@@ -1,0 +1,58 @@
+/**
+ * Where the time goes: reads a V8 CPU profile (`node --cpu-prof`) and sums self time per package
+ * (`node_modules/<pkg>`), per project file (`dist/…`) and for Node's own internals, plus the
+ * time before the first sample (V8 and Node start-up) and idle time (waiting on I/O).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { url: string; functionName: string };
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileShare {
+  where: string;
+  ms: number;
+}
+
+function bucketOf(node: ProfileNode): string {
+  const { url, functionName } = node.callFrame;
+  if (!url) {
+    if (functionName === '(idle)') return '(idle: waiting on I/O)';
+    if (functionName === '(garbage collector)') return '(garbage collector)';
+    if (functionName === '(program)') return '(V8/native: compile, module loading)';
+    return `(native) ${functionName}`;
+  }
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return `package ${pkg[1]}`;
+  if (url.startsWith('node:')) return 'node internals';
+  const dist = /\/dist\/(.+)$/.exec(url);
+  if (dist) return `project dist/${dist[1]}`;
+  return url;
+}
+
+/** Self time per bucket for the first profile written into `dir`, largest first. */
+export function summarizeProfile(dir: string): { totalMs: number; shares: ProfileShare[] } {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile in ${dir}`);
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    if (!node) return;
+    const bucket = bucketOf(node);
+    totals.set(bucket, (totals.get(bucket) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const shares = [...totals].map(([where, ms]) => ({ where, ms })).sort((a, b) => b.ms - a.ms);
+  return { totalMs: (profile.endTime - profile.startTime) / 1000, shares };
+}

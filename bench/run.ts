@@ -1,0 +1,310 @@
+/**
+ * `npm run bench`: the workloads of issue 6 against SQLite (temp files) and DynamoDB (dynalite on
+ * loopback behind the request-counting proxy), each from fresh `node dist/<entry>.js` processes.
+ *
+ *   npm run bench                          everything, human-readable
+ *   npm run bench -- --json                the same as JSON
+ *   npm run bench -- --markdown            tables for doc/benchmarks.md
+ *   npm run bench -- --only W1,W3 --stores sqlite --runs 9
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { StoreKind } from '../src/stores/store.js';
+import { startDynalite, useTestAwsEnv } from '../test/support/dynalite.js';
+import { startDynamoProxy } from '../test/support/dynamo-proxy.js';
+import { median, ROOT, Runner } from './measure.js';
+import {
+  type BenchContext,
+  PYTHON_ORIGINAL,
+  reportBuilt,
+  type WorkloadResult,
+  w1,
+  w2,
+  w3,
+  w4,
+  w5,
+} from './workloads.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    'scale-runs': { type: 'string', default: '3' },
+    only: { type: 'string', default: 'W1,W2,W3,W4,W5' },
+    stores: { type: 'string', default: 'sqlite,dynamodb' },
+    json: { type: 'boolean', default: false },
+    markdown: { type: 'boolean', default: false },
+    'no-phases': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases]\n',
+  );
+  process.exit(0);
+}
+
+const runs = Number(values.runs);
+const scaleRuns = Number(values['scale-runs']);
+const only = new Set(values.only.split(',').map((w) => w.trim().toUpperCase()));
+const stores = values.stores.split(',').map((s) => s.trim()) as StoreKind[];
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
+interface Phase {
+  step: string;
+  ms: number;
+  peakRssMiB: number;
+}
+
+interface Baseline {
+  label: string;
+  wallMs: number;
+  peakRssMiB: number;
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return '?';
+  }
+}
+
+function machine(rssMethod: string): Record<string, string | number> {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model ?? '?',
+    cores: cpu.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    kernel: release(),
+    node: process.version,
+    dynalite: packageVersion('dynalite'),
+    'better-sqlite3': packageVersion('better-sqlite3'),
+    '@aws-sdk/client-dynamodb': packageVersion('@aws-sdk/client-dynamodb'),
+    peakRssMethod: rssMethod,
+    runs,
+    scaleRuns,
+  };
+}
+
+async function sqliteVersion(): Promise<string> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(':memory:');
+  try {
+    return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  } finally {
+    db.close();
+  }
+}
+
+const probe = join(ROOT, '.tools', 'bench', 'phase-probe.js');
+
+async function baselines(ctx: BenchContext): Promise<Baseline[]> {
+  const cases: [string, string[]][] = [
+    ['node -e 0', ['-e', '0']],
+    ['import @aws-sdk/client-dynamodb + lib-dynamodb', [probe, '@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']],
+    [
+      'import better-sqlite3, open a database',
+      [probe, 'better-sqlite3', `sqlite-open:${join(ctx.tmp, 'baseline.sqlite')}`],
+    ],
+  ];
+  const out: Baseline[] = [];
+  for (const [label, args] of cases) {
+    const wall: number[] = [];
+    const rss: number[] = [];
+    for (let i = 0; i <= ctx.runs; i++) {
+      const run = await ctx.runner.runNode(args);
+      if (run.code !== 0) throw new Error(`${label}: exit ${run.code}: ${run.stderr}`);
+      if (i === 0) continue;
+      wall.push(run.wallMs);
+      rss.push(run.peakRssKb);
+    }
+    out.push({ label, wallMs: median(wall), peakRssMiB: median(rss) / 1024 });
+  }
+  return out;
+}
+
+/** Where a cold read-pin spends its time and memory: imports in the order the entrypoint does. */
+async function phases(ctx: BenchContext, store: StoreKind): Promise<Phase[]> {
+  const common = ['commander', 'pino', 'dist/cli/common.js', 'dist/sensors/index.js', 'dist/pipeline/read-pin.js'];
+  const storeSteps =
+    store === 'sqlite'
+      ? ['better-sqlite3', 'dist/stores/open-store.js', `sqlite-open:${join(ctx.tmp, 'phases.sqlite')}`]
+      : [
+          'dist/stores/open-store.js',
+          '@aws-sdk/client-dynamodb',
+          '@aws-sdk/lib-dynamodb',
+          'dist/stores/dynamodb/dynamodb-store.js',
+        ];
+  const perStep = new Map<string, { ms: number[]; rss: number[] }>();
+  for (let i = 0; i <= ctx.runs; i++) {
+    const run = await ctx.runner.runNode([probe, ...common, ...storeSteps]);
+    if (run.code !== 0) throw new Error(`phase probe failed: ${run.stderr}`);
+    if (i === 0) continue;
+    for (const step of JSON.parse(run.stdout) as { step: string; ms: number; peakRssKb: number }[]) {
+      const entry = perStep.get(step.step) ?? { ms: [], rss: [] };
+      entry.ms.push(step.ms);
+      entry.rss.push(step.peakRssKb);
+      perStep.set(step.step, entry);
+    }
+  }
+  return [...perStep].map(([step, { ms, rss }]) => ({ step, ms: median(ms), peakRssMiB: median(rss) / 1024 }));
+}
+
+// ---- output --------------------------------------------------------------------------------------
+
+const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(3)} s`);
+const fmtMiB = (m: number): string => `${m.toFixed(1)} MiB`;
+const METRIC_UNIT: Record<string, (n: number) => string> = {
+  wallMs: fmtMs,
+  peakRssMiB: fmtMiB,
+  requests: (n) => `${n} requests`,
+  queries: (n) => `${n} queries`,
+};
+
+function targetText(result: WorkloadResult): string {
+  if (result.targets.length === 0) return '-';
+  return result.targets
+    .map((t) => `${t.met ? 'ok' : 'MISSED'} ≤ ${(METRIC_UNIT[t.metric] ?? String)(t.limit)}`)
+    .join(', ');
+}
+
+function operationsText(ops: Record<string, number> | undefined): string {
+  if (!ops) return '';
+  return Object.entries(ops)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
+}
+
+function markdown(report: Report): string {
+  const lines: string[] = [];
+  lines.push('| Workload | Store | Median wall | Peak RSS | Requests | Target | Runs (wall, s) |');
+  lines.push('|---|---|---:|---:|---:|---|---|');
+  for (const r of report.results) {
+    if (r.skipped) {
+      lines.push(`| ${r.id} ${r.title} | ${r.store} | - | - | - | skipped: ${r.skipped} | |`);
+      continue;
+    }
+    const requests = r.requests !== undefined ? `${r.requests} (${operationsText(r.operations)})` : '-';
+    const walls = r.samples.map((s) => (s.wallMs / 1000).toFixed(3)).join(' ');
+    lines.push(
+      `| ${r.id} ${r.title} | ${r.store} | ${fmtMs(r.medianWallMs)} | ${fmtMiB(r.medianPeakRssMiB)} | ${requests} | ${targetText(r)} | ${walls} |`,
+    );
+  }
+  if (report.scale.length > 0) {
+    lines.push(
+      '',
+      '| W5 scale (SQLite) | Minutes | Median wall | µs per minute | Peak RSS |',
+      '|---|---:|---:|---:|---:|',
+    );
+    for (const f of report.scale) {
+      lines.push(
+        `| ${f.label} | ${f.minutes.toLocaleString('en')} | ${fmtMs(f.wallMs)} | ${((f.wallMs * 1000) / f.minutes).toFixed(1)} | ${fmtMiB(f.peakRssMiB)} |`,
+      );
+    }
+  }
+  if (report.baselines.length > 0) {
+    lines.push('', '| Baseline process | Median wall | Peak RSS |', '|---|---:|---:|');
+    for (const b of report.baselines) lines.push(`| ${b.label} | ${fmtMs(b.wallMs)} | ${fmtMiB(b.peakRssMiB)} |`);
+  }
+  for (const [store, steps] of Object.entries(report.phases)) {
+    lines.push('', `| W1 ${store}: cumulative after | ms since start | Peak RSS |`, '|---|---:|---:|');
+    for (const p of steps) lines.push(`| ${p.step} | ${p.ms.toFixed(0)} | ${fmtMiB(p.peakRssMiB)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function human(report: Report): string {
+  const lines: string[] = ['', 'Machine:'];
+  for (const [k, v] of Object.entries(report.machine)) lines.push(`  ${k}: ${v}`);
+  lines.push('', markdown(report).replace(/^\|---.*\n/gm, ''));
+  lines.push(
+    `Python original (issue 6): W1 ${PYTHON_ORIGINAL.W1.wallMs / 1000} s / ${PYTHON_ORIGINAL.W1.peakRssMiB} MB, ` +
+      `W2 ${PYTHON_ORIGINAL.W2.wallMs / 1000} s / ${PYTHON_ORIGINAL.W2.requests} requests, ` +
+      `W3 ${PYTHON_ORIGINAL.W3.wallMs / 1000} s / ${PYTHON_ORIGINAL.W3.requests} requests.`,
+  );
+  const missed = report.results.flatMap((r) =>
+    r.targets.filter((t) => !t.met).map((t) => `${r.id} ${r.store} ${t.metric}`),
+  );
+  lines.push(missed.length > 0 ? `Targets missed: ${missed.join(', ')}` : 'All targets met.');
+  return `${lines.join('\n')}\n`;
+}
+
+interface Report {
+  machine: Record<string, string | number>;
+  results: WorkloadResult[];
+  scale: { label: string; minutes: number; wallMs: number; peakRssMiB: number }[];
+  baselines: Baseline[];
+  phases: Partial<Record<StoreKind, Phase[]>>;
+  pythonOriginal: typeof PYTHON_ORIGINAL;
+}
+
+// ---- main -----------------------------------------------------------------------------------------
+
+const runner = new Runner();
+const tmp = mkdtempSync(join(tmpdir(), 'blackout-bench-'));
+useTestAwsEnv();
+const dynalite = stores.includes('dynamodb') ? await startDynalite() : undefined;
+const proxy = dynalite ? await startDynamoProxy(dynalite.endpoint) : undefined;
+const ctx: BenchContext = {
+  runner,
+  runs,
+  scaleRuns,
+  tmp,
+  ...(proxy && dynalite ? { dynamo: { proxy, direct: dynalite.endpoint } } : {}),
+  progress,
+};
+
+const report: Report = {
+  machine: { ...machine(runner.rssMethod), sqlite: await sqliteVersion() },
+  results: [],
+  scale: [],
+  baselines: [],
+  phases: {},
+  pythonOriginal: PYTHON_ORIGINAL,
+};
+
+try {
+  for (const [id, workload] of [
+    ['W1', w1],
+    ['W2', w2],
+    ['W3', w3],
+  ] as const) {
+    if (!only.has(id)) continue;
+    for (const store of stores) {
+      progress(`${id} ${store}…`);
+      report.results.push(await workload(ctx, store));
+    }
+  }
+  if (only.has('W4')) {
+    for (const store of stores) {
+      progress(`W4 ${store}…`);
+      report.results.push(...(await w4(ctx, store)));
+    }
+  }
+  if (only.has('W5') && stores.includes('sqlite')) {
+    progress('W5 sqlite (one year)…');
+    const scale = await w5(ctx);
+    report.results.push(...scale.results);
+    report.scale = scale.figures;
+  }
+  if (!values['no-phases'] && only.has('W1')) {
+    progress('baselines and W1 import phases…');
+    report.baselines = await baselines(ctx);
+    for (const store of stores) report.phases[store] = await phases(ctx, store);
+  }
+} finally {
+  await proxy?.close();
+  await dynalite?.close();
+  runner.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+if (!reportBuilt()) progress('note: dist/report.js does not exist yet, W4 was skipped');
+process.stdout.write(
+  values.json ? `${JSON.stringify(report, null, 2)}\n` : values.markdown ? markdown(report) : human(report),
+);

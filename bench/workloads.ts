@@ -1,0 +1,376 @@
+/**
+ * The workloads of issue 6. Each run prepares its own data (so no run sees another's leftovers),
+ * then runs one fresh `node dist/<entry>.js` process and records wall time, peak RSS and the
+ * DynamoDB requests the request-counting proxy saw.
+ */
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Series } from '../src/domain/keys.js';
+import type { StoreKind } from '../src/stores/store.js';
+import { FileBuffer } from '../src/utils/buffer.js';
+import { AWS_TEST_ENV } from '../test/support/dynalite.js';
+import type { DynamoProxy } from '../test/support/dynamo-proxy.js';
+import {
+  createDynamoTables,
+  DAY_MINUTES,
+  fillBuffer,
+  MINUTE_MS,
+  openDynamo,
+  openSqlite,
+  populate,
+  readings,
+} from './fixtures.js';
+import { median, ROOT, type RunMeasurement, type Runner } from './measure.js';
+
+export interface Sample {
+  wallMs: number;
+  peakRssKb: number;
+  /** DynamoDB requests by operation (DynamoDB runs only). */
+  operations?: Record<string, number>;
+  requests?: number;
+}
+
+export type Metric = 'wallMs' | 'peakRssMiB' | 'requests' | 'queries';
+
+export interface Target {
+  metric: Metric;
+  limit: number;
+  actual: number;
+  met: boolean;
+}
+
+export interface WorkloadResult {
+  id: string;
+  title: string;
+  store: StoreKind;
+  samples: Sample[];
+  medianWallMs: number;
+  medianPeakRssMiB: number;
+  requests?: number;
+  operations?: Record<string, number>;
+  targets: Target[];
+  /** Workload-specific figures (database size, per-minute cost, …). */
+  extra?: Record<string, number | string>;
+  skipped?: string;
+}
+
+export interface BenchContext {
+  runner: Runner;
+  runs: number;
+  scaleRuns: number;
+  tmp: string;
+  /** The proxy in front of dynalite (DynamoDB workloads), and dynalite itself for fixtures. */
+  dynamo?: { proxy: DynamoProxy; direct: string };
+  progress(message: string): void;
+}
+
+const MODE = 'bench';
+const PIN = 4;
+const BASE = Date.UTC(2025, 0, 6);
+
+export const PYTHON_ORIGINAL = {
+  W1: { wallMs: 500, peakRssMiB: 46 },
+  W2: { wallMs: 4750, requests: 1442 },
+  W3: { wallMs: 25_800, requests: 11_200 },
+} as const;
+
+type Limits = Partial<Record<Metric, number>>;
+
+const TARGETS: Record<string, Partial<Record<StoreKind, Limits>>> = {
+  W1: { dynamodb: { wallMs: 250, peakRssMiB: 70 }, sqlite: { wallMs: 150, peakRssMiB: 50 } },
+  W2: { dynamodb: { wallMs: 600, requests: 100 } },
+  W3: { dynamodb: { wallMs: 1700, requests: 1000 }, sqlite: { wallMs: 500 } },
+  'W4 aggregated month': { dynamodb: { queries: 40 }, sqlite: { wallMs: 500 } },
+  'W4 raw month': {},
+};
+
+const mib = (kb: number): number => kb / 1024;
+
+function storeArgs(ctx: BenchContext, store: StoreKind, db: string): string[] {
+  if (store === 'sqlite') return ['--store', 'sqlite', '--db', db];
+  if (!ctx.dynamo) throw new Error('DynamoDB workloads need dynalite');
+  return ['--store', 'dynamodb', '--endpoint', ctx.dynamo.proxy.endpoint, '--region', 'us-east-1'];
+}
+
+const storeEnv = (store: StoreKind): Record<string, string> => (store === 'dynamodb' ? AWS_TEST_ENV : {});
+
+function seriesArgs(series: Series, dir: string): string[] {
+  return [
+    '--device',
+    series.device,
+    '--pin',
+    String(series.pin),
+    '--mode',
+    MODE,
+    '--buffer-dir',
+    join(dir, 'buffer'),
+    '--log-dir',
+    join(dir, 'logs'),
+  ];
+}
+
+interface RunPlan {
+  entry: string;
+  args: string[];
+  /** Checked after the run; throws when the run did not do its job. */
+  verify?: (run: RunMeasurement) => Promise<void> | void;
+}
+
+function summarize(
+  id: string,
+  title: string,
+  store: StoreKind,
+  samples: Sample[],
+  extra?: Record<string, number | string>,
+): WorkloadResult {
+  const medianWallMs = median(samples.map((s) => s.wallMs));
+  const medianPeakRssMiB = mib(median(samples.map((s) => s.peakRssKb)));
+  const requests = store === 'dynamodb' ? median(samples.map((s) => s.requests ?? 0)) : undefined;
+  const operations = samples[samples.length - 1]?.operations;
+  const queries = operations ? (operations.Query ?? 0) + (operations.Scan ?? 0) : undefined;
+  const actual: Record<Metric, number | undefined> = {
+    wallMs: medianWallMs,
+    peakRssMiB: medianPeakRssMiB,
+    requests,
+    queries,
+  };
+  const targets: Target[] = [];
+  for (const [metric, limit] of Object.entries(TARGETS[id]?.[store] ?? {}) as [Metric, number][]) {
+    const value = actual[metric];
+    if (value !== undefined) targets.push({ metric, limit, actual: value, met: value <= limit });
+  }
+  return {
+    id,
+    title,
+    store,
+    samples,
+    medianWallMs,
+    medianPeakRssMiB,
+    ...(requests !== undefined ? { requests } : {}),
+    ...(operations ? { operations } : {}),
+    targets,
+    ...(extra ? { extra } : {}),
+  };
+}
+
+/** One warm-up run (file cache, dynalite JIT) that is not counted, then `runs` measured runs. */
+async function measure(
+  ctx: BenchContext,
+  store: StoreKind,
+  runs: number,
+  plan: (run: number) => Promise<RunPlan> | RunPlan,
+): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const { entry, args, verify } = await plan(i);
+    ctx.dynamo?.proxy.resetCounts();
+    const run = await ctx.runner.run(entry, args, { env: storeEnv(store) });
+    if (run.code !== 0) {
+      throw new Error(`${entry} ${args.join(' ')} exited ${run.code}: ${run.stderr.trim() || run.stdout.trim()}`);
+    }
+    const operations =
+      store === 'dynamodb' && ctx.dynamo ? Object.fromEntries([...ctx.dynamo.proxy.counts].sort()) : undefined;
+    await verify?.(run);
+    if (i === 0) continue;
+    samples.push({
+      wallMs: run.wallMs,
+      peakRssKb: run.peakRssKb,
+      ...(operations
+        ? { operations, requests: Object.values(operations).reduce((a: number, b: number) => a + b, 0) }
+        : {}),
+    });
+  }
+  return samples;
+}
+
+function workDir(ctx: BenchContext, name: string): string {
+  const dir = join(ctx.tmp, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+const isoAt = (ms: number): string => new Date(ms).toISOString();
+
+/** W1: cold read-pin, one reading, tables exist, empty buffer. */
+export async function w1(ctx: BenchContext, store: StoreKind): Promise<WorkloadResult> {
+  const dir = workDir(ctx, `w1-${store}`);
+  const series: Series = { device: `w1_${store}`, pin: PIN };
+  const db = join(dir, 'bench.sqlite');
+  if (store === 'sqlite') await openSqlite(db).close();
+  else if (ctx.dynamo) await createDynamoTables(ctx.dynamo.direct, MODE);
+  const buffer = new FileBuffer(join(dir, 'buffer'), MODE);
+  const samples = await measure(ctx, store, ctx.runs, (i) => ({
+    entry: 'read-pin',
+    args: [
+      ...seriesArgs(series, dir),
+      ...storeArgs(ctx, store, db),
+      '--sensor',
+      'simulate',
+      '--at',
+      isoAt(BASE + i * MINUTE_MS + 3000),
+    ],
+    verify: () => {
+      if (buffer.list().length !== 0) throw new Error('W1: the reading was not flushed');
+    },
+  }));
+  return summarize('W1', 'cold read-pin, one reading', store, samples);
+}
+
+/** W2: read-pin with a day of readings (1,440) waiting in the buffer. */
+export async function w2(ctx: BenchContext, store: StoreKind): Promise<WorkloadResult> {
+  const dir = workDir(ctx, `w2-${store}`);
+  const series: Series = { device: `w2_${store}`, pin: PIN };
+  const db = join(dir, 'bench.sqlite');
+  if (store === 'sqlite') await openSqlite(db).close();
+  else if (ctx.dynamo) await createDynamoTables(ctx.dynamo.direct, MODE);
+  const bufferRoot = join(dir, 'buffer');
+  const buffer = new FileBuffer(bufferRoot, MODE);
+  const samples = await measure(ctx, store, ctx.runs, (i) => {
+    const day = BASE + 30 * DAY_MINUTES * MINUTE_MS + i * 2 * DAY_MINUTES * MINUTE_MS;
+    fillBuffer(bufferRoot, MODE, readings(series, new Date(day), DAY_MINUTES, false));
+    return {
+      entry: 'read-pin',
+      args: [
+        ...seriesArgs(series, dir),
+        ...storeArgs(ctx, store, db),
+        '--sensor',
+        'simulate',
+        '--at',
+        isoAt(day + DAY_MINUTES * MINUTE_MS + 3000),
+      ],
+      verify: () => {
+        const left = buffer.list().length;
+        if (left !== 0) throw new Error(`W2: ${left} readings left in the buffer`);
+      },
+    };
+  });
+  return summarize('W2', 'read-pin flushing 1,440 buffered readings', store, samples);
+}
+
+/** W3: aggregate 7 days of pending minutes (some missing). */
+export async function w3(ctx: BenchContext, store: StoreKind): Promise<WorkloadResult> {
+  const dir = workDir(ctx, `w3-${store}`);
+  if (store === 'dynamodb' && ctx.dynamo) await createDynamoTables(ctx.dynamo.direct, MODE);
+  let minutes = 0;
+  const samples = await measure(ctx, store, ctx.runs, async (i) => {
+    // A new series per run: its minutes are all pending and nothing else is.
+    const series: Series = { device: `w3_${store}_${i}`, pin: PIN };
+    const db = join(dir, `run-${i}.sqlite`);
+    const records = readings(series, new Date(BASE), 7 * DAY_MINUTES, true);
+    minutes = records.length;
+    ctx.progress(`  W3 ${store} run ${i}: storing ${records.length} pending minutes`);
+    const fixtureStore = store === 'sqlite' ? openSqlite(db) : openDynamo(ctx.dynamo?.direct ?? '', MODE);
+    try {
+      await populate(fixtureStore, records);
+    } finally {
+      await fixtureStore.close();
+    }
+    return {
+      entry: 'aggregate',
+      args: [...seriesArgs(series, dir), ...storeArgs(ctx, store, db)],
+      verify: async () => {
+        const check = store === 'sqlite' ? openSqlite(db) : openDynamo(ctx.dynamo?.direct ?? '', MODE);
+        try {
+          const left = await check.pendingPartitions('minutes', series);
+          const hours = await check.pendingPartitions('hours', series);
+          if (left.length > 0 || hours.length > 0) {
+            throw new Error(`W3: ${left.length} minute and ${hours.length} hour partitions still pending`);
+          }
+        } finally {
+          await check.close();
+        }
+      },
+    };
+  });
+  return summarize('W3', `aggregate 7 days (${minutes.toLocaleString('en')} minutes)`, store, samples);
+}
+
+// ---- W4: reports -------------------------------------------------------------------------------
+
+export const reportBuilt = (): boolean => existsSync(join(ROOT, 'dist', 'report.js'));
+
+/** W4: a month report from the aggregated days/hours and from the raw minutes. */
+export async function w4(_ctx: BenchContext, store: StoreKind): Promise<WorkloadResult[]> {
+  if (!reportBuilt()) {
+    return ['aggregated', 'raw'].map((source) => ({
+      ...summarize(`W4 ${source} month`, `report for one month, ${source} source`, store, []),
+      skipped: 'dist/report.js does not exist yet',
+    }));
+  }
+  return [];
+}
+
+// ---- W5: one year in SQLite -----------------------------------------------------------------------
+
+interface ScaleFigure {
+  label: string;
+  minutes: number;
+  wallMs: number;
+  peakRssMiB: number;
+}
+
+function fileSize(path: string): number {
+  let total = 0;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(path + suffix)) total += statSync(path + suffix).size;
+  }
+  return total;
+}
+
+/** W5: a year of minutes in SQLite: size, backfill aggregation over growing ranges, pending catch-up. */
+export async function w5(ctx: BenchContext): Promise<{ results: WorkloadResult[]; figures: ScaleFigure[] }> {
+  const dir = workDir(ctx, 'w5');
+  const series: Series = { device: 'w5_year', pin: PIN };
+  const yearStart = Date.UTC(2025, 0, 1);
+  const template = join(dir, 'year.sqlite');
+  const records = readings(series, new Date(yearStart), 365 * DAY_MINUTES, true);
+  ctx.progress(`  W5: storing ${records.length.toLocaleString('en')} minutes of 2025 in SQLite`);
+  const fixture = openSqlite(template);
+  await populate(fixture, records);
+  await fixture.close();
+  const sizeBytes = fileSize(template);
+  const results: WorkloadResult[] = [];
+  const figures: ScaleFigure[] = [];
+  const minutesBetween = (from: number, to: number) =>
+    records.filter((r) => {
+      const t = Date.parse(r.ts);
+      return t >= from && t < to;
+    }).length;
+
+  // The first hourly run after a year of readings: everything pending.
+  const pendingDb = join(dir, 'pending.sqlite');
+  const pendingSamples = await measure(ctx, 'sqlite', ctx.scaleRuns, () => {
+    copyFileSync(template, pendingDb);
+    return { entry: 'aggregate', args: [...seriesArgs(series, dir), '--db', pendingDb] };
+  });
+  const pending = summarize('W5', 'aggregate a year of pending minutes', 'sqlite', pendingSamples);
+  results.push(pending);
+  figures.push({
+    label: 'pending, 1 year',
+    minutes: records.length,
+    wallMs: pending.medianWallMs,
+    peakRssMiB: pending.medianPeakRssMiB,
+  });
+
+  // Backfills over growing ranges of the same (already aggregated) year database.
+  const ranges: [string, string, string][] = [
+    ['backfill 1 month', '2025-06-01', '2025-06-30'],
+    ['backfill 3 months', '2025-04-01', '2025-06-30'],
+    ['backfill 12 months', '2025-01-01', '2025-12-31'],
+  ];
+  for (const [label, from, to] of ranges) {
+    const samples = await measure(ctx, 'sqlite', ctx.scaleRuns, () => ({
+      entry: 'aggregate',
+      args: [...seriesArgs(series, dir), '--db', pendingDb, '--from', from, '--to', to],
+    }));
+    const n = minutesBetween(Date.parse(`${from}T00:00:00Z`), Date.parse(`${to}T00:00:00Z`) + DAY_MINUTES * MINUTE_MS);
+    const result = summarize('W5', `aggregate --from ${from} --to ${to}`, 'sqlite', samples, { minutes: n });
+    results.push(result);
+    figures.push({ label, minutes: n, wallMs: result.medianWallMs, peakRssMiB: result.medianPeakRssMiB });
+  }
+  const extra = { databaseBytes: sizeBytes, minutes: records.length, bytesPerMinute: sizeBytes / records.length };
+  const first = results[0];
+  if (first) first.extra = { ...first.extra, ...extra, aggregatedDatabaseBytes: fileSize(pendingDb) };
+  return { results, figures };
+}
