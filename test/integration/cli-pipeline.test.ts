@@ -4,26 +4,19 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { partitionKey } from '../../src/domain/keys.js';
 import { DynamoStore } from '../../src/stores/dynamodb/dynamodb-store.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import type { Store } from '../../src/stores/store.js';
 import { runEntrypoint, tempDir } from '../support/cli.js';
-import { AWS_TEST_ENV, type RunningDynalite, startDynalite, useTestAwsEnv } from '../support/dynalite.js';
+import { AWS_TEST_ENV, useDynalite } from '../support/dynalite.js';
 
-let dynalite: RunningDynalite;
 const tmp = tempDir();
 let n = 0;
 
-beforeAll(async () => {
-  useTestAwsEnv();
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-  tmp.cleanup();
-});
+const dynalite = useDynalite();
+afterAll(() => tmp.cleanup());
 
 interface StoreSetup {
   name: string;
@@ -48,8 +41,8 @@ const STORES: StoreSetup[] = [
   },
   {
     name: 'dynamodb',
-    args: () => ['--store', 'dynamodb', '--endpoint', dynalite.endpoint],
-    open: (mode) => new DynamoStore({ mode, endpoint: dynalite.endpoint }),
+    args: () => ['--store', 'dynamodb', '--endpoint', dynalite().endpoint],
+    open: (mode) => new DynamoStore({ mode, endpoint: dynalite().endpoint }),
     // Nothing listens on port 9 of loopback: connection refused at once.
     downArgs: () => ['--store', 'dynamodb', '--endpoint', 'http://127.0.0.1:9'],
   },
@@ -221,7 +214,7 @@ describe('DynamoDB tables', () => {
       '--store',
       'dynamodb',
       '--endpoint',
-      dynalite.endpoint,
+      dynalite().endpoint,
     ];
     expect(
       (
@@ -231,7 +224,7 @@ describe('DynamoDB tables', () => {
       ).code,
     ).toBe(0);
     expect((await runEntrypoint('aggregate', ['alex_rpi', '4', mode, ...common], { env: ENV })).code).toBe(0);
-    const client = new DynamoDBClient({ endpoint: dynalite.endpoint });
+    const client = new DynamoDBClient({ endpoint: dynalite().endpoint });
     for (const table of ['minutes', 'hours', 'days']) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: `${mode}-blackout-monitor-${table}` }));
       expect(Table?.TableStatus).toBe('ACTIVE');
@@ -267,7 +260,7 @@ describe('DynamoDB tables', () => {
   it('keeps working on a Python-era table set and its items', async () => {
     const { CreateTableCommand, DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
     const { tableDefinition } = await import('../../src/stores/dynamodb/tables.js');
-    const client = new DynamoDBClient({ endpoint: dynalite.endpoint });
+    const client = new DynamoDBClient({ endpoint: dynalite().endpoint });
     const mode = 'legacy';
     for (const table of ['minutes', 'hours', 'days']) {
       await client.send(new CreateTableCommand(tableDefinition(`${mode}-blackout-monitor-${table}`)));
@@ -320,7 +313,7 @@ describe('DynamoDB tables', () => {
       '--store',
       'dynamodb',
       '--endpoint',
-      dynalite.endpoint,
+      dynalite().endpoint,
     ];
     const read = await runEntrypoint(
       'read-pin',
@@ -329,7 +322,7 @@ describe('DynamoDB tables', () => {
     );
     expect(read).toMatchObject({ code: 0, stderr: '' });
     expect((await runEntrypoint('aggregate', ['alex_rpi', '4', mode, ...common], { env: ENV })).code).toBe(0);
-    const store = new DynamoStore({ mode, endpoint: dynalite.endpoint });
+    const store = new DynamoStore({ mode, endpoint: dynalite().endpoint });
     const hours = await store.readPartitions('hours', ['device#alex_rpi#sensor#4#date#2025-06-21']);
     expect(hours.get('device#alex_rpi#sensor#4#date#2025-06-21')).toMatchObject([
       { sk: 'time#19', on: 2, off: 1, unknown: 57, count: 3 },

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { partitionKeysBetween } from '../../src/domain/keys.js';
 import { aggregate } from '../../src/pipeline/aggregate.js';
 import { DynamoStore } from '../../src/stores/dynamodb/dynamodb-store.js';
@@ -9,18 +9,11 @@ import type { Store } from '../../src/stores/store.js';
 import { createLogger, pruneLogs, silentLogger } from '../../src/utils/log.js';
 import { runEntrypoint, tempDir } from '../support/cli.js';
 import { generateMinutes, SERIES } from '../support/data.js';
-import { AWS_TEST_ENV, type RunningDynalite, startDynalite, useTestAwsEnv } from '../support/dynalite.js';
+import { AWS_TEST_ENV, useDynalite } from '../support/dynalite.js';
 
-let dynalite: RunningDynalite;
 const tmp = tempDir();
-beforeAll(async () => {
-  useTestAwsEnv();
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite.close();
-  tmp.cleanup();
-});
+const dynalite = useDynalite();
+afterAll(() => tmp.cleanup());
 
 async function dump(store: Store, from: Date, to: Date) {
   const out: Record<string, unknown[]> = {};
@@ -62,18 +55,18 @@ describe('blackout-copy', () => {
     ];
     const up = await runEntrypoint(
       'copy',
-      [...common, '--db', join(dir, 'a.sqlite'), '--target', 'dynamodb', '--target-endpoint', dynalite.endpoint],
+      [...common, '--db', join(dir, 'a.sqlite'), '--target', 'dynamodb', '--target-endpoint', dynalite().endpoint],
       { env: AWS_TEST_ENV },
     );
     expect(up.code).toBe(0);
     expect(up.stdout).toContain(`minutes ${expected.minutes?.length} new`);
     const again = await runEntrypoint(
       'copy',
-      [...common, '--db', join(dir, 'a.sqlite'), '--target', 'dynamodb', '--target-endpoint', dynalite.endpoint],
+      [...common, '--db', join(dir, 'a.sqlite'), '--target', 'dynamodb', '--target-endpoint', dynalite().endpoint],
       { env: AWS_TEST_ENV },
     );
     expect(again.stdout).toContain(`minutes 0 new, ${expected.minutes?.length} already there, 0 conflicting`);
-    const cloud = new DynamoStore({ mode: 'copytest', endpoint: dynalite.endpoint });
+    const cloud = new DynamoStore({ mode: 'copytest', endpoint: dynalite().endpoint });
     expect(await dump(cloud, from, to)).toEqual(expected);
     await cloud.close();
 
@@ -84,7 +77,7 @@ describe('blackout-copy', () => {
         '--store',
         'dynamodb',
         '--endpoint',
-        dynalite.endpoint,
+        dynalite().endpoint,
         '--target',
         'sqlite',
         '--target-db',

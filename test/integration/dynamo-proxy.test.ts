@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../src/stores/dynamodb/dynamodb-store.js';
 import { generateMinutes, SERIES } from '../support/data.js';
-import { type RunningDynalite, startDynalite, useTestAwsEnv } from '../support/dynalite.js';
+import { useDynalite } from '../support/dynalite.js';
 import { type DynamoProxy, startDynamoProxy } from '../support/dynamo-proxy.js';
 
-let server: RunningDynalite;
+const dynalite = useDynalite();
 let proxy: DynamoProxy;
 beforeAll(async () => {
-  useTestAwsEnv();
-  server = await startDynalite();
-  proxy = await startDynamoProxy(server.endpoint);
+  proxy = await startDynamoProxy(dynalite().endpoint);
 });
 afterAll(async () => {
   await proxy.close();
-  await server.close();
 });
 
 describe('DynamoDB store behind the fault-injecting proxy', () => {

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface RunningDynalite {
   endpoint: string;
@@ -37,5 +38,24 @@ export async function startDynalite(options: { createTableMs?: number } = {}): P
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * Starts one dynalite for the calling test file (before all its tests) and stops it after; returns a
+ * getter for the running server.
+ */
+export function useDynalite(): () => RunningDynalite {
+  let server: RunningDynalite | undefined;
+  beforeAll(async () => {
+    useTestAwsEnv();
+    server = await startDynalite();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('dynalite is not running (useDynalite must be called at the top of a test file)');
+    return server;
   };
 }
