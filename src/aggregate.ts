@@ -7,6 +7,7 @@ import { parseInstant, UsageError } from './domain/validate.js';
 import { aggregate } from './pipeline/aggregate.js';
 import { openStore } from './stores/open-store.js';
 import type { Store } from './stores/store.js';
+import { isTransientStoreError } from './stores/store-errors.js';
 import { FileBuffer } from './utils/buffer.js';
 import { tryLock } from './utils/lock.js';
 
@@ -25,7 +26,9 @@ const command = addCommonOptions(new Command())
   .addHelpText(
     'after',
     `
-Exit codes: 0 done, 1 failure (see the log), 2 usage error.
+Exit codes: 0 done (or nothing to do: another run holds the lock, or the store is briefly
+            unreachable and the minutes stay pending for the next run),
+            1 runtime failure (see the log; a backfill that could not run), 2 usage error.
 Examples:
   blackout-aggregate alex_rpi 4 prod                          as the Python version's cron line
   blackout-aggregate --from 2025-06-01 --to 2025-06-30        recompute June from the minute data`,
@@ -60,6 +63,11 @@ await runCli('aggregate', command, async (cmd) => {
     log.info({ ...summary, store: store.location }, 'aggregation done');
     return EXIT_OK;
   } catch (error) {
+    // A passing store fault loses nothing: the minutes stay pending and the next run catches up.
+    if (isTransientStoreError(error) && !range) {
+      log.warn({ err: error }, `store unreachable; aggregation left for the next run: ${(error as Error).message}`);
+      return EXIT_OK;
+    }
     log.error({ err: error }, `aggregation failed: ${(error as Error).message}`);
     return EXIT_FAILURE;
   } finally {

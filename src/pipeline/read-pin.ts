@@ -7,6 +7,7 @@ import { type MinuteRecord, minuteRecord } from '../domain/records.js';
 import { formatTimestamp, nowTimestamp } from '../domain/time.js';
 import type { Sensor } from '../sensors/index.js';
 import type { Store } from '../stores/store.js';
+import { isTransientStoreError } from '../stores/store-errors.js';
 import type { FileBuffer } from '../utils/buffer.js';
 import { type HeldLock, tryLock } from '../utils/lock.js';
 import type { Logger } from '../utils/log.js';
@@ -84,8 +85,10 @@ export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
     log.info({ ...result.flush, store: store.location }, 'buffer flushed');
   } catch (error) {
     result.storeError = (error as Error).message;
+    // A warning, not an error: the reading is recorded (buffered), and a cron line failing every
+    // minute would flood the mailbox. `transient: false` marks faults that need a person.
     log.warn(
-      { err: error, buffered: buffer.list().length },
+      { err: error, buffered: buffer.list().length, transient: isTransientStoreError(error) },
       'store unreachable; readings stay in the buffer until the next run',
     );
   } finally {

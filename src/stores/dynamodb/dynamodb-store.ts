@@ -100,10 +100,12 @@ export class DynamoStore implements Store {
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.region ? { region: options.region } : {}),
       maxAttempts: options.maxAttempts ?? 3,
-      // A dead network must not hang a cron run: ~3 attempts × 5 s stays well under 30 s.
+      // A dead network must not hang a cron run: ~3 attempts × 5 s stays well under 30 s. Without
+      // throwOnRequestTimeout the SDK only prints a warning and keeps waiting for the answer.
       requestHandler: {
         connectionTimeout: options.connectionTimeoutMs ?? 3000,
         requestTimeout: options.requestTimeoutMs ?? 5000,
+        throwOnRequestTimeout: true,
       },
     });
     this.doc = DynamoDBDocumentClient.from(this.client, { marshallOptions: { removeUndefinedValues: true } });
