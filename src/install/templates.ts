@@ -1,0 +1,154 @@
+/**
+ * The scheduled jobs, one generator per file: the cron.d file, or systemd service + timer units.
+ * Pure functions of the settings, so the committed examples in cron_example/ can be compared with
+ * what blackout-install writes.
+ */
+import { dirname } from 'node:path';
+
+export interface JobSettings {
+  device: string;
+  pin: number;
+  mode: string;
+  /** System user the jobs run as (its groups give GPIO access; its HOME holds ~/.aws). */
+  user: string;
+  /** Absolute path of the node binary: cron's PATH does not know nvm or /usr/local installs. */
+  node: string;
+  /** Absolute path of the project folder (holding dist/). */
+  projectDir: string;
+  /** Settings passed to both jobs, e.g. BLACKOUT_STORE=sqlite, AWS_REGION=eu-central-1. */
+  env: Record<string, string>;
+}
+
+export type Scheduler = 'cron' | 'systemd';
+export const SCHEDULERS: readonly Scheduler[] = ['cron', 'systemd'];
+
+export const CRON_FILE = '/etc/cron.d/blackout-monitor';
+export const SYSTEMD_DIR = '/etc/systemd/system';
+export const READ_UNIT = 'blackout-read-pin';
+export const AGGREGATE_UNIT = 'blackout-aggregate';
+
+const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** node's own folder first, so anything the jobs start finds the same node. */
+export function jobPath(settings: JobSettings): string {
+  const nodeDir = dirname(settings.node);
+  return (SYSTEM_PATH.includes(nodeDir) ? SYSTEM_PATH : [nodeDir, ...SYSTEM_PATH]).join(':');
+}
+
+const series = (s: JobSettings): string => `${s.device} ${s.pin} ${s.mode}`;
+const command = (s: JobSettings, script: string): string => `${s.node} ${s.projectDir}/dist/${script}.js ${series(s)}`;
+const envLines = (s: JobSettings): string[] => Object.entries(s.env).map(([k, v]) => `${k}=${v}`);
+
+export function cronFile(s: JobSettings): string {
+  return [
+    `# ${CRON_FILE}: Blackout Monitor for device ${s.device}, pin ${s.pin}, mode ${s.mode}.`,
+    '# Written by blackout-install. Every minute: read the pin, buffer the reading, flush the',
+    '# buffer to the store. At :05 every hour: roll the minutes up into hours and days.',
+    `# The jobs are silent when all is well; logs are in ${s.projectDir}/logs/.`,
+    `# Check the set-up with: ${command(s, 'doctor')}`,
+    'SHELL=/bin/sh',
+    `PATH=${jobPath(s)}`,
+    ...envLines(s),
+    '',
+    '# m h dom mon dow user command',
+    `* * * * * ${s.user} ${command(s, 'read-pin')}`,
+    `5 * * * * ${s.user} ${command(s, 'aggregate')}`,
+    '',
+  ].join('\n');
+}
+
+function service(s: JobSettings, unit: string, what: string, script: string, timeoutSec: number): string {
+  return [
+    '[Unit]',
+    `Description=Blackout Monitor: ${what} (device ${s.device}, pin ${s.pin}, mode ${s.mode})`,
+    `Documentation=file://${s.projectDir}/README.md`,
+    '',
+    '[Service]',
+    'Type=oneshot',
+    `User=${s.user}`,
+    `WorkingDirectory=${s.projectDir}`,
+    `Environment=PATH=${jobPath(s)}`,
+    ...envLines(s).map((line) => `Environment=${line}`),
+    `ExecStart=${command(s, script)}`,
+    'StandardOutput=journal',
+    'StandardError=journal',
+    `SyslogIdentifier=${unit}`,
+    `TimeoutStartSec=${timeoutSec}`,
+    '',
+  ].join('\n');
+}
+
+function timer(unit: string, what: string, onCalendar: string): string {
+  return [
+    '[Unit]',
+    `Description=Blackout Monitor: ${what}`,
+    '',
+    '[Timer]',
+    `OnCalendar=${onCalendar}`,
+    'AccuracySec=1s',
+    // After a power cut the Pi boots late: run the missed job once at boot.
+    'Persistent=true',
+    `Unit=${unit}.service`,
+    '',
+    '[Install]',
+    'WantedBy=timers.target',
+    '',
+  ].join('\n');
+}
+
+export const readPinService = (s: JobSettings): string => service(s, READ_UNIT, 'read the power pin', 'read-pin', 55);
+export const readPinTimer = (): string => timer(READ_UNIT, 'read the power pin every minute', '*-*-* *:*:00');
+export const aggregateService = (s: JobSettings): string =>
+  service(s, AGGREGATE_UNIT, 'roll up hours and days', 'aggregate', 1800);
+export const aggregateTimer = (): string =>
+  timer(AGGREGATE_UNIT, 'roll up hours and days at :05 every hour', '*-*-* *:05:00');
+
+export interface PlannedFile {
+  /** Absolute path on the target system (before the install root is prepended). */
+  path: string;
+  content: string;
+}
+
+export function plannedFiles(scheduler: Scheduler, s: JobSettings): PlannedFile[] {
+  if (scheduler === 'cron') return [{ path: CRON_FILE, content: cronFile(s) }];
+  return [
+    { path: `${SYSTEMD_DIR}/${READ_UNIT}.service`, content: readPinService(s) },
+    { path: `${SYSTEMD_DIR}/${READ_UNIT}.timer`, content: readPinTimer() },
+    { path: `${SYSTEMD_DIR}/${AGGREGATE_UNIT}.service`, content: aggregateService(s) },
+    { path: `${SYSTEMD_DIR}/${AGGREGATE_UNIT}.timer`, content: aggregateTimer() },
+  ];
+}
+
+/** What to run after the files are in place. */
+export function nextSteps(scheduler: Scheduler, s: JobSettings): string[] {
+  const doctor = `blackout-doctor ${series(s)}  (or: ${s.node} ${s.projectDir}/dist/doctor.js ${series(s)})`;
+  if (scheduler === 'cron') return ['cron reads /etc/cron.d within a minute; then check with:', `  ${doctor}`];
+  return [
+    'enable the timers:',
+    `  sudo systemctl daemon-reload && sudo systemctl enable --now ${READ_UNIT}.timer ${AGGREGATE_UNIT}.timer`,
+    `logs: journalctl -u ${READ_UNIT} -u ${AGGREGATE_UNIT}; then check with:`,
+    `  ${doctor}`,
+  ];
+}
+
+/** The documented example (README, cron_example/): what blackout-install writes for these values. */
+export const EXAMPLE_SETTINGS: JobSettings = {
+  device: 'alex_rpi',
+  pin: 4,
+  mode: 'prod',
+  user: 'pi',
+  node: '/usr/bin/node',
+  projectDir: '/home/pi/dev/blackout',
+  env: { BLACKOUT_STORE: 'sqlite' },
+};
+
+/** cron_example/ paths of the generated examples. */
+export function exampleFiles(): PlannedFile[] {
+  return [
+    { path: 'cron.d/blackout-monitor', content: cronFile(EXAMPLE_SETTINGS) },
+    ...plannedFiles('systemd', EXAMPLE_SETTINGS).map((f) => ({
+      path: `systemd/${f.path.slice(SYSTEMD_DIR.length + 1)}`,
+      content: f.content,
+    })),
+  ];
+}
