@@ -47,10 +47,11 @@ svg text{font:11px system-ui,sans-serif;fill:var(--muted)}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
-td.num{text-align:right}
-#info{position:sticky;bottom:0;background:#fff;border-top:1px solid var(--line);padding:6px 0;min-height:2em;color:var(--muted)}
+td.num,th.num{text-align:right}
+#info:empty{display:none}
+#info{position:sticky;bottom:0;z-index:1;background:#fff;border-top:1px solid var(--line);padding:6px 0;min-height:2em;color:var(--muted)}
 footer{color:var(--muted);font-size:.8rem;margin-top:24px}
-@media (max-width:600px){main{padding:10px}.day,.axis{grid-template-columns:5.6em 1fr}.day span{font-size:.8rem}}
+@media (max-width:600px){main{padding:10px}.day,.axis{grid-template-columns:5.6em 1fr}.day span{font-size:.8rem}svg.bars text{font-size:22px}svg.heat{min-width:560px}th,td{padding:4px 5px;font-size:.85rem}}
 `;
 
 // Tapping a mark shows its description (phones have no hover tooltips).
@@ -60,7 +61,7 @@ document.addEventListener('click', function (event) {
   var info = document.getElementById('info');
   if (!info || !target || !target.closest) return;
   var mark = target.closest('[data-tip]');
-  info.textContent = mark ? mark.getAttribute('data-tip') : 'Tap a bar or a cell for details.';
+  info.textContent = mark ? mark.getAttribute('data-tip') : '';
 });
 `;
 
@@ -101,14 +102,16 @@ interface BarDatum {
 
 function stackedBars(data: BarDatum[], chart: string, unit: string): string {
   const height = 160;
-  const barWidth = 24;
-  const gap = 6;
-  const left = 30;
-  const width = left + data.length * (barWidth + gap);
+  const left = 64;
+  // A fixed drawing width keeps a few bars from being blown up to the page width.
+  const width = Math.max(720, left + data.length * 14);
+  const slot = (width - left) / Math.max(1, data.length);
+  const barWidth = Math.min(48, slot * 0.8);
+  const gap = slot - barWidth;
   const max = Math.max(1, ...data.map((d) => d.on + d.off + d.unknown + d.pending));
-  const labelEvery = Math.ceil(data.length / 16);
+  const labelEvery = Math.ceil(data.length / 25);
   const bars = data.map((d, i) => {
-    const x = left + i * (barWidth + gap);
+    const x = Number((left + gap / 2 + i * slot).toFixed(2));
     let y = height;
     const parts: string[] = [];
     for (const state of ['on', 'off', 'unknown', 'pending'] as const) {
@@ -130,12 +133,12 @@ function stackedBars(data: BarDatum[], chart: string, unit: string): string {
     }
     const label =
       i % labelEvery === 0
-        ? `<text x="${x + barWidth / 2}" y="${height + 14}" text-anchor="middle">${escapeHtml(d.label)}</text>`
+        ? `<text x="${x + barWidth / 2}" y="${height + 22}" text-anchor="middle">${escapeHtml(d.label)}</text>`
         : '';
     return parts.join('') + label;
   });
-  const axis = `<text x="0" y="10">${max} ${unit}</text><line x1="${left - 4}" x2="${width}" y1="${height}" y2="${height}" stroke="#d0d7de"/>`;
-  return `<div class="scroll"><svg class="chart" viewBox="0 0 ${width} ${height + 20}" style="min-width:${Math.min(width, 600)}px" role="img">${axis}${bars.join('')}</svg></div>`;
+  const axis = `<text x="0" y="18">${max}</text><text x="0" y="40">${unit}</text><line x1="${left - 4}" x2="${width}" y1="${height}" y2="${height}" stroke="#d0d7de"/>`;
+  return `<div class="scroll"><svg class="chart bars" viewBox="0 0 ${width} ${height + 28}" role="img">${axis}${bars.join('')}</svg></div>`;
 }
 
 /** Colour of one heatmap cell: green → red by the share of OFF among known minutes, grey when unknown. */
@@ -183,7 +186,7 @@ function heatmap(report: Report): string {
     });
     return `<text x="0" y="${y + 12}">${day.label}</text>${cells.join('')}`;
   });
-  return `<div class="scroll"><svg class="chart" viewBox="0 0 ${width} ${height}" style="min-width:480px" role="img" aria-label="hour by day heatmap">${header}${rows.join('')}</svg></div>`;
+  return `<div class="scroll"><svg class="chart heat" viewBox="0 0 ${width} ${height}" role="img" aria-label="hour by day heatmap">${header}${rows.join('')}</svg></div>`;
 }
 
 function outageTable(report: Report): string {
@@ -197,7 +200,7 @@ function outageTable(report: Report): string {
     const notes = [o.startUncertain && 'start uncertain', o.endUncertain && 'end uncertain'].filter(Boolean).join(', ');
     return `<tr class="outage"><td>${startDate} ${formatLocalClock(start, tz)}</td><td>${endDate === startDate ? '' : `${endDate} `}${formatLocalClock(end, tz)}</td><td class="num">${escapeHtml(formatDuration(o.minutes, o.startUncertain || o.endUncertain))}</td><td>${notes}</td></tr>`;
   });
-  return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th>duration</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function gapTable(report: Report): string {
@@ -208,7 +211,7 @@ function gapTable(report: Report): string {
     const end = new Date(g.end);
     return `<tr class="gap"><td>${localDateLabel(localTime(start, tz))} ${formatLocalClock(start, tz)}</td><td>${localDateLabel(localTime(end, tz))} ${formatLocalClock(end, tz)}</td><td class="num">${formatDuration(g.minutes)}</td></tr>`;
   });
-  return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th>duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 export function renderHtml(report: Report): string {
@@ -253,7 +256,7 @@ export function renderHtml(report: Report): string {
 <div class="card">no reading<b>${escapeHtml(hm(t.unknown))}</b>${json.gaps.length} gap(s)</div>
 <div class="card">not yet<b>${escapeHtml(hm(t.pending))}</b>pending</div>
 </div>
-<div class="legend">${legend}</div>
+<div class="legend">${legend}<span>· tap or hover a mark for details</span></div>
 <h2>Minute timeline</h2>
 ${timelines(report)}
 ${hasUnresolved ? '<p class="sub">Orange hours come from hourly data that had both ON and OFF minutes; use --source auto or raw for the exact minutes.</p>' : ''}
@@ -265,7 +268,7 @@ ${heatmap(report)}
 ${outageTable(report)}
 <h2>Gaps</h2>
 ${gapTable(report)}
-<div id="info">Tap a bar or a cell for details.</div>
+<div id="info"></div>
 <footer>Generated ${escapeHtml(report.generatedAt.toISOString())} by blackout-report. Times are local (${escapeHtml(json.tz)}).</footer>
 </main>
 <script>${SCRIPT}</script>

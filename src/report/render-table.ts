@@ -70,7 +70,7 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
   );
   if (json.outages.length > 0) {
     out.push('', 'Outages:');
-    for (const o of report.series ? findLocalOutages(report) : []) out.push(o);
+    out.push(...outageLines());
   }
   if (json.gaps.length > 0) {
     out.push('', 'Gaps (no reading):');
@@ -88,10 +88,11 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
     return `${localDateLabel(localTime(start, tz))} ${formatLocalClock(start, tz)} – ${endText.padEnd(16)}`;
   }
 
-  function findLocalOutages(r: Report): string[] {
-    return r.json.outages.map((o) => {
+  function outageLines(): string[] {
+    return json.outages.map((o) => {
+      const uncertain = o.startUncertain || o.endUncertain;
       const notes = [o.startUncertain && 'start uncertain', o.endUncertain && 'end uncertain'].filter(Boolean);
-      return `  ${span(o.start, o.end)}  ${formatDuration(o.minutes, o.startUncertain || o.endUncertain).padStart(12)}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`;
+      return `  ${span(o.start, o.end)}  ${formatDuration(o.minutes, uncertain).padStart(12)}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`;
     });
   }
 }
