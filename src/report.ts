@@ -46,7 +46,7 @@ Examples:
 await runCli('report', command, async (cmd) => {
   const config = resolveCommon(cmd);
   const opts = cmd.opts<ReportOptions>();
-  const tz = opts.tz !== undefined ? parseTimeZone(opts.tz) : systemTimeZone();
+  const tz = opts.tz !== undefined ? parseTimeZone(opts.tz) : systemTimeZone(process.env.TZ);
   const source = parseChoice(opts.source, SOURCES, '--source');
   const format = parseChoice(opts.format, FORMATS, '--format');
   const csv = parseChoice(opts.csv, CSV_TABLES, '--csv');

@@ -45,8 +45,13 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-/** The zone the process runs in (honours `TZ`). */
-export function systemTimeZone(): string {
+/**
+ * The zone the process runs in. `TZ` (passed in) is taken as written when valid, because Intl
+ * reports some zones by their old alias (Europe/Kyiv comes back as Europe/Kiev).
+ */
+export function systemTimeZone(tzVariable: string | undefined): string {
+  const named = tzVariable?.replace(/^:/, '');
+  if (named && isTimeZone(named)) return named;
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 

@@ -1,0 +1,137 @@
+/**
+ * `dist/report.js` as a user runs it: formats, the time zone from TZ, and bad arguments rejected with
+ * one line and exit 2, writing nothing.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
+import { runEntrypoint, tempDir } from '../support/cli.js';
+import { SERIES } from '../support/data.js';
+import { EXPECTED_DAYS, EXPECTED_OUTAGES, EXPECTED_TOTALS, knownMinutes, TZ } from './known-data.js';
+
+let temp: ReturnType<typeof tempDir>;
+let db: string;
+let logs: string;
+
+beforeAll(async () => {
+  temp = tempDir('blackout-report-cli-');
+  db = join(temp.dir, 'known.sqlite');
+  logs = join(temp.dir, 'logs');
+  const store = new SqliteStore({ file: db });
+  await store.putMinutes(knownMinutes());
+  await store.close();
+});
+afterAll(() => temp.cleanup());
+
+const run = (args: string[], env: Record<string, string> = {}) =>
+  runEntrypoint('report', [SERIES.device, String(SERIES.pin), 'dev', '--db', db, '--log-dir', logs, ...args], {
+    env,
+  });
+
+describe('blackout-report', () => {
+  it('prints the JSON shape, in the zone from TZ when --tz is not given', async () => {
+    const result = await run(['--from', '2025-10-25', '--to', '2025-10-27', '--format', 'json'], { TZ });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(Object.keys(json)).toEqual([
+      'device',
+      'pin',
+      'mode',
+      'tz',
+      'from',
+      'to',
+      'source',
+      'totals',
+      'days',
+      'hours',
+      'outages',
+      'gaps',
+    ]);
+    expect(json).toMatchObject({
+      device: 'alex_rpi',
+      pin: 4,
+      mode: 'dev',
+      tz: TZ,
+      source: 'auto',
+      totals: EXPECTED_TOTALS,
+      days: EXPECTED_DAYS,
+      outages: EXPECTED_OUTAGES,
+    });
+  });
+
+  it('writes CSV per day by default and the outage list with --csv outages', async () => {
+    const days = await run(['--from', '2025-10-25', '--to', '2025-10-27', '--tz', TZ, '--format', 'csv']);
+    expect(days.code).toBe(0);
+    expect(days.stdout.split('\n')).toEqual([
+      'date,start,end,minutes,on,off,unknown,pending',
+      '2025-10-25,2025-10-25T00:00:00+03:00,2025-10-26T00:00:00+03:00,1440,1420,20,0,0',
+      '2025-10-26,2025-10-26T00:00:00+03:00,2025-10-27T00:00:00+02:00,1500,1365,122,13,0',
+      '2025-10-27,2025-10-27T00:00:00+02:00,2025-10-28T00:00:00+02:00,1440,1275,15,150,0',
+      '',
+    ]);
+    const out = join(temp.dir, 'outages.csv');
+    const outages = await run([
+      ...['--from', '2025-10-25', '--to', '2025-10-27', '--tz', TZ],
+      ...['--format', 'csv', '--csv', 'outages', '--out', out],
+    ]);
+    expect(outages.code).toBe(0);
+    expect(outages.stdout).toBe('');
+    expect(readFileSync(out, 'utf8').split('\n').slice(0, 4)).toEqual([
+      'start,end,minutes,start_uncertain,end_uncertain',
+      '2025-10-25T23:40:00+03:00,2025-10-26T00:25:00+03:00,45,false,false',
+      '2025-10-26T03:30:00+03:00,2025-10-26T03:20:00+02:00,50,false,false',
+      '2025-10-26T12:13:00+02:00,2025-10-26T13:00:00+02:00,47,true,false',
+    ]);
+  });
+
+  it('prints a plain table when piped: a 25-character timeline on the DST day, uncertain outages marked', async () => {
+    const result = await run(['--from', '2025-10-25', '--to', '2025-10-27', '--tz', TZ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('\u001b[');
+    const lines = result.stdout.split('\n');
+    const day = (date: string) => lines.find((l) => l.startsWith(date)) ?? '';
+    expect(day('2025-10-25').slice(12, 36)).toBe(`${'█'.repeat(23)}▒`);
+    expect(day('2025-10-26').slice(12, 37)).toBe(`▒██▒▒${'█'.repeat(8)}▒${'█'.repeat(11)}`);
+    expect(day('2025-10-26')).toMatch(/25 h$/);
+    expect(day('2025-10-27').slice(12, 36)).toBe(`${'█'.repeat(8)}▒${'█'.repeat(6)}··▄${'█'.repeat(6)}`);
+    expect(result.stdout).toContain('≥ 47 min');
+  });
+
+  it.each([
+    [['--day', '2025-02-30'], 'invalid --day "2025-02-30": a date YYYY-MM-DD'],
+    [['--month', '2025-13'], 'invalid --month "2025-13": a month YYYY-MM'],
+    [['--last', '7w'], 'invalid --last "7w": a number of hours or days, e.g. 24h, 7d or 30d'],
+    [['--from', '2025-10-27', '--to', '2025-10-25'], '--from 2025-10-27 is not before --to 2025-10-25'],
+    [['--from', 'yesterday'], 'invalid --from "yesterday": use YYYY-MM-DD or a date-time'],
+    [['--to', '2025-10-25'], '--to needs --from'],
+    [['--day', '2025-10-26', '--last', '24h'], 'choose one period: --day or --last, not several'],
+    [['--tz', 'Europe/Kiev/Old'], 'invalid --tz "Europe/Kiev/Old": an IANA time zone'],
+    [['--source', 'both'], 'invalid --source "both": one of raw, aggregated, auto'],
+    [['--format', 'pdf'], 'invalid --format "pdf": one of table, json, csv, html'],
+    [['--from', '2020-01-01', '--to', '2025-01-01'], 'period too long: at most 400 days per report'],
+  ])('rejects %j with one line and exit 2, writing nothing', async (args, message) => {
+    const badLogs = join(temp.dir, 'bad-logs');
+    const out = join(temp.dir, 'bad.html');
+    const result = await runEntrypoint('report', [
+      ...['--db', db, '--log-dir', badLogs, '--format', 'html', '--out', out],
+      ...args,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toHaveLength(2);
+    expect(result.stderr).toContain(`report: ${message}`);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(badLogs)).toBe(false);
+  });
+
+  it('fails with exit 1 and creates nothing when the database does not exist', async () => {
+    const missing = join(temp.dir, 'nowhere', 'none.sqlite');
+    const result = await runEntrypoint('report', ['--db', missing, '--log-dir', logs]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`report: no database at ${missing} (record readings first, or pass --db)\n`);
+    expect(existsSync(join(temp.dir, 'nowhere'))).toBe(false);
+    expect(readdirSync(temp.dir)).not.toContain('nowhere');
+  });
+});

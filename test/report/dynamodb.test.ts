@@ -1,0 +1,69 @@
+/**
+ * The same known data in DynamoDB (dynalite behind the request-counting proxy): the same report as
+ * from SQLite, from every source, reading only the period's partitions with Query (never Scan).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolvePeriod } from '../../src/domain/period.js';
+import { aggregate } from '../../src/pipeline/aggregate.js';
+import { createReport } from '../../src/report/report.js';
+import { DynamoStore } from '../../src/stores/dynamodb/dynamodb-store.js';
+import { silentLogger } from '../../src/utils/log.js';
+import { SERIES } from '../support/data.js';
+import { useDynalite } from '../support/dynalite.js';
+import { type DynamoProxy, startDynamoProxy } from '../support/dynamo-proxy.js';
+import { EXPECTED_DAYS, EXPECTED_GAPS, EXPECTED_OUTAGES, EXPECTED_TOTALS, knownMinutes, TZ } from './known-data.js';
+
+const dynalite = useDynalite();
+const LATER = new Date('2026-01-01T00:00:00Z');
+let proxy: DynamoProxy;
+let store: DynamoStore;
+
+beforeAll(async () => {
+  proxy = await startDynamoProxy(dynalite().endpoint);
+  store = new DynamoStore({ mode: 'report', endpoint: proxy.endpoint });
+  await store.putMinutes(knownMinutes());
+  await aggregate(store, SERIES, silentLogger());
+});
+afterAll(async () => {
+  await store?.close();
+  await proxy?.close();
+});
+
+const report = async (options: Parameters<typeof resolvePeriod>[0], source: 'raw' | 'aggregated' | 'auto') => {
+  const period = resolvePeriod(options, TZ, LATER);
+  return (await createReport(store, { line: SERIES, mode: 'report', period, source, now: LATER })).report.json;
+};
+
+describe('report from DynamoDB (dynalite)', () => {
+  it('gives the known totals, days, outages and gaps from raw and auto', async () => {
+    for (const source of ['raw', 'auto'] as const) {
+      const json = await report({ from: '2025-10-25', to: '2025-10-27' }, source);
+      expect(json.totals).toEqual({ ...EXPECTED_TOTALS, onShare: json.totals.onShare });
+      expect(json.days).toEqual(EXPECTED_DAYS);
+      expect(json.outages).toEqual(EXPECTED_OUTAGES);
+      expect(json.gaps).toEqual(EXPECTED_GAPS);
+    }
+  });
+
+  it('reads a month from hourly data with one Query per UTC day, and no Scan', async () => {
+    proxy.resetCounts();
+    const aggregated = await report({ month: '2025-10' }, 'aggregated');
+    // Local October in Kyiv spans 32 UTC days (2025-09-30T21:00Z to 2025-10-31T22:00Z).
+    expect(proxy.counts.get('Query')).toBe(32);
+    expect(proxy.counts.get('Scan')).toBeUndefined();
+    proxy.resetCounts();
+    const auto = await report({ month: '2025-10' }, 'auto');
+    // auto also asks the status index for new minutes (1) and reads the 7 mixed hours' minutes.
+    expect(proxy.counts.get('Query')).toBe(32 + 1 + 7);
+    expect(proxy.counts.get('Scan')).toBeUndefined();
+    proxy.resetCounts();
+    const raw = await report({ month: '2025-10' }, 'raw');
+    expect(proxy.counts.get('Query')).toBe(31 * 24 + 1);
+    expect(proxy.counts.get('Scan')).toBeUndefined();
+    for (const other of [aggregated, auto]) {
+      expect(other.totals).toEqual(raw.totals);
+      expect(other.days).toEqual(raw.days);
+    }
+    expect(auto.outages).toEqual(raw.outages);
+  });
+});
