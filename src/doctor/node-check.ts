@@ -1,0 +1,13 @@
+import { type CheckResult, fail, ok } from './check.js';
+
+export const MIN_NODE_MAJOR = 20;
+
+export function checkNode(version: string): CheckResult {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1]);
+  if (major >= MIN_NODE_MAJOR) return ok('node', `Node.js ${version}`);
+  return fail(
+    'node',
+    `Node.js ${version} is too old (${MIN_NODE_MAJOR} or newer needed)`,
+    'install Node.js 20+: sudo apt install nodejs npm (Raspberry Pi OS bookworm) or NodeSource',
+  );
+}

@@ -1,0 +1,124 @@
+/** Runs every check in order and prints one line each (or JSON). */
+import { join } from 'node:path';
+import type { CommonConfig } from '../cli/common.js';
+import type { Sensor } from '../sensors/sensor.js';
+import type { Store } from '../stores/store.js';
+import { checkPinBias } from './bias-check.js';
+import { checkBuffer } from './buffer-check.js';
+import { type CheckResult, fail, type RunCommand, withTimeout } from './check.js';
+import { checkClock } from './clock-check.js';
+import { checkDisk } from './disk-check.js';
+import { checkFreshness } from './freshness-check.js';
+import { checkNode } from './node-check.js';
+import { checkSchedule } from './schedule-check.js';
+import { checkSensor } from './sensor-check.js';
+import { checkStoreReachable, checkTables } from './store-check.js';
+
+export interface DoctorCommands {
+  pinctrl: string;
+  timedatectl: string;
+  systemctl: string;
+  crontab: string;
+}
+
+export interface DoctorSetup {
+  config: CommonConfig;
+  sensor: Sensor;
+  sensorSpec: string;
+  activeLow: boolean;
+  openStore: () => Promise<Store>;
+  run: RunCommand;
+  commands: DoctorCommands;
+  /** Prefix of /etc and /run: `/` on a real system. */
+  systemRoot: string;
+  nodeVersion: string;
+  now: Date;
+  minFreeBytes: number;
+}
+
+const MINUTE_MS = 60_000;
+const STORE_TIMEOUT_MS = 30_000;
+
+/** Runs a check; a check that throws becomes a failure line, never a stack trace. */
+async function guarded(name: string, check: () => CheckResult | Promise<CheckResult>): Promise<CheckResult> {
+  try {
+    return await check();
+  } catch (error) {
+    return fail(name, (error as Error).message, 'see the message; run the job with --verbose for details');
+  }
+}
+
+export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
+  const { config, run, commands, now } = setup;
+  const results: CheckResult[] = [];
+  const add = async (name: string, check: () => CheckResult | Promise<CheckResult>) => {
+    const result = await guarded(name, check);
+    results.push(result);
+    return result;
+  };
+  await add('node', () => checkNode(setup.nodeVersion));
+  await add('sensor', () => checkSensor(setup.sensor, setup.sensorSpec, now));
+  await add('pin bias', () =>
+    checkPinBias({
+      pin: config.series.pin,
+      sensorSpec: setup.sensorSpec,
+      activeLow: setup.activeLow,
+      run,
+      pinctrl: commands.pinctrl,
+    }),
+  );
+  await add('clock', () =>
+    checkClock({
+      run,
+      timedatectl: commands.timedatectl,
+      syncFlag: join(setup.systemRoot, 'run', 'systemd', 'timesync', 'synchronized'),
+    }),
+  );
+  const store = await add('store', () => withTimeout(checkStoreReachable(config), STORE_TIMEOUT_MS, 'the store'));
+  const tables = await add('tables', () =>
+    store.status === 'fail'
+      ? fail('tables', 'not checked: the store is not reachable', 'fix the store first')
+      : withTimeout(checkTables(config), STORE_TIMEOUT_MS, 'the store'),
+  );
+  await add('buffer', () =>
+    checkBuffer({ bufferDir: config.bufferDir, mode: config.mode, now, staleMs: 5 * MINUTE_MS }),
+  );
+  // Reading a store whose tables are missing could create them; the doctor only looks.
+  await add('freshness', () =>
+    tables.status === 'fail'
+      ? fail('freshness', 'not checked: the tables are not ready', 'fix the tables first')
+      : withTimeout(
+          checkFreshness({
+            openStore: setup.openStore,
+            series: config.series,
+            now,
+            staleMs: 5 * MINUTE_MS,
+            lookBackMs: 24 * 60 * MINUTE_MS,
+          }),
+          STORE_TIMEOUT_MS,
+          'the store',
+        ),
+  );
+  await add('schedule', () =>
+    checkSchedule({ systemRoot: setup.systemRoot, run, crontab: commands.crontab, systemctl: commands.systemctl }),
+  );
+  await add('disk', () =>
+    checkDisk({ path: config.bufferDir, minFreeBytes: setup.minFreeBytes, lowFreeBytes: setup.minFreeBytes * 10 }),
+  );
+  return results;
+}
+
+const MARKS = { ok: '✓', warn: '!', fail: '✗' } as const;
+
+export function formatResults(results: readonly CheckResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  const lines = results.map(
+    (r) => `${MARKS[r.status]} ${r.name.padEnd(width)}  ${r.message}${r.fix ? ` → fix: ${r.fix}` : ''}`,
+  );
+  const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  lines.push(`${count('ok')} passed, ${plural(count('warn'), 'warning')}, ${count('fail')} failed`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const allPassed = (results: readonly CheckResult[]): boolean => results.every((r) => r.status !== 'fail');
