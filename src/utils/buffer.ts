@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseItemKey, type Series } from '../domain/keys.js';
 import { type MinuteRecord, validateMinuteRecord } from '../domain/records.js';
 import { parseDevice, parsePin, UsageError } from '../domain/validate.js';
@@ -29,6 +29,16 @@ export type LockName = 'flush' | 'aggregate';
 const TEMP_RE = /^(.+\.json)\.(\d+)\.tmp$/;
 /** A temp file this old is abandoned even if its pid seems alive (pid reuse). */
 const TEMP_STALE_MS = 10 * 60_000;
+
+const DISK_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a path component is not a folder',
+  EIO: 'input/output error',
+};
 
 export interface BufferedFile {
   /** File name inside the mode folder, e.g. `2025-06-21T19:00:03.241969+00:00.json`. */
@@ -76,6 +86,19 @@ function syncDirectory(dir: string): void {
   }
 }
 
+/**
+ * `mkdir -p` that reports the real cause: Node's recursive mkdir says ENOENT where the parent
+ * exists but is read-only, so the last step is repeated without `recursive` to get EROFS/EACCES.
+ */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(dir))) throw error;
+    mkdirSync(dir);
+  }
+}
+
 export class FileBuffer {
   readonly dir: string;
 
@@ -85,10 +108,21 @@ export class FileBuffer {
 
   /** Buffers one reading atomically and returns its file. Throws on disk errors (no space, no permission). */
   write(record: MinuteRecord): BufferedFile {
-    mkdirSync(this.dir, { recursive: true });
     const name = `${record.ts}.json`;
     const path = join(this.dir, name);
-    writeFileAtomic(path, JSON.stringify(record));
+    try {
+      makeDir(this.dir);
+      writeFileAtomic(path, JSON.stringify(record));
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      const reason = DISK_ERRORS[e.code ?? ''] ?? e.message;
+      throw Object.assign(
+        new Error(`cannot buffer the reading in ${this.dir}: ${reason}${e.code ? ` (${e.code})` : ''}`),
+        {
+          code: e.code,
+        },
+      );
+    }
     return { name, path };
   }
 

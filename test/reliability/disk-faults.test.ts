@@ -1,0 +1,120 @@
+/**
+ * The buffer folder missing, not writable or full. Missing: created. The other two: exit 1, one line
+ * on stderr, nothing half-written. Not-writable and full use real file systems: a read-only and a
+ * filled tmpfs (root only; elsewhere a chmod-ed folder stands in for read-only, and the full-disk
+ * case is skipped with the reason shown).
+ */
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/utils/buffer.js';
+import { tempDir } from '../support/cli.js';
+import { canMountTmpfs, isRoot, logLines, mountTmpfs, runDist, snapshot } from './support.js';
+
+const tmp = tempDir('blackout-disk-');
+const unmounts: (() => void)[] = [];
+afterAll(() => {
+  for (const unmount of unmounts.splice(0).reverse()) unmount();
+  tmp.cleanup();
+});
+const tmpfsOk = canMountTmpfs(join(tmp.dir, 'probe'));
+const sensorFile = join(tmp.dir, 'sensor');
+writeFileSync(sensorFile, '1\n');
+
+function readPin(bufferDir: string, logDir: string, at = '2025-06-21T10:00:02Z') {
+  return runDist('read-pin', [
+    'alex_rpi',
+    '4',
+    'disk',
+    '--sensor',
+    `file:${sensorFile}`,
+    '--at',
+    at,
+    '--buffer-dir',
+    bufferDir,
+    '--log-dir',
+    logDir,
+    '--db',
+    join(tmp.dir, 'store.sqlite'),
+  ]);
+}
+
+/** Fills a tmpfs to the last byte. */
+function fill(dir: string): void {
+  const block = Buffer.alloc(4096);
+  for (let i = 0; ; i++) {
+    try {
+      writeFileSync(join(dir, `filler-${i}`), block);
+    } catch {
+      // The last file may be partly there; then try small files until not even one byte fits.
+      for (let j = 0; ; j++) {
+        try {
+          writeFileSync(join(dir, `crumb-${j}`), 'x');
+        } catch {
+          return;
+        }
+      }
+    }
+  }
+}
+
+describe('buffer folder faults', () => {
+  it('a missing buffer folder (and its parents) is created', async () => {
+    const bufferDir = join(tmp.dir, 'missing', 'deeper', 'buffer');
+    const run = await readPin(bufferDir, join(tmp.dir, 'logs-missing'));
+    expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(existsSync(join(bufferDir, 'disk'))).toBe(true);
+  });
+
+  it('a buffer folder that cannot be written: exit 1, one line on stderr, nothing written', async () => {
+    const bufferDir = join(tmp.dir, 'readonly');
+    if (isRoot() && tmpfsOk) {
+      // Root ignores file modes: a read-only mount is the honest "cannot write" for it.
+      const unmount = mountTmpfs(bufferDir, 64, true);
+      if (unmount) unmounts.push(unmount);
+    } else {
+      mkdirSync(bufferDir, { recursive: true });
+      chmodSync(bufferDir, 0o555);
+    }
+    const logDir = join(tmp.dir, 'logs-readonly');
+    const run = await readPin(bufferDir, logDir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(run.stderr).toMatch(
+      /^read-pin: cannot buffer the reading in .*readonly\/disk: (read-only file system \(EROFS\)|permission denied \(EACCES\))\n$/,
+    );
+    expect(snapshot(bufferDir)).toEqual([]);
+    expect(logLines(logDir).some((l) => l.level === 50 && l.msg.startsWith('cannot buffer the reading'))).toBe(true);
+  });
+
+  it.skipIf(!tmpfsOk)('a full disk (ENOSPC): exit 1, one line on stderr, no file or temp file left', async () => {
+    const disk = join(tmp.dir, 'full');
+    const unmount = mountTmpfs(disk, 64);
+    if (unmount) unmounts.push(unmount);
+    const bufferDir = join(disk, 'buffer');
+    mkdirSync(join(bufferDir, 'disk'), { recursive: true });
+    fill(disk);
+    const before = snapshot(bufferDir);
+    const logDir = join(tmp.dir, 'logs-full');
+    const run = await readPin(bufferDir, logDir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^read-pin: cannot buffer the reading in .*: no space left on the device \(ENOSPC\)\n$/);
+    expect(snapshot(bufferDir)).toEqual(before);
+    // The logs on the same full disk: still exit 1 with one line, nothing half-written.
+    const sameDisk = await readPin(bufferDir, join(disk, 'logs'), '2025-06-21T10:01:02Z');
+    expect(sameDisk.code).toBe(1);
+    expect(sameDisk.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(snapshot(bufferDir)).toEqual(before);
+  });
+
+  it.skipIf(!tmpfsOk)('writeFileAtomic on a full disk throws and leaves neither the file nor its temp', () => {
+    const disk = join(tmp.dir, 'atomic');
+    const unmount = mountTmpfs(disk, 64);
+    if (unmount) unmounts.push(unmount);
+    writeFileSync(join(disk, 'keep'), 'x'.repeat(50_000));
+    // 64 KiB disk with 52 KiB used: a 20 KiB file cannot fit, part of it could.
+    expect(() => writeFileAtomic(join(disk, 'big.json'), 'y'.repeat(20_000))).toThrow(/ENOSPC/);
+    expect(readdirSync(disk)).toEqual(['keep']);
+  });
+});
