@@ -14,9 +14,12 @@ import type { Redactor } from './redact.js';
 /** Events older than this are dropped for a channel that never accepted them (and an error is logged). */
 export const GIVE_UP_AFTER_MS = 7 * DAY_MS;
 
-/** Minutes to wait after `failures` failed attempts: the next two runs retry at once, then 2, 4, 8, 10, 10, … */
+/**
+ * Minutes to wait after `failures` failed attempts. Cron runs every minute, so the first five retries
+ * come a minute apart (a short network outage costs little delay); then 2, 4, 8, 10, 10, … minutes.
+ */
 export function backoffMinutes(failures: number): number {
-  return failures <= 2 ? 0 : Math.min(2 ** (failures - 2), 10);
+  return failures <= 5 ? 0 : Math.min(2 ** (failures - 5), 10);
 }
 
 export interface DeliveryOptions {
