@@ -5,7 +5,7 @@
  */
 import { type Command, CommanderError, Option } from 'commander';
 import type { Series } from '../domain/keys.js';
-import { parseDevice, parseMode, parsePin, parsePositiveInt, UsageError } from '../domain/validate.js';
+import { parseDevice, parseFlag, parseMode, parsePin, parsePositiveInt, UsageError } from '../domain/validate.js';
 import type { StoreConfig } from '../stores/open-store.js';
 import { STORE_KINDS, type StoreKind } from '../stores/store.js';
 import { createLogger, type Logger } from '../utils/log.js';
@@ -148,19 +148,13 @@ const PATH_OPTIONS: [keyof CommonOptionValues, string, string][] = [
   ['logDir', '--log-dir', 'BLACKOUT_LOG_DIR'],
 ];
 
-const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
-const FALSE_WORDS = ['0', 'false', 'no', 'off', ''];
-
 /**
  * A boolean flag that may come from the environment. Commander turns any value of the variable
  * into `true` (even `0`), so the value is checked here: 1/true/yes/on or 0/false/no/off.
  */
 export function flagValue(command: Command, option: string, env: string): boolean {
   if (command.getOptionValueSource(option) !== 'env') return Boolean(command.getOptionValue(option));
-  const raw = (process.env[env] ?? '').trim().toLowerCase();
-  if (TRUE_WORDS.includes(raw)) return true;
-  if (FALSE_WORDS.includes(raw)) return false;
-  throw new UsageError(`invalid ${env} ${JSON.stringify(process.env[env])}: 1/true/yes/on or 0/false/no/off`);
+  return parseFlag(process.env[env] ?? '', env);
 }
 
 export function loggerFor(name: string, config: CommonConfig): Logger {

@@ -56,3 +56,14 @@ export function parseChoice<T extends string>(value: string, choices: readonly T
   }
   return value as T;
 }
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off', ''];
+
+/** A yes/no setting from the environment: 1/true/yes/on or 0/false/no/off (any case). */
+export function parseFlag(value: string, source: string): boolean {
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  throw new UsageError(`invalid ${source} ${JSON.stringify(value)}: 1/true/yes/on or 0/false/no/off`);
+}

@@ -1,5 +1,6 @@
 /** The `--sensor` family of options, shared by read-pin and doctor. */
 import { type Command, Option } from 'commander';
+import { parseFlag } from '../domain/validate.js';
 import { parseSensorSpec, type SensorChoice } from './index.js';
 
 export interface SensorOptionValues {
@@ -32,7 +33,11 @@ export function resolveSensorChoice(command: Command, pin: number): SensorChoice
   return {
     spec: parseSensorSpec(opts.sensor, source),
     pin,
-    activeLow: Boolean(opts.activeLow),
+    // Commander makes any value of the variable `true` (even 0): check it.
+    activeLow:
+      command.getOptionValueSource('activeLow') === 'env'
+        ? parseFlag(process.env.BLACKOUT_ACTIVE_LOW ?? '', 'BLACKOUT_ACTIVE_LOW')
+        : Boolean(opts.activeLow),
     ...(opts.sysfsRoot ? { sysfsRoot: opts.sysfsRoot } : {}),
     ...(opts.gpioget ? { gpioget: opts.gpioget } : {}),
   };
