@@ -5,11 +5,12 @@
  */
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
-import { partitionKeysBetween } from './domain/keys.js';
 import { DAY_MS, floorToDay, HOUR_MS } from './domain/time.js';
 import { parsePositiveInt } from './domain/validate.js';
+import { systemTimeZone } from './domain/zone.js';
 import { aggregate } from './pipeline/aggregate.js';
 import { simulateHistory } from './pipeline/simulate-history.js';
+import { terminalReport } from './report/report.js';
 import { SimulatedSensor } from './sensors/simulated-sensor.js';
 import { openStore, sqliteFile } from './stores/open-store.js';
 import { FileBuffer } from './utils/buffer.js';
@@ -56,22 +57,25 @@ await runCli('quickstart', command, async (cmd) => {
         `for device "${config.series.device}" pin ${config.series.pin}: ${recorded.flush.stored} new readings stored, ` +
         `${recorded.flush.duplicates} already there; aggregated ${summary.hours} hours and ${summary.days} days.\n\n`,
     );
-    const daysPks = partitionKeysBetween('days', config.series, from, to);
-    const stored = [...(await store.readPartitions('days', daysPks)).values()].flat();
-    const inRange = stored.filter((d) => {
-      const date = `${d.pk.slice(-7)}-${d.sk.slice(-2)}`;
-      return date >= from.toISOString().slice(0, 10) && date < to.toISOString().slice(0, 10);
-    });
-    out.write('day (UTC)     ON h   OFF h  unknown min\n');
-    for (const d of inRange) {
-      const date = `${d.pk.slice(-7)}-${d.sk.slice(-2)}`;
-      out.write(
-        `${date}  ${(d.on / 60).toFixed(1).padStart(5)}  ${(d.off / 60).toFixed(1).padStart(5)}  ${String(d.unknown).padStart(11)}\n`,
-      );
-    }
+    // The same terminal report `blackout-report` prints, for the simulated days in the local zone.
+    const tz = systemTimeZone(process.env.TZ);
+    out.write(
+      await terminalReport(store, {
+        line: config.series,
+        mode: config.mode,
+        period: { kind: 'range', from, to, tz },
+        now: new Date(),
+        colour: out.isTTY === true && process.env.NO_COLOR === undefined,
+      }),
+    );
     out.write(
       `\nData: ${config.store === 'sqlite' ? sqliteFile(config) : config.store}\n` +
-        `Logs: ${logFileFor(config.logDir, new Date())}\n`,
+        `Logs: ${logFileFor(config.logDir, new Date())}\n` +
+        `HTML report (a single file; open it in a browser or upload it to an S3 bucket):\n` +
+        `  node dist/report.js ${config.series.device} ${config.series.pin} ${config.mode}` +
+        `${config.store === 'sqlite' ? ` --db ${sqliteFile(config)}` : ` --store ${config.store}`}` +
+        ` --from ${from.toISOString().replace('.000Z', 'Z')} --to ${to.toISOString().replace('.000Z', 'Z')}` +
+        ` --tz ${tz} --format html --out report.html\n`,
     );
     return EXIT_OK;
   } finally {
