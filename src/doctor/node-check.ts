@@ -8,6 +8,6 @@ export function checkNode(version: string): CheckResult {
   return fail(
     'node',
     `Node.js ${version} is too old (${MIN_NODE_MAJOR} or newer needed)`,
-    'install Node.js 20+: sudo apt install nodejs npm (Raspberry Pi OS bookworm) or NodeSource',
+    'install Node.js 20+: curl -fsSL https://deb.nodesource.com/setup_20.x | sudo -E bash - && sudo apt install -y nodejs (see README)',
   );
 }

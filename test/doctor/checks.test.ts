@@ -54,7 +54,7 @@ describe('node', () => {
     expect(checkNode('v22.1.0').status).toBe('ok');
     const old = checkNode('v18.19.1');
     expect(old).toMatchObject({ status: 'fail', message: 'Node.js v18.19.1 is too old (20 or newer needed)' });
-    expect(old.fix).toContain('sudo apt install nodejs npm');
+    expect(old.fix).toContain('deb.nodesource.com/setup_20.x');
   });
 });
 
