@@ -20,6 +20,7 @@ interface Source {
   text: string;
 }
 
+const RUN_PARTS_DIRS = ['cron.minutes.pi', 'cron.hourly.pi'];
 const READ_RE = /\bread-pin(\.js)?\b/;
 const AGGREGATE_RE = /(blackout-aggregate|\/aggregate\.js)\b/;
 
@@ -75,6 +76,19 @@ export async function checkSchedule(input: ScheduleInput): Promise<CheckResult> 
         'schedule',
         `${timer} is ${state.stdout.trim() || 'not enabled'}`,
         `sudo systemctl enable --now ${timer}`,
+      );
+    }
+  }
+  // The seed's layout: scripts in /etc/cron.{minutes,hourly}.pi run only through a run-parts line.
+  const tables = sources.filter((s) => !RUN_PARTS_DIRS.some((dir) => s.where.includes(`/${dir}/`)));
+  for (const dir of RUN_PARTS_DIRS) {
+    const script = [reader, aggregator].find((s) => s.where.includes(`/${dir}/`));
+    const runner = new RegExp(`run-parts\\b.*/etc/${dir.replace(/\./g, '\\.')}\\b`);
+    if (script && !tables.some((s) => runner.test(active(s.text)))) {
+      return warn(
+        'schedule',
+        `${script.where} is never run: no cron line runs run-parts /etc/${dir}`,
+        'add the lines of cron_example/crontab to /etc/crontab (or use blackout-install)',
       );
     }
   }

@@ -33,12 +33,14 @@ export class AutoGpioSensor implements Sensor {
 
   async read(): Promise<Reading> {
     if (!sysfsGpioAvailable(this.options.sysfsRoot ?? '/sys')) return this.readGpiod(undefined);
+    // A pin past the controller's lines is past them for gpiod too: that error is final.
+    await this.sysfs.line();
     try {
       this.last = this.sysfs;
       return await this.sysfs.read();
     } catch (error) {
-      // A pin out of range is out of range for gpiod too; anything else may be sysfs refusing.
-      if (error instanceof SensorError && error.reason === 'range') throw error;
+      // Anything sysfs says now (EINVAL from a kernel that refuses the export, EBUSY, no onoff) may
+      // not hold for the character device.
       return this.readGpiod(error as Error);
     }
   }

@@ -348,6 +348,12 @@ describe('schedule', () => {
     for (const dir of ['cron.minutes.pi/blackout-monitor', 'cron.hourly.pi/aggregate_blackout_readings']) {
       s.file(`etc/${dir}`, readFileSync(join(import.meta.dirname, '../../cron_example', dir), 'utf8'));
     }
+    const unrun = await schedule(s);
+    expect(unrun).toMatchObject({
+      status: 'warn',
+      message: `${join(s.root, 'etc/cron.minutes.pi/blackout-monitor')} is never run: no cron line runs run-parts /etc/cron.minutes.pi`,
+    });
+    s.file('etc/crontab', readFileSync(join(import.meta.dirname, '../../cron_example/crontab'), 'utf8'));
     expect(await schedule(s)).toMatchObject({ status: 'ok' });
 
     const user = newSystem();
