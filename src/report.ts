@@ -31,7 +31,7 @@ const command = addCommonOptions(new Command())
   .addOption(new Option('--source <source>', 'raw, aggregated or auto').default('auto'))
   .addOption(new Option('--format <format>', 'table, json, csv or html').default('table'))
   .addOption(new Option('--csv <list>', 'with --format csv: days, hours, outages or gaps').default('days'))
-  .addOption(new Option('--out <file>', 'write to this file instead of stdout'))
+  .addOption(new Option('--out <file>', 'write to this file instead of stdout (needed for html on a terminal)'))
   .addHelpText(
     'after',
     `
@@ -56,6 +56,9 @@ await runCli('report', command, async (cmd) => {
   const out = opts.out !== undefined ? resolve(opts.out) : undefined;
   if (out !== undefined && (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory())) {
     throw new UsageError(`invalid --out ${JSON.stringify(opts.out)}: folder ${dirname(out)} does not exist`);
+  }
+  if (format === 'html' && out === undefined && process.stdout.isTTY === true) {
+    throw new UsageError('--format html writes a page: add --out FILE (or redirect stdout)');
   }
   if (config.store === 'sqlite' && !existsSync(sqliteFile(config))) {
     process.stderr.write(`report: no database at ${sqliteFile(config)} (record readings first, or pass --db)\n`);

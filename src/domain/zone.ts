@@ -75,8 +75,9 @@ export function localDateLabel(t: Pick<LocalTime, 'year' | 'month' | 'day'>): st
 }
 
 /**
- * The instant of a local wall-clock time. In a DST gap (a time that does not exist) it returns the
- * moment the clocks jumped; in an overlap (a time that exists twice) the earlier one.
+ * The instant of a local wall-clock time. A time in a DST gap (that does not exist) is moved forward by
+ * the gap (03:30 → 04:30, so a skipped midnight becomes the moment the clocks jumped); a time in an
+ * overlap (that exists twice) is the earlier one.
  */
 export function zonedInstant(wall: LocalTime, tz: string): Date {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
