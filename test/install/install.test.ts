@@ -1,6 +1,6 @@
 /** blackout-install as a user runs it, writing into a temp install root; and the committed examples. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { partitionKeysBetween } from '../../src/domain/keys.js';
@@ -62,6 +62,8 @@ describe('blackout-install', () => {
     expect(readFileSync(join(root, 'etc/cron.d/blackout-monitor'), 'utf8')).toBe(
       readFileSync(join(ROOT, 'cron_example/cron.d/blackout-monitor'), 'utf8'),
     );
+    // cron skips cron.d files that are group- or world-writable.
+    expect(statSync(join(root, 'etc/cron.d/blackout-monitor')).mode & 0o777).toBe(0o644);
   });
 
   it('systemd: writes four units equal to the committed examples, timers persistent, logging to the journal', async () => {
