@@ -119,6 +119,8 @@ export interface FakeGpiodOptions {
   value: 0 | 1;
   /** Make gpioget fail with this stderr (exit 1). */
   failWith?: string;
+  /** Make gpiodetect fail with this stderr (exit 1), as it does for a user outside the gpio group. */
+  detectFailWith?: string;
 }
 
 export interface FakeGpiod {
@@ -154,7 +156,10 @@ export function writeFakeGpiod(dir: string, options: FakeGpiodOptions): FakeGpio
       '',
     ].join('\n'),
   );
-  writeFileSync(gpiodetect, `#!/bin/sh\nprintf '%s' ${shellQuote(options.detect)}\n`);
+  const detect = options.detectFailWith
+    ? `echo ${shellQuote(options.detectFailWith)} >&2; exit 1`
+    : `printf '%s' ${shellQuote(options.detect)}`;
+  writeFileSync(gpiodetect, `#!/bin/sh\n${detect}\n`);
   chmodSync(gpioget, 0o755);
   chmodSync(gpiodetect, 0o755);
   return { gpioget, gpiodetect, argsLog };

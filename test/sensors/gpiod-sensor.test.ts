@@ -77,6 +77,18 @@ describe('gpiod driver', () => {
     }
   });
 
+  it('gpiodetect refused (user not in the gpio group) is a permission error', async () => {
+    const fake = writeFakeGpiod(temp(), {
+      version: 2,
+      detect: '',
+      value: 1,
+      detectFailWith: "gpiodetect: unable to open chip '/dev/gpiochip0': Permission denied",
+    });
+    const error = await new GpiodSensor({ pin: 4, gpioget: fake.gpioget }).read().catch((e: unknown) => e);
+    expect((error as SensorError).reason).toBe('permission');
+    expect((error as SensorError).message).toMatch(/add the user to the gpio group/);
+  });
+
   it('a missing gpioget says how to install it', async () => {
     const error = await new GpiodSensor({ pin: 4, gpioget: join(temp(), 'gpioget') }).read().catch((e: unknown) => e);
     expect((error as SensorError).reason).toBe('missing');
