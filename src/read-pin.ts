@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Every minute from cron: read the pin, buffer the reading, flush the buffer to the store. */
 import { Command, Option } from 'commander';
-import { addCommonOptions, EXIT_FAILURE, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
+import { addCommonOptions, EXIT_FAILURE, EXIT_OK, flagValue, loggerFor, resolveCommon, runCli } from './cli/common.js';
 import { addNotifyOptions, resolveNotifyOptions } from './cli/notify-options.js';
 import { parseInstant } from './domain/validate.js';
 import { Notifier } from './notify/notifier.js';
@@ -35,9 +35,13 @@ Examples:
 
 await runCli('read-pin', command, async (cmd) => {
   const config = resolveCommon(cmd);
-  const opts = cmd.opts<{ at?: string; flushOnly?: boolean }>();
+  const opts = cmd.opts<{ at?: string }>();
   const sensorChoice = resolveSensorChoice(cmd, config.series.pin);
-  const at = opts.at !== undefined ? parseInstant(opts.at, '--at') : undefined;
+  const at =
+    opts.at !== undefined
+      ? parseInstant(opts.at, cmd.getOptionValueSource('at') === 'env' ? 'BLACKOUT_AT' : '--at')
+      : undefined;
+  const flushOnly = flagValue(cmd, 'flushOnly', 'BLACKOUT_FLUSH_ONLY');
   const notifyConfig = resolveNotifyOptions(cmd);
   const log = loggerFor('read-pin', config);
   const notifier = new Notifier(notifyConfig, config, log);
@@ -48,7 +52,7 @@ await runCli('read-pin', command, async (cmd) => {
     openStore: () => openStore(config),
     log,
     ...(at ? { at } : {}),
-    flushOnly: Boolean(opts.flushOnly),
+    flushOnly,
     notify: (record) => notifier.afterReading(record),
   }).catch((error: Error) => {
     log.error({ err: error }, error.message);

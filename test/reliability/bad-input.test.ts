@@ -111,6 +111,18 @@ const CASES: BadInput[] = [
     message: 'invalid BLACKOUT_ACTIVE_LOW "perhaps"',
   },
   { entry: 'read-pin', args: ['a', '--device', 'b', ...SENSOR], message: 'device given twice: "a" and --device "b"' },
+  {
+    entry: 'read-pin',
+    args: [...SENSOR],
+    env: { BLACKOUT_AT: '21/06/2025' },
+    message: 'invalid BLACKOUT_AT "21/06/2025"',
+  },
+  {
+    entry: 'read-pin',
+    args: [...SENSOR],
+    env: { BLACKOUT_FLUSH_ONLY: '2' },
+    message: 'invalid BLACKOUT_FLUSH_ONLY "2"',
+  },
   // DynamoDB: a bad value must not reach the network (no table created, not even a request).
   { entry: 'read-pin', args: ['pi', '4', 'UP', ...SENSOR], dynamodb: true, message: 'invalid mode "UP"' },
   { entry: 'aggregate', args: ['a#b', '4', 'dev'], dynamodb: true, message: 'invalid device "a#b"' },
