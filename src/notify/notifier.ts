@@ -6,9 +6,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Series } from '../domain/keys.js';
-import { initialPowerState, observeReading } from '../domain/power-events.js';
+import { initialPowerState, observeReading, type PowerEvent } from '../domain/power-events.js';
 import type { MinuteRecord } from '../domain/records.js';
 import { parseTimestamp } from '../domain/time.js';
+import { FileBuffer } from '../utils/buffer.js';
 import type { Logger } from '../utils/log.js';
 import type { Channel } from './channels/channel.js';
 import { configSecrets, createChannels, type NotifyConfig } from './config.js';
@@ -19,8 +20,14 @@ import { eventText } from './messages.js';
 import { NotifyFiles } from './outbox.js';
 import { type Redactor, secretRedactor } from './redact.js';
 
-/** How long to wait for another run to finish updating the state. */
-const STATE_LOCK_WAIT_MS = 3_000;
+/**
+ * How long to wait for the state lock. Updates take milliseconds; the wait outlasts the few seconds
+ * utils/lock.ts gives an empty lock file (a run killed while creating it) before taking it over,
+ * because readings skipped here may be flushed out of the buffer before the next run could see them.
+ */
+const STATE_LOCK_WAIT_MS = 6_000;
+/** At most this many buffered readings are replayed in one run (a day of minutes). */
+const MAX_REPLAYED_READINGS = 1440;
 
 export interface NotifierPlace {
   bufferDir: string;
@@ -55,7 +62,7 @@ export class Notifier {
     if (this.channels.length === 0) return;
     const started = Date.now();
     try {
-      if (record) await this.record(record);
+      await this.record(record);
     } catch (error) {
       this.log.error({ error: this.redact((error as Error).message) }, 'could not record power events');
     }
@@ -84,39 +91,68 @@ export class Notifier {
     }
   }
 
-  private async record(record: MinuteRecord): Promise<void> {
-    const at = parseTimestamp(record.ts);
-    if (!at) return;
+  /**
+   * Readings to feed: the new one plus any buffered reading of this series newer than the last one
+   * the state saw (a run killed after buffering its reading but before this step). Without a state,
+   * only the new reading: the buffer's history is not replayed as news.
+   */
+  private readingsToObserve(record: MinuteRecord | undefined, lastMinute: string | undefined): MinuteRecord[] {
+    const byMinute = new Map<string, MinuteRecord>();
+    if (lastMinute !== undefined) {
+      const after = lastMinute.slice(0, 16);
+      const buffer = new FileBuffer(this.place.bufferDir, this.place.mode);
+      const newer = buffer.list().filter((f) => f.name.slice(0, 16) > after);
+      for (const file of newer.slice(-MAX_REPLAYED_READINGS)) {
+        const read = buffer.read(file, this.place.series);
+        if (read.ok && !byMinute.has(read.record.ts.slice(0, 16)))
+          byMinute.set(read.record.ts.slice(0, 16), read.record);
+      }
+    }
+    if (record && !byMinute.has(record.ts.slice(0, 16))) byMinute.set(record.ts.slice(0, 16), record);
+    return [...byMinute.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+  }
+
+  private async record(record: MinuteRecord | undefined): Promise<void> {
     let release = this.files.lock('state');
     for (let waited = 0; !release && waited < STATE_LOCK_WAIT_MS; waited += 100) {
       await sleep(100);
       release = this.files.lock('state');
     }
     if (!release) {
-      this.log.warn('notification state is locked by another run; this reading is not checked for power changes');
+      this.log.warn('notification state is locked by another run; readings are checked for power changes next run');
       return;
     }
     try {
       const loaded = this.files.loadState();
       if (loaded.problem) this.log.warn(loaded.problem);
       // A lost state must not reuse the number of an event still queued.
-      const state = loaded.state ?? initialPowerState(this.files.maxQueuedSeq() + 1);
+      let state = loaded.state ?? initialPowerState(this.files.maxQueuedSeq() + 1);
       const { series } = this.place;
-      const observed = observeReading(state, at, record.reading, {
+      const options = {
         device: series.device,
         pin: series.pin,
         debounce: this.config.debounce,
         gapMinutes: this.config.gapMinutes,
-      });
-      if (observed.ignored) {
-        this.log.debug({ reason: observed.ignored }, 'reading not used for power events');
-        return;
+      };
+      const events: PowerEvent[] = [];
+      const readings = this.readingsToObserve(record, state.lastMinute);
+      for (const reading of readings) {
+        const at = parseTimestamp(reading.ts);
+        if (!at) continue;
+        const observed = observeReading(state, at, reading.reading, options);
+        if (observed.ignored) this.log.debug({ reason: observed.ignored }, 'reading not used for power events');
+        state = observed.state;
+        events.push(...observed.events);
       }
+      if (readings.length > 1)
+        this.log.info({ readings: readings.length }, 'checked buffered readings a killed run left');
       const created = this.now();
-      // Queue first, then save the state: a kill in between re-derives the event next run, and the
-      // already queued one (same number) is kept.
-      for (const event of observed.events) {
+      const zone = this.config.timeZone ? { timeZone: this.config.timeZone } : {};
+      // Queue first, then save the state: a kill in between re-derives the events next run, and those
+      // already queued (same numbers) are kept as they are.
+      for (const event of events) {
         const added = this.files.add(event, created);
+        const text = eventText(event, { lang: 'en', ...zone, sentAt: new Date(event.detectedAt) });
         this.log.info(
           {
             eventId: event.id,
@@ -126,10 +162,10 @@ export class Notifier {
             since: event.since,
             queued: added,
           },
-          `power event: ${eventText(event, { lang: 'en', ...(this.config.timeZone ? { timeZone: this.config.timeZone } : {}), sentAt: new Date(event.detectedAt) })}`,
+          `power event: ${text}`,
         );
       }
-      this.files.saveState(observed.state);
+      if (state !== loaded.state) this.files.saveState(state);
     } finally {
       release();
     }

@@ -2,9 +2,15 @@
  * read-pin as cron runs it (dist/read-pin.js in a fresh process per minute, `--at` for the minute,
  * a file sensor for the power) against a real local HTTP server for every channel.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { partitionKeysBetween } from '../../src/domain/keys.js';
+import { initialPowerState, observeReading, type PowerEvent } from '../../src/domain/power-events.js';
+import { minuteRecord } from '../../src/domain/records.js';
+import { formatTimestamp, parseTimestamp } from '../../src/domain/time.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
+import { FileBuffer } from '../../src/utils/buffer.js';
 import { type CliResult, runEntrypoint, tempDir } from '../support/cli.js';
 import { Receiver, textsOf } from './receiver.js';
 
@@ -45,7 +51,13 @@ function channelEnv(overrides: Record<string, string> = {}): Record<string, stri
 }
 
 /** One cron run at minute `n` of the scenario with the power `reading`. */
-function readAt(n: number, reading: 0 | 1, env: Record<string, string> = channelEnv(), extra: string[] = []) {
+function readAt(
+  n: number,
+  reading: 0 | 1,
+  env: Record<string, string> = channelEnv(),
+  extra: string[] = [],
+  killAfterMs?: number,
+) {
   const sensor = join(temp.dir, 'power');
   writeFileSync(sensor, `${reading}\n`);
   return runEntrypoint(
@@ -66,8 +78,45 @@ function readAt(n: number, reading: 0 | 1, env: Record<string, string> = channel
       join(temp.dir, 'data.sqlite'),
       ...extra,
     ],
-    { env },
+    { env, ...(killAfterMs ? { timeoutMs: killAfterMs } : {}) },
   );
+}
+
+/** Pid of the read-pin process working in `dir` (found through /proc: runEntrypoint does not expose it). */
+function readPinPid(dir: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes('read-pin.js') && cmdline.includes(dir)) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return undefined;
+}
+
+/** The events the stored readings imply, computed by the pure state machine. */
+async function expectedEvents(lastMinute: number): Promise<PowerEvent[]> {
+  const store = new SqliteStore({ file: join(temp.dir, 'data.sqlite') });
+  const series = { device: 'flat', pin: 4 };
+  const pks = partitionKeysBetween('minutes', series, new Date(t0), new Date(t0 + lastMinute * 60_000));
+  const stored = [...(await store.readPartitions('minutes', pks)).values()]
+    .flat()
+    .sort((a, b) => (a.ts < b.ts ? -1 : 1));
+  await store.close();
+  let state = initialPowerState();
+  const events: PowerEvent[] = [];
+  for (const record of stored) {
+    const observed = observeReading(state, parseTimestamp(record.ts) ?? new Date(0), record.reading, {
+      ...series,
+      debounce: 1,
+      gapMinutes: 10,
+    });
+    state = observed.state;
+    events.push(...observed.events);
+  }
+  return events;
 }
 
 function expectQuiet(result: CliResult): void {
@@ -282,5 +331,99 @@ describe('read-pin notifications', () => {
     // A heartbeat that cannot be delivered never fails the run or makes noise.
     receiver.down.add('heartbeat');
     expectQuiet(await readAt(2, 0, hc));
+  });
+
+  it('a reading buffered by a run killed before the notification step is checked by the next run', async () => {
+    expectQuiet(await readAt(0, 1));
+    expectQuiet(await readAt(1, 1));
+    // What a run killed right after buffering leaves behind: the reading file, nothing else.
+    new FileBuffer(join(temp.dir, 'buffer'), 'test').write(
+      minuteRecord({ device: 'flat', pin: 4 }, formatTimestamp(new Date(t0 + 2 * 60_000 + 1_500)), 0),
+    );
+    expectQuiet(await readAt(3, 1));
+    expect(webhookEvents().map((e) => [e.event, e.since])).toEqual([
+      ['power_off', minute(2)],
+      ['power_on', minute(3)],
+    ]);
+  });
+
+  it('SIGKILL at every stage of many runs: every event the readings imply reaches every channel, in order', async () => {
+    // Each run is killed as soon as it reaches a stage, cycling through them: its reading buffered,
+    // the state saved, an event queued, a message received, the buffer flushed (or not at all).
+    const power: (0 | 1)[] = [1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 1];
+    const stages = ['buffered', 'state', 'queued', 'received', 'flushed', 'none'] as const;
+    const notifyDir = join(temp.dir, 'buffer', 'test', 'notify');
+    const mtime = (path: string): number => (existsSync(path) ? statSync(path).mtimeMs : 0);
+    const outboxNames = (): string => (existsSync(outboxDir()) ? readdirSync(outboxDir()).join() : '');
+    let killed = 0;
+    for (const [n, reading] of power.entries()) {
+      // Telegram out for two minutes (few enough failures that no backoff delays the final runs).
+      if (n === 3) receiver.down.add('telegram');
+      if (n === 5) receiver.down.clear();
+      const stage = stages[n % stages.length] ?? 'none';
+      const bufferFile = join(temp.dir, 'buffer', 'test', `${formatTimestamp(new Date(t0 + n * 60_000))}.json`);
+      const stateFile = join(notifyDir, 'state-flat-pin4.json');
+      const before = { state: mtime(stateFile), outbox: outboxNames(), received: receiver.received.length };
+      let seenBuffered = false;
+      const reached = (): boolean => {
+        const buffered = existsSync(bufferFile);
+        seenBuffered ||= buffered;
+        if (stage === 'buffered') return buffered;
+        if (stage === 'state') return mtime(stateFile) !== before.state;
+        if (stage === 'queued') return outboxNames() !== before.outbox;
+        if (stage === 'received') return receiver.received.length > before.received;
+        if (stage === 'flushed') return seenBuffered && !buffered;
+        return false;
+      };
+      const run = readAt(n, reading);
+      let done = false;
+      void run.finally(() => {
+        done = true;
+      });
+      while (!done && stage !== 'none') {
+        if (reached()) {
+          const pid = readPinPid(temp.dir);
+          if (pid) process.kill(pid, 'SIGKILL');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const result = await run;
+      if (result.signal === 'SIGKILL') killed++;
+      else
+        expect({ code: result.code, stderr: result.stderr }, `minute ${n}, stage ${stage}`).toEqual({
+          code: 0,
+          stderr: '',
+        });
+    }
+    receiver.down.clear();
+    // Clean runs until the outbox and the buffer are empty. A run killed inside the lock module (an
+    // empty lock file, a take-over guard) leaves a lock (delivery, flush) that is taken over only after
+    // a few seconds: cron runs are a minute apart, these are not, so keep going for a while.
+    const buffered = () => readdirSync(join(temp.dir, 'buffer', 'test')).filter((f) => f.endsWith('.json'));
+    const pending = () => queued().length + buffered().length > 0;
+    const giveUpAt = Date.now() + 20_000;
+    let last = power.length;
+    for (; last < power.length + 3 || (pending() && Date.now() < giveUpAt); last++) {
+      expectQuiet(await readAt(last, 1));
+      if (pending()) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(buffered()).toEqual([]);
+    expect(queued()).toEqual([]);
+    expect(killed).toBeGreaterThanOrEqual(8);
+
+    // Every reading was buffered before its run died, so the events are exactly the power changes.
+    const expected = (await expectedEvents(last)).map((e) => e.id);
+    expect(expected).toHaveLength(power.filter((p, i) => i > 0 && p !== power[i - 1]).length);
+    const ids = receiver.of('webhook').map((r) => String(r.json?.id));
+    // Repeats only directly after themselves (a run killed before recording an acceptance).
+    expect(ids.filter((id, i) => id !== ids[i - 1])).toEqual(expected);
+    for (const channel of ['telegram', 'ntfy'] as const) {
+      const texts = textsOf(receiver, channel).map((t) => t.replace(/ \(delayed: sent \d\d:\d\d\)$/, ''));
+      expect(
+        texts.filter((t, i) => t !== texts[i - 1]),
+        channel,
+      ).toHaveLength(expected.length);
+    }
   });
 });
