@@ -84,7 +84,10 @@ await runCli('report', command, async (cmd) => {
       writeFileSync(temporary, text);
       renameSync(temporary, out);
     } else {
-      process.stdout.write(text);
+      // Wait until a pipe has taken everything: runCli exits right after, which would cut the output.
+      await new Promise<void>((resolveWrite, rejectWrite) =>
+        process.stdout.write(text, (error) => (error ? rejectWrite(error) : resolveWrite())),
+      );
     }
     log.info({ ...stats, source, format, from: report.json.from, to: report.json.to, out }, 'report written');
     return EXIT_OK;

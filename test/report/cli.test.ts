@@ -2,11 +2,12 @@
  * `dist/report.js` as a user runs it: formats, the time zone from TZ, and bad arguments rejected with
  * one line and exit 2, writing nothing.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
-import { runEntrypoint, tempDir } from '../support/cli.js';
+import { ROOT, runEntrypoint, tempDir } from '../support/cli.js';
 import { SERIES } from '../support/data.js';
 import { EXPECTED_DAYS, EXPECTED_OUTAGES, EXPECTED_TOTALS, knownMinutes, TZ } from './known-data.js';
 
@@ -97,6 +98,29 @@ describe('blackout-report', () => {
     expect(day('2025-10-26')).toMatch(/25 h$/);
     expect(day('2025-10-27').slice(12, 36)).toBe(`${'█'.repeat(8)}▒${'█'.repeat(6)}··▄${'█'.repeat(6)}`);
     expect(result.stdout).toContain('≥ 47 min');
+  });
+
+  it('writes a large report through a slow pipe completely', async () => {
+    const args = ['--db', db, '--log-dir', logs, '--month', '2025-10', '--tz', TZ, '--format', 'html'];
+    const file = join(temp.dir, 'month.html');
+    expect((await runEntrypoint('report', [...args, '--out', file])).code).toBe(0);
+    const size = readFileSync(file).length;
+    expect(size).toBeGreaterThan(2 * 65_536);
+    // A reader that starts late fills the pipe: the command must wait for it instead of exiting.
+    const quoted = [join(ROOT, 'dist', 'report.js'), ...args].map((a) => `'${a}'`).join(' ');
+    const piped = await new Promise<string>((resolveRun, rejectRun) => {
+      const child = spawn('sh', ['-c', `'${process.execPath}' ${quoted} | (sleep 1; wc -c)`], {
+        env: { PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+      });
+      child.on('error', rejectRun);
+      child.on('close', () => resolveRun(out));
+    });
+    expect(Number(piped.trim())).toBe(size);
   });
 
   it.each([
