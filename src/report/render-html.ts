@@ -50,8 +50,9 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);white-
 td.num,th.num{text-align:right}
 #info:empty{display:none}
 #info{position:sticky;bottom:0;z-index:1;background:#fff;border-top:1px solid var(--line);padding:6px 0;min-height:2em;color:var(--muted)}
+summary{cursor:pointer;padding:4px 0}
 footer{color:var(--muted);font-size:.8rem;margin-top:24px}
-@media (max-width:600px){main{padding:10px}.day,.axis{grid-template-columns:5.6em 1fr}.day span{font-size:.8rem}svg.bars text{font-size:22px}svg.heat{min-width:560px}th,td{padding:4px 5px;font-size:.85rem}}
+@media (max-width:600px){main{padding:10px}.day,.axis{grid-template-columns:5.6em 1fr}.day span{font-size:.8rem}svg.bars text{font-size:20px}svg.heat{min-width:560px}th,td{padding:4px 5px;font-size:.85rem}}
 `;
 
 // Tapping a mark shows its description (phones have no hover tooltips).
@@ -109,7 +110,8 @@ function stackedBars(data: BarDatum[], chart: string, unit: string): string {
   const barWidth = Math.min(48, slot * 0.8);
   const gap = slot - barWidth;
   const max = Math.max(1, ...data.map((d) => d.on + d.off + d.unknown + d.pending));
-  const labelEvery = Math.ceil(data.length / 25);
+  // Labels at least ~72 units apart, so they stay apart at phone font sizes too.
+  const labelEvery = Math.max(1, Math.ceil(72 / slot));
   const bars = data.map((d, i) => {
     const x = Number((left + gap / 2 + i * slot).toFixed(2));
     let y = height;
@@ -138,7 +140,7 @@ function stackedBars(data: BarDatum[], chart: string, unit: string): string {
     return parts.join('') + label;
   });
   const axis = `<text x="0" y="18">${max}</text><text x="0" y="40">${unit}</text><line x1="${left - 4}" x2="${width}" y1="${height}" y2="${height}" stroke="#d0d7de"/>`;
-  return `<div class="scroll"><svg class="chart bars" viewBox="0 0 ${width} ${height + 28}" role="img">${axis}${bars.join('')}</svg></div>`;
+  return `<div class="scroll"><svg class="chart bars" viewBox="0 0 ${width + 16} ${height + 28}" role="img">${axis}${bars.join('')}</svg></div>`;
 }
 
 /** Colour of one heatmap cell: green → red by the share of OFF among known minutes, grey when unknown. */
@@ -211,7 +213,11 @@ function gapTable(report: Report): string {
     const end = new Date(g.end);
     return `<tr class="gap"><td>${localDateLabel(localTime(start, tz))} ${formatLocalClock(start, tz)}</td><td>${localDateLabel(localTime(end, tz))} ${formatLocalClock(end, tz)}</td><td class="num">${formatDuration(g.minutes)}</td></tr>`;
   });
-  return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const table = `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  // A long list of short gaps would bury the page: folded, with the total in the summary.
+  if (rows.length <= 12) return table;
+  const total = json.gaps.reduce((sum, g) => sum + g.minutes, 0);
+  return `<details><summary>${rows.length} gaps, ${escapeHtml(formatDuration(total))} in all</summary>${table}</details>`;
 }
 
 export function renderHtml(report: Report): string {

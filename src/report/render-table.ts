@@ -36,7 +36,7 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
   out.push(
     `Power report for ${json.device} pin ${json.pin} (${json.mode}), ${json.from} to ${json.to}, ${tz}, source ${json.source}`,
     '',
-    `${'day'.padEnd(10)}  ${'0     6     12    18   '.padEnd(25)}  ${'ON'.padStart(6)}  ${'OFF'.padStart(6)}  ${'unknown'.padStart(7)}  outages`,
+    `${'day'.padEnd(10)}  ${'0     6     12    18   '.padEnd(25)}  ${'ON %'.padStart(6)}  ${'OFF h'.padStart(6)}  ${'unknown'.padStart(7)}  outages`,
   );
   const outagesByDay = new Map<string, number>();
   for (const o of json.outages) {
@@ -62,6 +62,21 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
       `${day.label}  ${lead}${timeline}${' '.repeat(Math.max(0, 25 - width))}  ${formatShare(counts.on + counts.off > 0 ? counts.on / (counts.on + counts.off) : null).padStart(6)}  ${hm(counts.off).padStart(6)}  ${hm(counts.unknown).padStart(7)}  ${String(outagesByDay.get(day.label) ?? 0).padStart(7)}${dst}`,
     );
   });
+  if (json.hours.length > 0) {
+    // --day: one line per local hour, with an offset where the day has a DST change.
+    const offsets = new Set(json.hours.map((h) => h.start.slice(19)));
+    out.push(
+      '',
+      `${'hour'.padEnd(offsets.size > 1 ? 11 : 5)}  ${'ON'.padStart(3)}  ${'OFF'.padStart(3)}  unknown  pending`,
+    );
+    for (const h of json.hours) {
+      const label = offsets.size > 1 ? `${h.hour}${h.start.slice(19)}` : h.hour;
+      const { glyph, tone } = hourGlyph(h);
+      out.push(
+        `${label}  ${String(h.on).padStart(3)}  ${String(h.off).padStart(3)}  ${String(h.unknown).padStart(7)}  ${String(h.pending).padStart(7)}  ${paint(tone, glyph)}`,
+      );
+    }
+  }
   const t = json.totals;
   out.push(
     '',
