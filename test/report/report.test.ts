@@ -101,6 +101,11 @@ describe('report from SQLite', () => {
       endUncertain: false,
     });
     expect(json.outages.slice(1)).toEqual(EXPECTED_OUTAGES.slice(1, 3));
+    const table = renderReport(await report({ day: '2025-10-26' }), 'table', { colour: false }).split('\n');
+    expect(table.filter((line) => line.startsWith('03:00'))).toEqual([
+      '03:00+03:00   30   30        0        0  ▒',
+      '03:00+02:00   40   20        0        0  ▒',
+    ]);
   });
 
   it('splits days differently in another zone but keeps the totals', async () => {
