@@ -149,6 +149,21 @@ describe('report from SQLite', () => {
     expect(month.totals.unknown).toBe(31 * 24 * 60 + 60 - 4060 - 157);
   });
 
+  it('reads the minutes of mixed hours that straddle local hours in a half-hour zone', async () => {
+    await store.putMinutes(knownMinutes());
+    await aggregate(store, SERIES, log);
+    const reportIn = async (source: Source) => {
+      const period = resolvePeriod({ from: '2025-10-25', to: '2025-10-27' }, 'Asia/Kolkata', LATER);
+      return (await createReport(store, { line: SERIES, mode: 'dev', period, source, now: LATER })).report;
+    };
+    const raw = await reportIn('raw');
+    const aggregated = await reportIn('aggregated');
+    expect(aggregated.series.unresolved).toEqual([]);
+    expect(aggregated.json.days).toEqual(raw.json.days);
+    expect(aggregated.json.outages).toEqual(raw.json.outages);
+    expect(raw.json.outages[0]?.start).toBe('2025-10-26T02:10:00+05:30');
+  });
+
   it('marks outages from hourly data alone as uncertain where an hour is mixed', async () => {
     await store.putMinutes(knownMinutes());
     await aggregate(store, SERIES, log);
