@@ -11,7 +11,7 @@ import { eventText, eventTitle, isDelayed, type Language } from './messages.js';
 import type { Delivery, NotifyFiles } from './outbox.js';
 import type { Redactor } from './redact.js';
 
-/** Events older than this are dropped for a channel that never accepted them (and an error is logged). */
+/** An event queued this long ago is dropped for a channel that never accepted it (and an error is logged). */
 export const GIVE_UP_AFTER_MS = 7 * DAY_MS;
 
 /**
@@ -73,7 +73,7 @@ export async function deliverOutbox(files: NotifyFiles, options: DeliveryOptions
       const delivery: Delivery = entry.deliveries[channel.id] ?? { attempts: 0 };
       if (delivery.sentAt || delivery.gaveUp || held.has(channel.id)) continue;
       const at = now();
-      if (at.getTime() - Date.parse(event.detectedAt) > GIVE_UP_AFTER_MS) {
+      if (at.getTime() - Date.parse(entry.createdAt) > GIVE_UP_AFTER_MS) {
         delivery.gaveUp = `not accepted within ${GIVE_UP_AFTER_MS / DAY_MS} days`;
         entry.deliveries[channel.id] = delivery;
         files.update(file, entry);

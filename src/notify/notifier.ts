@@ -73,6 +73,8 @@ export class Notifier {
         this.log.info('another run is delivering notifications; leaving them to it');
         return;
       }
+      const abandoned = this.files.removeAbandonedTemps();
+      if (abandoned > 0) this.log.info({ removed: abandoned }, 'removed temp files of killed runs');
       const report = await deliverOutbox(this.files, {
         channels: this.channels,
         lang: this.config.lang,

@@ -8,10 +8,10 @@
  * Every write is atomic (temp file, fsync, rename), so a kill at any moment leaves the old or the new file.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Series } from '../domain/keys.js';
 import { type PowerEvent, type PowerState, parsePowerEvent, parsePowerState } from '../domain/power-events.js';
-import { writeFileAtomic } from '../utils/buffer.js';
+import { FileBuffer, writeFileAtomic } from '../utils/buffer.js';
 import { tryLock } from '../utils/lock.js';
 import type { ChannelId } from './channels/channel.js';
 
@@ -164,6 +164,16 @@ export class NotifyFiles {
     const target = join(dir, file.name);
     renameSync(file.path, target);
     return target;
+  }
+
+  /** Deletes temp files of runs killed mid-write (same rule as the reading buffer's). Returns their number. */
+  removeAbandonedTemps(): number {
+    // FileBuffer(root, name) works on `root/name`: reuse its temp-file rule for these two folders.
+    const folders = [
+      new FileBuffer(join(this.dir, '..'), NOTIFY_DIR),
+      new FileBuffer(this.dir, basename(this.outboxDir)),
+    ];
+    return folders.reduce((n, folder) => n + folder.removeAbandonedTemps().length, 0);
   }
 
   /**

@@ -2,7 +2,8 @@
  * The notifier in-process against a real local HTTP server, with the clock passed in so retries,
  * backoff, "delayed" and giving up can be checked minute by minute.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Series } from '../../src/domain/keys.js';
@@ -178,6 +179,19 @@ describe('delivery', () => {
     await reading(4, 0, n);
     expect(receiver.of('webhook').map((r) => r.json?.event)).toEqual(['power_off']);
     expect(readdirSync(join(n.files.outboxDir, 'rejected'))).toHaveLength(1);
+  });
+
+  it('removes temp files left by killed runs, never those of a live writer', async () => {
+    const n = notifier();
+    await reading(0, 1, n);
+    const deadPid = spawnSync('true').pid;
+    const dead = [`${n.files.statePath}.${deadPid}.tmp`, join(n.files.outboxDir, `0000000001.json.${deadPid}.tmp`)];
+    const live = `${n.files.statePath}.${process.ppid}.tmp`;
+    mkdirSync(n.files.outboxDir, { recursive: true });
+    for (const path of [...dead, live]) writeFileSync(path, '{"half":');
+    await reading(1, 1, n);
+    expect(dead.filter((p) => existsSync(p))).toEqual([]);
+    expect(existsSync(live)).toBe(true);
   });
 
   it('heartbeat URLs: Healthchecks /fail, Uptime Kuma status and msg', () => {
