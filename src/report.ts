@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Statistics for a period: totals, days, hours, outages and gaps as a table, JSON, CSV or an HTML page. */
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_FAILURE, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
@@ -11,6 +11,7 @@ import { SOURCES } from './report/load.js';
 import { CSV_TABLES } from './report/render-csv.js';
 import { createReport, FORMATS, renderReport } from './report/report.js';
 import { openStore, sqliteFile } from './stores/open-store.js';
+import { writeFileAtomic } from './utils/buffer.js';
 
 interface ReportOptions extends PeriodOptions {
   tz?: string;
@@ -78,17 +79,9 @@ await runCli('report', command, async (cmd) => {
     const colour =
       format === 'table' && out === undefined && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
     const text = renderReport(report, format, { csv, colour });
-    if (out !== undefined) {
-      // Write-then-rename: a half-written report never replaces a good one.
-      const temporary = `${out}.${process.pid}.tmp`;
-      writeFileSync(temporary, text);
-      renameSync(temporary, out);
-    } else {
-      // Wait until a pipe has taken everything: runCli exits right after, which would cut the output.
-      await new Promise<void>((resolveWrite, rejectWrite) =>
-        process.stdout.write(text, (error) => (error ? rejectWrite(error) : resolveWrite())),
-      );
-    }
+    // Atomic: a half-written report never replaces a good one.
+    if (out !== undefined) writeFileAtomic(out, text);
+    else process.stdout.write(text);
     log.info({ ...stats, source, format, from: report.json.from, to: report.json.to, out }, 'report written');
     return EXIT_OK;
   } catch (error) {

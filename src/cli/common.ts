@@ -212,6 +212,8 @@ export async function runCli(
       code = EXIT_FAILURE;
     }
   }
-  // Let sync log writes and sockets finish, then leave with the code (no lingering handles in cron).
+  // Exit explicitly (no lingering sockets in a cron run), but only once a pipe has taken all output:
+  // process.exit would cut anything still queued (e.g. a report over 64 KiB).
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((done) => stream.write('', done))));
   process.exit(code);
 }
