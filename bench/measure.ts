@@ -16,12 +16,18 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const GNU_TIME = '/usr/bin/time';
+/** The build under test; BENCH_DIST points elsewhere to compare two builds (A/B). */
+export const DIST = resolve(ROOT, process.env.BENCH_DIST ?? 'dist');
 
 export type RssMethod = 'gnu-time' | 'proc-vmhwm-preload';
 
 export interface RunMeasurement {
   wallMs: number;
   peakRssKb: number;
+  /** CPU time (user + system) of the child, ms. */
+  cpuMs: number;
+  /** CPU time this harness process used meanwhile (dynalite and the proxy live here), ms. */
+  harnessCpuMs: number;
   code: number | null;
   stderr: string;
   stdout: string;
@@ -38,7 +44,10 @@ const PRELOAD_SOURCE = `'use strict';
 const { readFileSync, writeFileSync } = require('node:fs');
 process.on('exit', () => {
   const match = /VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
-  if (match && process.env.BENCH_RSS_FILE) writeFileSync(process.env.BENCH_RSS_FILE, match[1]);
+  const cpu = process.cpuUsage();
+  if (match && process.env.BENCH_RSS_FILE) {
+    writeFileSync(process.env.BENCH_RSS_FILE, match[1] + ' ' + cpu.user / 1e6 + ' ' + cpu.system / 1e6);
+  }
 });
 `;
 
@@ -57,7 +66,7 @@ export class Runner {
 
   /** Runs `node dist/<entry>.js args…` once and measures it. */
   run(entry: string, args: string[], options: RunOptions = {}): Promise<RunMeasurement> {
-    return this.runNode([...(options.nodeFlags ?? []), join(ROOT, 'dist', `${entry}.js`), ...args], options);
+    return this.runNode([...(options.nodeFlags ?? []), join(DIST, `${entry}.js`), ...args], options);
   }
 
   /** Runs `node <nodeArgs…>` once and measures it. */
@@ -65,7 +74,7 @@ export class Runner {
     const rssFile = join(this.scratch, `rss-${this.counter++}.txt`);
     const [command, argv] =
       this.rssMethod === 'gnu-time'
-        ? [GNU_TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs]]
+        ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...nodeArgs]]
         : [process.execPath, ['--require', this.preload, ...nodeArgs]];
     const env = {
       PATH: process.env.PATH,
@@ -73,6 +82,7 @@ export class Runner {
       ...options.env,
       ...(this.rssMethod === 'proc-vmhwm-preload' ? { BENCH_RSS_FILE: rssFile } : {}),
     };
+    const harnessCpu = process.cpuUsage();
     const started = performance.now();
     const outcome = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
       const child = spawn(command, argv, { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,15 +98,20 @@ export class Runner {
       child.on('close', (code) => done({ code, stdout, stderr }));
     });
     const wallMs = performance.now() - started;
+    const harnessUsage = process.cpuUsage(harnessCpu);
+    const harnessCpuMs = (harnessUsage.user + harnessUsage.system) / 1000;
     let peakRssKb = Number.NaN;
+    let cpuMs = Number.NaN;
     try {
-      // GNU time writes "Command exited with non-zero status N" before the figure on failure.
+      // "RSS_KB USER_S SYSTEM_S"; GNU time writes "Command exited with non-zero status N" first on failure.
       const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-      peakRssKb = Number(lines[lines.length - 1]);
+      const [rss, user, system] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+      peakRssKb = rss ?? Number.NaN;
+      cpuMs = ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
     } catch {
-      // No figure (the child died before its exit handler): reported as NaN.
+      // No figures (the child died before its exit handler): reported as NaN.
     }
-    return { wallMs, peakRssKb, ...outcome };
+    return { wallMs, peakRssKb, cpuMs, harnessCpuMs, ...outcome };
   }
 
   close(): void {

@@ -41,18 +41,29 @@ function bucketOf(node: ProfileNode): string {
 }
 
 /** Self time per bucket for the first profile written into `dir`, largest first. */
-export function summarizeProfile(dir: string): { totalMs: number; shares: ProfileShare[] } {
+export function summarizeProfile(dir: string): { totalMs: number; shares: ProfileShare[]; functions: ProfileShare[] } {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
+  const perFunction = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string, ms: number) => map.set(key, (map.get(key) ?? 0) + ms);
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     if (!node) return;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
     const bucket = bucketOf(node);
-    totals.set(bucket, (totals.get(bucket) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    add(totals, bucket, ms);
+    const { url, functionName } = node.callFrame;
+    const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
+    add(perFunction, url ? `${functionName || '(anonymous)'} ${file}` : bucket, ms);
   });
-  const shares = [...totals].map(([where, ms]) => ({ where, ms })).sort((a, b) => b.ms - a.ms);
-  return { totalMs: (profile.endTime - profile.startTime) / 1000, shares };
+  const sorted = (map: Map<string, number>) =>
+    [...map].map(([where, ms]) => ({ where, ms })).sort((a, b) => b.ms - a.ms);
+  return {
+    totalMs: (profile.endTime - profile.startTime) / 1000,
+    shares: sorted(totals),
+    functions: sorted(perFunction),
+  };
 }

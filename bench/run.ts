@@ -36,13 +36,14 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
     'no-phases': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases]\n',
+    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile]\n',
   );
   process.exit(0);
 }
@@ -182,17 +183,18 @@ function operationsText(ops: Record<string, number> | undefined): string {
 
 function markdown(report: Report): string {
   const lines: string[] = [];
-  lines.push('| Workload | Store | Median wall | Peak RSS | Requests | Target | Runs (wall, s) |');
-  lines.push('|---|---|---:|---:|---:|---|---|');
+  lines.push('| Workload | Store | Median wall | Peak RSS | CPU (server) | Requests | Target | Runs (wall, s) |');
+  lines.push('|---|---|---:|---:|---:|---:|---|---|');
   for (const r of report.results) {
     if (r.skipped) {
-      lines.push(`| ${r.id} ${r.title} | ${r.store} | - | - | - | skipped: ${r.skipped} | |`);
+      lines.push(`| ${r.id} ${r.title} | ${r.store} | - | - | - | - | skipped: ${r.skipped} | |`);
       continue;
     }
     const requests = r.requests !== undefined ? `${r.requests} (${operationsText(r.operations)})` : '-';
     const walls = r.samples.map((s) => (s.wallMs / 1000).toFixed(3)).join(' ');
+    const cpu = `${fmtMs(r.medianCpuMs)}${r.medianServerCpuMs !== undefined ? ` (${fmtMs(r.medianServerCpuMs)})` : ''}`;
     lines.push(
-      `| ${r.id} ${r.title} | ${r.store} | ${fmtMs(r.medianWallMs)} | ${fmtMiB(r.medianPeakRssMiB)} | ${requests} | ${targetText(r)} | ${walls} |`,
+      `| ${r.id} ${r.title} | ${r.store} | ${fmtMs(r.medianWallMs)} | ${fmtMiB(r.medianPeakRssMiB)} | ${cpu} | ${requests} | ${targetText(r)} | ${walls} |`,
     );
   }
   if (report.scale.length > 0) {
@@ -214,6 +216,18 @@ function markdown(report: Report): string {
   for (const [store, steps] of Object.entries(report.phases)) {
     lines.push('', `| W1 ${store}: cumulative after | ms since start | Peak RSS |`, '|---|---:|---:|');
     for (const p of steps) lines.push(`| ${p.step} | ${p.ms.toFixed(0)} | ${fmtMiB(p.peakRssMiB)} |`);
+  }
+  for (const r of report.results) {
+    if (!r.profile) continue;
+    lines.push(
+      '',
+      `| Profile ${r.id} ${r.store} (one run, ${r.profile.totalMs.toFixed(0)} ms profiled): self time | ms |`,
+      '|---|---:|',
+    );
+    for (const share of r.profile.shares) lines.push(`| ${share.where} | ${share.ms.toFixed(1)} |`);
+    lines.push('', `| Profile ${r.id} ${r.store}: top functions (self time) | ms |`, '|---|---:|');
+    for (const share of r.profile.functions)
+      lines.push(`| ${share.where.replace(/\|/g, '\\|')} | ${share.ms.toFixed(1)} |`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -256,6 +270,7 @@ const ctx: BenchContext = {
   scaleRuns,
   tmp,
   ...(proxy && dynalite ? { dynamo: { proxy, direct: dynalite.endpoint } } : {}),
+  profile: values.profile,
   progress,
 };
 

@@ -3,6 +3,7 @@
  * then runs one fresh `node dist/<entry>.js` process and records wall time, peak RSS and the
  * DynamoDB requests the request-counting proxy saw.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Series } from '../src/domain/keys.js';
@@ -21,10 +22,15 @@ import {
   readings,
 } from './fixtures.js';
 import { median, ROOT, type RunMeasurement, type Runner } from './measure.js';
+import { type ProfileShare, summarizeProfile } from './profile.js';
 
 export interface Sample {
   wallMs: number;
   peakRssKb: number;
+  /** CPU time of the measured process. */
+  cpuMs: number;
+  /** CPU time of the harness meanwhile: dynalite and the proxy (DynamoDB runs). */
+  serverCpuMs?: number;
   /** DynamoDB requests by operation (DynamoDB runs only). */
   operations?: Record<string, number>;
   requests?: number;
@@ -46,11 +52,14 @@ export interface WorkloadResult {
   samples: Sample[];
   medianWallMs: number;
   medianPeakRssMiB: number;
+  medianCpuMs: number;
+  medianServerCpuMs?: number;
   requests?: number;
   operations?: Record<string, number>;
   targets: Target[];
   /** Workload-specific figures (database size, per-minute cost, …). */
   extra?: Record<string, number | string>;
+  profile?: { totalMs: number; shares: ProfileShare[]; functions: ProfileShare[] };
   skipped?: string;
 }
 
@@ -61,6 +70,8 @@ export interface BenchContext {
   tmp: string;
   /** The proxy in front of dynalite (DynamoDB workloads), and dynalite itself for fixtures. */
   dynamo?: { proxy: DynamoProxy; direct: string };
+  /** Also profile one run of each workload (`--profile`). */
+  profile: boolean;
   progress(message: string): void;
 }
 
@@ -120,12 +131,15 @@ function summarize(
   id: string,
   title: string,
   store: StoreKind,
-  samples: Sample[],
+  measured: Measured,
   extra?: Record<string, number | string>,
 ): WorkloadResult {
+  const { samples, profile } = measured;
   const medianWallMs = median(samples.map((s) => s.wallMs));
   const medianPeakRssMiB = mib(median(samples.map((s) => s.peakRssKb)));
   const requests = store === 'dynamodb' ? median(samples.map((s) => s.requests ?? 0)) : undefined;
+  const medianCpuMs = median(samples.map((s) => s.cpuMs));
+  const medianServerCpuMs = store === 'dynamodb' ? median(samples.map((s) => s.serverCpuMs ?? 0)) : undefined;
   const operations = samples[samples.length - 1]?.operations;
   const queries = operations ? (operations.Query ?? 0) + (operations.Scan ?? 0) : undefined;
   const actual: Record<Metric, number | undefined> = {
@@ -146,41 +160,69 @@ function summarize(
     samples,
     medianWallMs,
     medianPeakRssMiB,
+    medianCpuMs,
+    ...(medianServerCpuMs !== undefined ? { medianServerCpuMs } : {}),
     ...(requests !== undefined ? { requests } : {}),
     ...(operations ? { operations } : {}),
     targets,
     ...(extra ? { extra } : {}),
+    ...(profile ? { profile } : {}),
   };
 }
 
-/** One warm-up run (file cache, dynalite JIT) that is not counted, then `runs` measured runs. */
+interface Measured {
+  samples: Sample[];
+  /** Self time by package/file of one extra profiled run (with `--profile`). */
+  profile?: { totalMs: number; shares: ProfileShare[]; functions: ProfileShare[] };
+}
+
+/**
+ * One warm-up run (file cache, dynalite's JIT) that is not counted, then `runs` measured runs, then
+ * with `ctx.profile` one more run under `--cpu-prof` whose profile is summarized.
+ */
 async function measure(
   ctx: BenchContext,
   store: StoreKind,
   runs: number,
   plan: (run: number) => Promise<RunPlan> | RunPlan,
-): Promise<Sample[]> {
-  const samples: Sample[] = [];
-  for (let i = 0; i <= runs; i++) {
+): Promise<Measured> {
+  const measured: Measured = { samples: [] };
+  const last = ctx.profile ? runs + 1 : runs;
+  for (let i = 0; i <= last; i++) {
     const { entry, args, verify } = await plan(i);
+    const profileDir = i > runs ? join(ctx.tmp, `profile-${Date.now()}`) : undefined;
     ctx.dynamo?.proxy.resetCounts();
-    const run = await ctx.runner.run(entry, args, { env: storeEnv(store) });
+    const run = await ctx.runner.run(entry, args, {
+      env: storeEnv(store),
+      ...(profileDir ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
+    });
     if (run.code !== 0) {
       throw new Error(`${entry} ${args.join(' ')} exited ${run.code}: ${run.stderr.trim() || run.stdout.trim()}`);
     }
     const operations =
       store === 'dynamodb' && ctx.dynamo ? Object.fromEntries([...ctx.dynamo.proxy.counts].sort()) : undefined;
     await verify?.(run);
+    if (profileDir) {
+      const summary = summarizeProfile(profileDir);
+      measured.profile = {
+        totalMs: summary.totalMs,
+        shares: summary.shares.slice(0, 12),
+        functions: summary.functions.slice(0, 12),
+      };
+      continue;
+    }
     if (i === 0) continue;
-    samples.push({
+    measured.samples.push({
       wallMs: run.wallMs,
       peakRssKb: run.peakRssKb,
+      cpuMs: run.cpuMs,
+      ...(store === 'dynamodb' ? { serverCpuMs: run.harnessCpuMs } : {}),
       ...(operations
         ? { operations, requests: Object.values(operations).reduce((a: number, b: number) => a + b, 0) }
         : {}),
     });
   }
-  return samples;
+  return measured;
 }
 
 function workDir(ctx: BenchContext, name: string): string {
@@ -229,6 +271,8 @@ export async function w2(ctx: BenchContext, store: StoreKind): Promise<WorkloadR
   const samples = await measure(ctx, store, ctx.runs, (i) => {
     const day = BASE + 30 * DAY_MINUTES * MINUTE_MS + i * 2 * DAY_MINUTES * MINUTE_MS;
     fillBuffer(bufferRoot, MODE, readings(series, new Date(day), DAY_MINUTES, false));
+    // On a Pi these files were written over a day; do not make the run pay for their write-back.
+    spawnSync('sync');
     return {
       entry: 'read-pin',
       args: [
@@ -290,15 +334,55 @@ export async function w3(ctx: BenchContext, store: StoreKind): Promise<WorkloadR
 
 export const reportBuilt = (): boolean => existsSync(join(ROOT, 'dist', 'report.js'));
 
-/** W4: a month report from the aggregated days/hours and from the raw minutes. */
-export async function w4(_ctx: BenchContext, store: StoreKind): Promise<WorkloadResult[]> {
+/** W4: a month report (UTC month, table output) from the aggregated hours and from the raw minutes. */
+export async function w4(ctx: BenchContext, store: StoreKind): Promise<WorkloadResult[]> {
   if (!reportBuilt()) {
     return ['aggregated', 'raw'].map((source) => ({
-      ...summarize(`W4 ${source} month`, `report for one month, ${source} source`, store, []),
+      ...summarize(`W4 ${source} month`, `report for one month, ${source} source`, store, { samples: [] }),
       skipped: 'dist/report.js does not exist yet',
     }));
   }
-  return [];
+  const dir = workDir(ctx, `w4-${store}`);
+  const series: Series = { device: `w4_${store}`, pin: PIN };
+  const db = join(dir, 'bench.sqlite');
+  if (store === 'dynamodb' && ctx.dynamo) await createDynamoTables(ctx.dynamo.direct, MODE);
+  const records = readings(series, new Date(Date.UTC(2025, 5, 1)), 30 * DAY_MINUTES, true);
+  ctx.progress(`  W4 ${store}: storing and aggregating ${records.length.toLocaleString('en')} minutes of June 2025`);
+  const fixtureStore = store === 'sqlite' ? openSqlite(db) : openDynamo(ctx.dynamo?.direct ?? '', MODE);
+  try {
+    await populate(fixtureStore, records);
+  } finally {
+    await fixtureStore.close();
+  }
+  const aggregated = await ctx.runner.run('aggregate', [...seriesArgs(series, dir), ...storeArgs(ctx, store, db)], {
+    env: storeEnv(store),
+  });
+  if (aggregated.code !== 0) throw new Error(`W4: aggregate failed: ${aggregated.stderr}`);
+  const results: WorkloadResult[] = [];
+  for (const source of ['aggregated', 'raw'] as const) {
+    const measured = await measure(ctx, store, ctx.runs, () => ({
+      entry: 'report',
+      args: [
+        ...seriesArgs(series, dir),
+        ...storeArgs(ctx, store, db),
+        '--month',
+        '2025-06',
+        '--tz',
+        'UTC',
+        '--source',
+        source,
+      ],
+      verify: (run) => {
+        if (!run.stdout.includes('2025-06')) throw new Error(`W4: the ${source} report printed no June table`);
+      },
+    }));
+    results.push(
+      summarize(`W4 ${source} month`, `report June 2025 (${source} source, table)`, store, measured, {
+        minutes: records.length,
+      }),
+    );
+  }
+  return results;
 }
 
 // ---- W5: one year in SQLite -----------------------------------------------------------------------

@@ -90,10 +90,8 @@ export async function flushBuffer(
       log.warn({ remaining: result.remaining }, 'flush deadline reached; the rest stays buffered for the next run');
       break;
     }
-    for (const record of [...put.stored, ...put.duplicates]) {
-      const file = fileOf.get(record);
-      if (file) buffer.remove(file);
-    }
+    const accepted = [...put.stored, ...put.duplicates].map((record) => fileOf.get(record));
+    await buffer.removeAll(accepted.filter((file): file is BufferedFile => file !== undefined));
     for (const { incoming, existing } of put.conflicts) {
       const file = fileOf.get(incoming);
       if (!file) continue;
