@@ -28,7 +28,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
       await store.close();
     });
 
-    it('starts empty, creating its tables on first use', async () => {
+    it('starts empty, and reading a missing table finds nothing', async () => {
       expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
       const pk = partitionKey('minutes', SERIES, DAY1);
       expect(await store.readPartitions('minutes', [pk])).toEqual(new Map([[pk, []]]));

@@ -257,6 +257,19 @@ describe('DynamoDB tables', () => {
     client.destroy();
   });
 
+  it('are not created by reads (a report or doctor run leaves no tables behind)', async () => {
+    const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
+    const store = new DynamoStore({ mode: 'readonly', endpoint: dynalite().endpoint });
+    expect(await store.pendingPartitions('minutes', { device: 'alex_rpi', pin: 4 })).toEqual([]);
+    const pk = 'device#alex_rpi#sensor#4#date#2025-06-21';
+    expect(await store.readPartitions('hours', [pk])).toEqual(new Map([[pk, []]]));
+    await store.close();
+    const client = new DynamoDBClient({ endpoint: dynalite().endpoint });
+    const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+    expect(TableNames.filter((t) => t.startsWith('readonly-'))).toEqual([]);
+    client.destroy();
+  });
+
   it('keeps working on a Python-era table set and its items', async () => {
     const { CreateTableCommand, DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
     const { tableDefinition } = await import('../../src/stores/dynamodb/tables.js');

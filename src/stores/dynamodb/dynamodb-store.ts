@@ -116,12 +116,17 @@ export class DynamoStore implements Store {
     return tableName(this.options.mode, table);
   }
 
-  /** Runs `op`; if the table does not exist yet, creates it with the seed's schema and runs `op` again. */
-  private async withTable<R>(table: Table, op: () => Promise<R>): Promise<R> {
+  /**
+   * Runs a write; if the table does not exist yet, creates it with the seed's schema and runs it again.
+   * Reads pass `whenMissing` instead: a missing table holds nothing, and a report or a doctor run must
+   * not create tables as a side effect.
+   */
+  private async withTable<R>(table: Table, op: () => Promise<R>, whenMissing?: () => R): Promise<R> {
     try {
       return await op();
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
+      if (whenMissing) return whenMissing();
       let creating = this.created.get(table);
       if (!creating) {
         creating = createTableAndWait(this.client, this.name(table));
@@ -259,21 +264,26 @@ export class DynamoStore implements Store {
   }
 
   async pendingPartitions(table: Table, series: Series): Promise<string[]> {
-    const items = await this.withTable(table, () =>
-      this.queryAll({
-        table,
-        index: STATUS_INDEX,
-        keyName: 'pk_status',
-        keyValue: statusKey(series, 'new'),
-        projection: 'pk',
-      }),
+    const items = await this.withTable(
+      table,
+      () =>
+        this.queryAll({
+          table,
+          index: STATUS_INDEX,
+          keyName: 'pk_status',
+          keyValue: statusKey(series, 'new'),
+          projection: 'pk',
+        }),
+      () => [],
     );
     return [...new Set(items.map((i) => String(i.pk)))].sort();
   }
 
   async readPartitions<T extends Table>(table: T, pks: readonly string[]): Promise<Map<string, RecordOf<T>[]>> {
-    const lists = await this.withTable(table, () =>
-      mapLimit(pks, this.concurrency, (pk) => this.queryAll({ table, keyName: 'pk', keyValue: pk })),
+    const lists = await this.withTable(
+      table,
+      () => mapLimit(pks, this.concurrency, (pk) => this.queryAll({ table, keyName: 'pk', keyValue: pk })),
+      () => [],
     );
     return new Map(pks.map((pk, i) => [pk, (lists[i] ?? []).map((item) => toRecord(table, item))]));
   }
