@@ -109,7 +109,8 @@ export function ownerAlive(owner: LockOwner, now = Date.now()): boolean {
     if (errno(error) !== 'EPERM') return false;
   }
   const stat = procStat(owner.pid);
-  if (!stat) return !currentBootId(); // with /proc, no stat file means the process just ended
+  // The pid exists; no stat file means no /proc, or /proc hides it (hidepid): nothing more to check.
+  if (!stat) return true;
   if (stat.state === 'Z' || stat.state === 'X') return false;
   if (owner.start !== undefined && Number.isFinite(stat.start) && stat.start !== owner.start) return false;
   return true;
