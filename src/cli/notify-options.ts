@@ -5,6 +5,7 @@
  */
 import { type Command, Option } from 'commander';
 import { parseChoice, parsePositiveInt, UsageError } from '../domain/validate.js';
+import { isTimeZone } from '../domain/zone.js';
 import {
   DEFAULT_BUDGET_MS,
   DEFAULT_DEBOUNCE,
@@ -12,7 +13,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type NotifyConfig,
 } from '../notify/config.js';
-import { checkTimeZone, LANGUAGES, type Language } from '../notify/messages.js';
+import { LANGUAGES, type Language } from '../notify/messages.js';
 
 interface NotifyOptionValues {
   webhookUrl?: string;
@@ -117,14 +118,10 @@ export function resolveNotifyOptions(command: Command): NotifyConfig {
     );
   }
   const lang: Language = parseChoice(o.lang, LANGUAGES, source(command, 'lang', '--lang', 'BLACKOUT_LANG'));
-  if (o.timeZone !== undefined) {
-    try {
-      checkTimeZone(o.timeZone);
-    } catch {
-      throw new UsageError(
-        `invalid ${source(command, 'timeZone', '--time-zone', 'BLACKOUT_TIME_ZONE')} ${JSON.stringify(o.timeZone)}: an IANA zone like Europe/Kyiv`,
-      );
-    }
+  if (o.timeZone !== undefined && !isTimeZone(o.timeZone)) {
+    throw new UsageError(
+      `invalid ${source(command, 'timeZone', '--time-zone', 'BLACKOUT_TIME_ZONE')} ${JSON.stringify(o.timeZone)}: an IANA zone like Europe/Kyiv`,
+    );
   }
   const debounce = parsePositiveInt(o.debounce, source(command, 'debounce', '--debounce', 'BLACKOUT_DEBOUNCE'), 60);
   const gapMinutes = parsePositiveInt(

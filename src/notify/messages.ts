@@ -5,6 +5,7 @@
  */
 import type { Gap, PowerEvent } from '../domain/power-events.js';
 import { MINUTE_MS } from '../domain/time.js';
+import { localDateLabel, localTime, systemTimeZone } from '../domain/zone.js';
 
 export const LANGUAGES = ['en', 'uk'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -23,23 +24,12 @@ export function isDelayed(event: PowerEvent, sentAt: Date): boolean {
   return sentAt.getTime() - Date.parse(event.detectedAt) > DELAY_NOTE_MINUTES * MINUTE_MS;
 }
 
-/** Throws RangeError for a zone Intl does not know. */
-export function checkTimeZone(timeZone: string): void {
-  new Intl.DateTimeFormat('en-GB', { timeZone }).format(0);
-}
+const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 function parts(date: Date, timeZone: string | undefined): { day: string; time: string } {
-  const fmt = new Intl.DateTimeFormat('en-CA', {
-    ...(timeZone ? { timeZone } : {}),
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  const get = (type: string): string => fmt.formatToParts(date).find((p) => p.type === type)?.value ?? '';
-  return { day: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}` };
+  // Without a zone: the one Intl resolved for this process (it honours TZ).
+  const t = localTime(date, timeZone ?? systemTimeZone(undefined));
+  return { day: localDateLabel(t), time: `${pad2(t.hour)}:${pad2(t.minute)}` };
 }
 
 /** `14:02`, or `2025-06-21 14:02` when not on the day of `reference`. */
