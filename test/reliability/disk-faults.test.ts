@@ -4,7 +4,7 @@
  * filled tmpfs (root only; elsewhere a chmod-ed folder stands in for read-only, and the full-disk
  * case is skipped with the reason shown).
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/utils/buffer.js';
@@ -107,6 +107,64 @@ describe('buffer folder faults', () => {
     expect(sameDisk.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(snapshot(bufferDir)).toEqual(before);
   });
+
+  it.skipIf(!tmpfsOk)(
+    'a full disk under the SQLite database (SQLITE_FULL): reading kept in the buffer, warning, exit 0',
+    async () => {
+      const disk = join(tmp.dir, 'dbdisk');
+      const unmount = mountTmpfs(disk, 512);
+      if (unmount) unmounts.push(unmount);
+      const db = join(disk, 'store.sqlite');
+      const bufferDir = join(tmp.dir, 'buffer-dbfull');
+      const logDir = join(tmp.dir, 'logs-dbfull');
+      const run = (at: string) =>
+        runDist('read-pin', [
+          'alex_rpi',
+          '4',
+          'disk',
+          '--sensor',
+          `file:${sensorFile}`,
+          '--at',
+          at,
+          '--buffer-dir',
+          bufferDir,
+          '--log-dir',
+          logDir,
+          '--db',
+          db,
+        ]);
+      expect(await run('2025-06-21T11:00:02Z')).toMatchObject({ code: 0, stderr: '' });
+      fill(disk);
+      const full = await run('2025-06-21T11:01:02Z');
+      expect(full).toMatchObject({ code: 0, stdout: '', stderr: '' });
+      expect(readdirSync(join(bufferDir, 'disk')).filter((f) => f.endsWith('.json'))).toEqual([
+        '2025-06-21T11:01:02.000000+00:00.json',
+      ]);
+      const warning = logLines(logDir).find((l) => l.msg.startsWith('store unreachable'));
+      expect(warning).toMatchObject({ err: { code: expect.stringMatching(/^SQLITE_(FULL|IOERR)/) } });
+      // Space again: the next run stores both.
+      for (const name of readdirSync(disk).filter((f) => f.startsWith('filler-') || f.startsWith('crumb-'))) {
+        rmSync(join(disk, name));
+      }
+      expect(await run('2025-06-21T11:02:02Z')).toMatchObject({ code: 0, stderr: '' });
+      expect(readdirSync(join(bufferDir, 'disk')).filter((f) => f.endsWith('.json'))).toEqual([]);
+    },
+  );
+
+  it.skipIf(!tmpfsOk)(
+    'a log folder that cannot be written: the reading is still recorded (exit 0), one line says so',
+    async () => {
+      const logDir = join(tmp.dir, 'logs-readonly-mount');
+      const unmount = mountTmpfs(logDir, 64, true);
+      if (unmount) unmounts.push(unmount);
+      const bufferDir = join(tmp.dir, 'buffer-logs-ro');
+      const run = await readPin(bufferDir, logDir, '2025-06-21T12:00:02Z');
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/^read-pin: cannot write logs in .*logs-readonly-mount: .*\n$/);
+      expect(readdirSync(join(bufferDir, 'disk')).filter((f) => f.endsWith('.json'))).toEqual([]);
+      expect(snapshot(logDir)).toEqual([]);
+    },
+  );
 
   it.skipIf(!tmpfsOk)('writeFileAtomic on a full disk throws and leaves neither the file nor its temp', () => {
     const disk = join(tmp.dir, 'atomic');
