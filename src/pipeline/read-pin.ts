@@ -42,7 +42,7 @@ export interface ReadPinResult {
  * The flush stops this long after the run started, leaving any rest for the next run: cron starts
  * the next run a minute later, and a run still flushing then would make it skip its flush.
  */
-export const DEFAULT_FLUSH_BUDGET_MS = 35_000;
+export const DEFAULT_FLUSH_BUDGET_MS = 30_000;
 
 export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
   const { series, sensor, buffer, log } = input;
