@@ -10,14 +10,14 @@
  * from /proc/self/status in the child's `exit` handler (a few KB of code of its own).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const GNU_TIME = '/usr/bin/time';
 /** The build under test; BENCH_DIST points elsewhere to compare two builds (A/B). */
-export const DIST = resolve(ROOT, process.env.BENCH_DIST ?? 'dist');
+export const SOURCE_DIST = resolve(ROOT, process.env.BENCH_DIST ?? 'dist');
 
 export type RssMethod = 'gnu-time' | 'proc-vmhwm-preload';
 
@@ -53,6 +53,11 @@ process.on('exit', () => {
 
 export class Runner {
   readonly rssMethod: RssMethod;
+  /**
+   * A private copy of the build, taken at start: others rebuilding dist/ meanwhile must not change
+   * the code under test halfway. It sits inside the project so packages resolve from node_modules.
+   */
+  readonly dist: string;
   private readonly scratch: string;
   private readonly preload: string;
   private counter = 0;
@@ -62,11 +67,13 @@ export class Runner {
     this.scratch = mkdtempSync(join(tmpdir(), 'blackout-bench-measure-'));
     this.preload = join(this.scratch, 'peak-rss.cjs');
     writeFileSync(this.preload, PRELOAD_SOURCE);
+    this.dist = join(ROOT, '.tools', `bench-dist-${process.pid}`);
+    cpSync(SOURCE_DIST, this.dist, { recursive: true });
   }
 
   /** Runs `node dist/<entry>.js args…` once and measures it. */
   run(entry: string, args: string[], options: RunOptions = {}): Promise<RunMeasurement> {
-    return this.runNode([...(options.nodeFlags ?? []), join(DIST, `${entry}.js`), ...args], options);
+    return this.runNode([...(options.nodeFlags ?? []), join(this.dist, `${entry}.js`), ...args], options);
   }
 
   /** Runs `node <nodeArgs…>` once and measures it. */
@@ -116,6 +123,7 @@ export class Runner {
 
   close(): void {
     rmSync(this.scratch, { recursive: true, force: true });
+    rmSync(this.dist, { recursive: true, force: true });
   }
 }
 

@@ -1,14 +1,15 @@
 /**
  * Child process for the import-phase breakdown: imports the given modules one after another and
  * prints, after each, the time since the process started and the peak RSS so far (VmHWM).
- * Arguments are package names or paths relative to the project root (`dist/utils/log.js`).
+ * Arguments are package names or module paths of the build (`dist/utils/log.js`).
  * Special argument `sqlite-open:FILE` opens a SQLite store on FILE (schema, WAL) and closes it.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
+/** The build to probe (the harness passes its private copy). */
+const DIST = process.env.BENCH_DIST_DIR ?? resolve(import.meta.dirname, '..', '..', 'dist');
 
 function peakRssKb(): number {
   return Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN);
@@ -19,11 +20,11 @@ const steps: { step: string; ms: number; peakRssKb: number }[] = [
 ];
 for (const spec of process.argv.slice(2)) {
   if (spec.startsWith('sqlite-open:')) {
-    const url = pathToFileURL(join(ROOT, 'dist', 'stores', 'sqlite', 'sqlite-store.js')).href;
+    const url = pathToFileURL(join(DIST, 'stores', 'sqlite', 'sqlite-store.js')).href;
     const { SqliteStore } = (await import(url)) as typeof import('../src/stores/sqlite/sqlite-store.js');
     await new SqliteStore({ file: spec.slice('sqlite-open:'.length) }).close();
   } else {
-    await import(spec.startsWith('dist/') ? pathToFileURL(join(ROOT, spec)).href : spec);
+    await import(spec.startsWith('dist/') ? pathToFileURL(join(DIST, spec.slice('dist/'.length))).href : spec);
   }
   steps.push({
     step: spec.replace(/^sqlite-open:.*/, 'open SQLite file'),

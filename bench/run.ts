@@ -143,7 +143,9 @@ async function phases(ctx: BenchContext, store: StoreKind): Promise<Phase[]> {
         ];
   const perStep = new Map<string, { ms: number[]; rss: number[] }>();
   for (let i = 0; i <= ctx.runs; i++) {
-    const run = await ctx.runner.runNode([probe, ...common, ...storeSteps]);
+    const run = await ctx.runner.runNode([probe, ...common, ...storeSteps], {
+      env: { BENCH_DIST_DIR: ctx.runner.dist },
+    });
     if (run.code !== 0) throw new Error(`phase probe failed: ${run.stderr}`);
     if (i === 0) continue;
     for (const step of JSON.parse(run.stdout) as { step: string; ms: number; peakRssKb: number }[]) {
@@ -181,6 +183,21 @@ function operationsText(ops: Record<string, number> | undefined): string {
     .join(', ');
 }
 
+/** Least-squares line through (minutes, wall) points: fixed start-up cost plus cost per minute. */
+function linearFit(points: { minutes: number; wallMs: number }[]) {
+  if (points.length < 2) return undefined;
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.minutes, 0) / n;
+  const my = points.reduce((a, p) => a + p.wallMs, 0) / n;
+  const sxx = points.reduce((a, p) => a + (p.minutes - mx) ** 2, 0);
+  const sxy = points.reduce((a, p) => a + (p.minutes - mx) * (p.wallMs - my), 0);
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  const ssTot = points.reduce((a, p) => a + (p.wallMs - my) ** 2, 0);
+  const ssRes = points.reduce((a, p) => a + (p.wallMs - (intercept + slope * p.minutes)) ** 2, 0);
+  return { interceptMs: intercept, usPerMinute: slope * 1000, r2: 1 - ssRes / ssTot };
+}
+
 function markdown(report: Report): string {
   const lines: string[] = [];
   lines.push('| Workload | Store | Median wall | Peak RSS | CPU (server) | Requests | Target | Runs (wall, s) |');
@@ -209,12 +226,23 @@ function markdown(report: Report): string {
       );
     }
   }
+  const fit = linearFit(report.scale.filter((f) => f.label.startsWith('backfill')));
+  if (fit) {
+    lines.push(
+      '',
+      `Backfill cost fit: wall ≈ ${fmtMs(fit.interceptMs)} + ${fit.usPerMinute.toFixed(2)} µs × minutes (R² ${fit.r2.toFixed(3)})`,
+    );
+  }
   if (report.baselines.length > 0) {
     lines.push('', '| Baseline process | Median wall | Peak RSS |', '|---|---:|---:|');
     for (const b of report.baselines) lines.push(`| ${b.label} | ${fmtMs(b.wallMs)} | ${fmtMiB(b.peakRssMiB)} |`);
   }
   for (const [store, steps] of Object.entries(report.phases)) {
-    lines.push('', `| W1 ${store}: cumulative after | ms since start | Peak RSS |`, '|---|---:|---:|');
+    lines.push(
+      '',
+      `| W1 ${store} import costs, unbundled modules: cumulative after | ms since start | Peak RSS |`,
+      '|---|---:|---:|',
+    );
     for (const p of steps) lines.push(`| ${p.step} | ${p.ms.toFixed(0)} | ${fmtMiB(p.peakRssMiB)} |`);
   }
   for (const r of report.results) {
@@ -283,6 +311,7 @@ const report: Report = {
   pythonOriginal: PYTHON_ORIGINAL,
 };
 
+const hasReport = reportBuilt(ctx);
 try {
   for (const [id, workload] of [
     ['W1', w1],
@@ -319,7 +348,7 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-if (!reportBuilt()) progress('note: dist/report.js does not exist yet, W4 was skipped');
+if (!hasReport) progress('note: dist/report.js does not exist yet, W4 was skipped');
 process.stdout.write(
   values.json ? `${JSON.stringify(report, null, 2)}\n` : values.markdown ? markdown(report) : human(report),
 );

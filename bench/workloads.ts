@@ -21,7 +21,7 @@ import {
   populate,
   readings,
 } from './fixtures.js';
-import { median, ROOT, type RunMeasurement, type Runner } from './measure.js';
+import { median, type RunMeasurement, type Runner } from './measure.js';
 import { type ProfileShare, summarizeProfile } from './profile.js';
 
 export interface Sample {
@@ -332,11 +332,11 @@ export async function w3(ctx: BenchContext, store: StoreKind): Promise<WorkloadR
 
 // ---- W4: reports -------------------------------------------------------------------------------
 
-export const reportBuilt = (): boolean => existsSync(join(ROOT, 'dist', 'report.js'));
+export const reportBuilt = (ctx: BenchContext): boolean => existsSync(join(ctx.runner.dist, 'report.js'));
 
 /** W4: a month report (UTC month, table output) from the aggregated hours and from the raw minutes. */
 export async function w4(ctx: BenchContext, store: StoreKind): Promise<WorkloadResult[]> {
-  if (!reportBuilt()) {
+  if (!reportBuilt(ctx)) {
     return ['aggregated', 'raw'].map((source) => ({
       ...summarize(`W4 ${source} month`, `report for one month, ${source} source`, store, { samples: [] }),
       skipped: 'dist/report.js does not exist yet',
@@ -453,6 +453,31 @@ export async function w5(ctx: BenchContext): Promise<{ results: WorkloadResult[]
     results.push(result);
     figures.push({ label, minutes: n, wallMs: result.medianWallMs, peakRssMiB: result.medianPeakRssMiB });
   }
+
+  // Reports on the aggregated year: a month and the whole year, from the hours and from the minutes.
+  if (reportBuilt(ctx)) {
+    const periods: [string, string[], number][] = [
+      ['month', ['--month', '2025-06'], minutesBetween(Date.UTC(2025, 5, 1), Date.UTC(2025, 6, 1))],
+      ['year', ['--from', '2025-01-01', '--to', '2025-12-31'], records.length],
+    ];
+    for (const [label, period, n] of periods) {
+      for (const source of ['aggregated', 'raw'] as const) {
+        const samples = await measure(ctx, 'sqlite', ctx.scaleRuns, () => ({
+          entry: 'report',
+          args: [...seriesArgs(series, dir), '--db', pendingDb, ...period, '--tz', 'UTC', '--source', source],
+        }));
+        const result = summarize('W5', `report ${period.join(' ')} (${source})`, 'sqlite', samples, { minutes: n });
+        results.push(result);
+        figures.push({
+          label: `report ${label}, ${source}`,
+          minutes: n,
+          wallMs: result.medianWallMs,
+          peakRssMiB: result.medianPeakRssMiB,
+        });
+      }
+    }
+  }
+
   const extra = { databaseBytes: sizeBytes, minutes: records.length, bytesPerMinute: sizeBytes / records.length };
   const first = results[0];
   if (first) first.extra = { ...first.extra, ...extra, aggregatedDatabaseBytes: fileSize(pendingDb) };

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { defaultDataDir } from '../utils/paths.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store, StoreKind } from './store.js';
 
 export interface StoreConfig {
@@ -16,9 +15,15 @@ export function sqliteFile(config: Pick<StoreConfig, 'mode' | 'db'>): string {
   return config.db ?? join(defaultDataDir(), `${config.mode}.sqlite`);
 }
 
-/** Opens the configured store. The AWS SDK is imported only when DynamoDB is used. */
+/**
+ * Opens the configured store. Each adapter is imported only when used: the AWS SDK for DynamoDB,
+ * better-sqlite3 for SQLite (a cron run loads one of them, never both).
+ */
 export async function openStore(config: StoreConfig): Promise<Store> {
-  if (config.store === 'sqlite') return new SqliteStore({ file: sqliteFile(config) });
+  if (config.store === 'sqlite') {
+    const { SqliteStore } = await import('./sqlite/sqlite-store.js');
+    return new SqliteStore({ file: sqliteFile(config) });
+  }
   // Quiet the SDK's Node-20 notice and skip the EC2 metadata probe (a Pi has none; it costs a second).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.AWS_EC2_METADATA_DISABLED ??= 'true';
