@@ -1,47 +1,10 @@
-/** Helpers shared by the reliability tests: child runs with extra process options, folder snapshots. */
-import { execFileSync, spawn } from 'node:child_process';
+/** Helpers shared by the reliability tests: folder snapshots, log lines, tmpfs mounts. */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ROOT } from '../support/cli.js';
 
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `dist/<name>.js` like cron does (fresh process, minimal environment). */
-export function runDist(
-  name: string,
-  args: string[],
-  options: { env?: Record<string, string | undefined>; uid?: number; gid?: number; watchdogMs?: number } = {},
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', `${name}.js`), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(options.uid !== undefined ? { uid: options.uid } : {}),
-      ...(options.gid !== undefined ? { gid: options.gid } : {}),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    // Only a guard against a hung child taking the whole suite down; never an assertion on speed.
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.watchdogMs ?? 90_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+/** The compiled entrypoints run like cron runs them (shared helper). */
+export { type CliResult as RunResult, runEntrypoint as runDist } from '../support/cli.js';
 
 /** Every file and folder under `dir` (relative paths, sorted); empty when `dir` does not exist. */
 export function snapshot(dir: string): string[] {
