@@ -62,13 +62,14 @@ export class Runner {
   private readonly preload: string;
   private counter = 0;
 
-  constructor() {
+  /** `sourceDist`: the build to copy and measure; `label` tells two runners' copies apart. */
+  constructor(sourceDist = SOURCE_DIST, label = 'dist') {
     this.rssMethod = existsSync(GNU_TIME) && gnuTimeWorks() ? 'gnu-time' : 'proc-vmhwm-preload';
     this.scratch = mkdtempSync(join(tmpdir(), 'blackout-bench-measure-'));
     this.preload = join(this.scratch, 'peak-rss.cjs');
     writeFileSync(this.preload, PRELOAD_SOURCE);
-    this.dist = join(ROOT, '.tools', `bench-dist-${process.pid}`);
-    cpSync(SOURCE_DIST, this.dist, { recursive: true });
+    this.dist = join(ROOT, '.tools', `bench-${label}-${process.pid}`);
+    cpSync(sourceDist, this.dist, { recursive: true });
   }
 
   /** Runs `node dist/<entry>.js args…` once and measures it. */

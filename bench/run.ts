@@ -7,6 +7,7 @@
  *   npm run bench -- --markdown            tables for doc/benchmarks.md
  *   npm run bench -- --only W1,W3 --stores sqlite --runs 9
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,8 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
     'no-phases': { type: 'boolean', default: false },
+    'no-proxy': { type: 'boolean', default: false },
+    'compare-unbundled': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -43,7 +46,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile]\n',
+    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile] [--no-proxy] [--compare-unbundled]\n',
   );
   process.exit(0);
 }
@@ -299,6 +302,7 @@ const ctx: BenchContext = {
   tmp,
   ...(proxy && dynalite ? { dynamo: { proxy, direct: dynalite.endpoint } } : {}),
   profile: values.profile,
+  bypassProxy: values['no-proxy'],
   progress,
 };
 
@@ -335,6 +339,26 @@ try {
     const scale = await w5(ctx);
     report.results.push(...scale.results);
     report.scale = scale.figures;
+  }
+  if (values['compare-unbundled'] && only.has('W1')) {
+    // The same code as tsc alone emits it (one file per module, packages from node_modules).
+    progress('W1 on an unbundled build (tsc only)…');
+    const plain = join(ROOT, '.tools', `bench-tsc-${process.pid}`);
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', plain],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
+    const plainRunner = new Runner(plain, 'unbundled');
+    rmSync(plain, { recursive: true, force: true });
+    try {
+      for (const store of stores) report.results.push(await w1({ ...ctx, runner: plainRunner }, store, 'W1 unbundled'));
+    } finally {
+      plainRunner.close();
+    }
   }
   if (!values['no-phases'] && only.has('W1')) {
     progress('baselines and W1 import phases…');

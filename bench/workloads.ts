@@ -72,6 +72,8 @@ export interface BenchContext {
   dynamo?: { proxy: DynamoProxy; direct: string };
   /** Also profile one run of each workload (`--profile`). */
   profile: boolean;
+  /** DynamoDB runs talk to dynalite directly (`--no-proxy`): no request counts; shows the proxy's cost. */
+  bypassProxy: boolean;
   progress(message: string): void;
 }
 
@@ -89,6 +91,7 @@ type Limits = Partial<Record<Metric, number>>;
 
 const TARGETS: Record<string, Partial<Record<StoreKind, Limits>>> = {
   W1: { dynamodb: { wallMs: 250, peakRssMiB: 70 }, sqlite: { wallMs: 150, peakRssMiB: 50 } },
+  'W1 unbundled': { dynamodb: { wallMs: 250, peakRssMiB: 70 }, sqlite: { wallMs: 150, peakRssMiB: 50 } },
   W2: { dynamodb: { wallMs: 600, requests: 100 } },
   W3: { dynamodb: { wallMs: 1700, requests: 1000 }, sqlite: { wallMs: 500 } },
   'W4 aggregated month': { dynamodb: { queries: 40 }, sqlite: { wallMs: 500 } },
@@ -100,7 +103,8 @@ const mib = (kb: number): number => kb / 1024;
 function storeArgs(ctx: BenchContext, store: StoreKind, db: string): string[] {
   if (store === 'sqlite') return ['--store', 'sqlite', '--db', db];
   if (!ctx.dynamo) throw new Error('DynamoDB workloads need dynalite');
-  return ['--store', 'dynamodb', '--endpoint', ctx.dynamo.proxy.endpoint, '--region', 'us-east-1'];
+  const endpoint = ctx.bypassProxy ? ctx.dynamo.direct : ctx.dynamo.proxy.endpoint;
+  return ['--store', 'dynamodb', '--endpoint', endpoint, '--region', 'us-east-1'];
 }
 
 const storeEnv = (store: StoreKind): Record<string, string> => (store === 'dynamodb' ? AWS_TEST_ENV : {});
@@ -200,7 +204,9 @@ async function measure(
       throw new Error(`${entry} ${args.join(' ')} exited ${run.code}: ${run.stderr.trim() || run.stdout.trim()}`);
     }
     const operations =
-      store === 'dynamodb' && ctx.dynamo ? Object.fromEntries([...ctx.dynamo.proxy.counts].sort()) : undefined;
+      store === 'dynamodb' && ctx.dynamo && !ctx.bypassProxy
+        ? Object.fromEntries([...ctx.dynamo.proxy.counts].sort())
+        : undefined;
     await verify?.(run);
     if (profileDir) {
       const summary = summarizeProfile(profileDir);
@@ -235,9 +241,9 @@ function workDir(ctx: BenchContext, name: string): string {
 const isoAt = (ms: number): string => new Date(ms).toISOString();
 
 /** W1: cold read-pin, one reading, tables exist, empty buffer. */
-export async function w1(ctx: BenchContext, store: StoreKind): Promise<WorkloadResult> {
+export async function w1(ctx: BenchContext, store: StoreKind, id = 'W1'): Promise<WorkloadResult> {
   const dir = workDir(ctx, `w1-${store}`);
-  const series: Series = { device: `w1_${store}`, pin: PIN };
+  const series: Series = { device: `${id.replace(/\W+/g, '_')}_${store}`, pin: PIN };
   const db = join(dir, 'bench.sqlite');
   if (store === 'sqlite') await openSqlite(db).close();
   else if (ctx.dynamo) await createDynamoTables(ctx.dynamo.direct, MODE);
@@ -256,7 +262,7 @@ export async function w1(ctx: BenchContext, store: StoreKind): Promise<WorkloadR
       if (buffer.list().length !== 0) throw new Error('W1: the reading was not flushed');
     },
   }));
-  return summarize('W1', 'cold read-pin, one reading', store, samples);
+  return summarize(id, 'cold read-pin, one reading', store, samples);
 }
 
 /** W2: read-pin with a day of readings (1,440) waiting in the buffer. */
