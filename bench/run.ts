@@ -8,7 +8,7 @@
  *   npm run bench -- --only W1,W3 --stores sqlite --runs 9
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +39,8 @@ const { values } = parseArgs({
     'no-phases': { type: 'boolean', default: false },
     'no-proxy': { type: 'boolean', default: false },
     'compare-unbundled': { type: 'boolean', default: false },
+    'save-json': { type: 'string' },
+    'from-json': { type: 'string' },
     profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -46,7 +48,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile] [--no-proxy] [--compare-unbundled]\n',
+    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile] [--no-proxy] [--compare-unbundled] [--save-json FILE] [--from-json FILE]\n',
   );
   process.exit(0);
 }
@@ -229,6 +231,15 @@ function markdown(report: Report): string {
       );
     }
   }
+  const sized = report.results.find((r) => r.extra?.databaseBytes !== undefined)?.extra;
+  if (sized) {
+    const mb = (n: unknown) => `${(Number(n) / 1e6).toFixed(1)} MB`;
+    lines.push(
+      '',
+      `SQLite database with ${Number(sized.minutes).toLocaleString('en')} minutes: ${mb(sized.databaseBytes)} ` +
+        `(${Number(sized.bytesPerMinute).toFixed(0)} bytes per minute); with the hours and days added: ${mb(sized.aggregatedDatabaseBytes)}.`,
+    );
+  }
   const fit = linearFit(report.scale.filter((f) => f.label.startsWith('backfill')));
   if (fit) {
     lines.push(
@@ -289,6 +300,15 @@ interface Report {
 }
 
 // ---- main -----------------------------------------------------------------------------------------
+
+const render = (r: Report): string =>
+  values.json ? `${JSON.stringify(r, null, 2)}\n` : values.markdown ? markdown(r) : human(r);
+
+if (values['from-json']) {
+  // Re-render a saved run (e.g. as markdown for doc/benchmarks.md) without measuring again.
+  process.stdout.write(render(JSON.parse(readFileSync(values['from-json'], 'utf8')) as Report));
+  process.exit(0);
+}
 
 const runner = new Runner();
 const tmp = mkdtempSync(join(tmpdir(), 'blackout-bench-'));
@@ -373,6 +393,5 @@ try {
 }
 
 if (!hasReport) progress('note: dist/report.js does not exist yet, W4 was skipped');
-process.stdout.write(
-  values.json ? `${JSON.stringify(report, null, 2)}\n` : values.markdown ? markdown(report) : human(report),
-);
+if (values['save-json']) writeFileSync(values['save-json'], `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(render(report));
