@@ -2,22 +2,13 @@
 /** Hourly from cron: roll new minute readings up into hours and days. */
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_FAILURE, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
-import { parseUtcDate } from './domain/time.js';
-import { parseInstant, UsageError } from './domain/validate.js';
+import { parseUtcRange, UsageError } from './domain/validate.js';
 import { aggregate } from './pipeline/aggregate.js';
 import { openStore } from './stores/open-store.js';
 import type { Store } from './stores/store.js';
 import { isTransientStoreError } from './stores/store-errors.js';
 import { FileBuffer } from './utils/buffer.js';
 import { tryLock } from './utils/lock.js';
-
-const DAY_MS = 86_400_000;
-
-/** A date means the whole UTC day (and `--to` includes it); a date-time is an exact instant. */
-function rangeEnd(text: string): Date {
-  const day = parseUtcDate(text);
-  return day ? new Date(day.getTime() + DAY_MS) : parseInstant(text, '--to');
-}
 
 const command = addCommonOptions(new Command())
   .description('Aggregate pending minute readings into hours and days (or recompute a date range).')
@@ -38,11 +29,7 @@ await runCli('aggregate', command, async (cmd) => {
   const config = resolveCommon(cmd);
   const opts = cmd.opts<{ from?: string; to?: string }>();
   if ((opts.from === undefined) !== (opts.to === undefined)) throw new UsageError('--from and --to go together');
-  const range =
-    opts.from !== undefined && opts.to !== undefined
-      ? { from: parseInstant(opts.from, '--from'), to: rangeEnd(opts.to) }
-      : undefined;
-  if (range && range.from >= range.to) throw new UsageError(`--from ${opts.from} is not before --to ${opts.to}`);
+  const range = opts.from !== undefined && opts.to !== undefined ? parseUtcRange(opts.from, opts.to) : undefined;
   const log = loggerFor('aggregate', config);
   // One aggregation per mode at a time; a second one leaves the work to the one running.
   const attempt = tryLock(new FileBuffer(config.bufferDir, config.mode).lockPath('aggregate'));

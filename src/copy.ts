@@ -2,8 +2,7 @@
 /** Copies a date range of minutes, hours and days between stores (SQLite ⇄ DynamoDB). */
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
-import { DAY_MS, parseUtcDate } from './domain/time.js';
-import { parseChoice, parseInstant, UsageError } from './domain/validate.js';
+import { parseChoice, parseUtcRange, UsageError } from './domain/validate.js';
 import { copyRange } from './pipeline/copy.js';
 import { openStore } from './stores/open-store.js';
 import { STORE_KINDS } from './stores/store.js';
@@ -35,10 +34,7 @@ await runCli('copy', command, async (cmd) => {
     to: string;
   }>();
   const targetKind = parseChoice(opts.target, STORE_KINDS, '--target');
-  const from = parseInstant(opts.from, '--from');
-  const toDay = parseUtcDate(opts.to);
-  const to = toDay ? new Date(toDay.getTime() + DAY_MS) : parseInstant(opts.to, '--to');
-  if (from >= to) throw new UsageError(`--from ${opts.from} is not before --to ${opts.to}`);
+  const { from, to } = parseUtcRange(opts.from, opts.to);
   const targetConfig = {
     store: targetKind,
     mode: config.mode,
