@@ -35,7 +35,8 @@ function bucketOf(node: ProfileNode): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return `package ${pkg[1]}`;
   if (url.startsWith('node:')) return 'node internals';
-  const dist = /\/dist\/(.+)$/.exec(url);
+  // The benchmark's private copy of dist/ is .tools/bench-<label>-<pid>/.
+  const dist = /\/(?:dist|\.tools\/bench-[^/]+)\/(.+)$/.exec(url);
   if (dist) return `project dist/${dist[1]}`;
   return url;
 }
@@ -56,7 +57,7 @@ export function summarizeProfile(dir: string): { totalMs: number; shares: Profil
     const bucket = bucketOf(node);
     add(totals, bucket, ms);
     const { url, functionName } = node.callFrame;
-    const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
+    const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/(?:dist|\.tools\/bench-[^/]+)\//, 'dist/');
     add(perFunction, url ? `${functionName || '(anonymous)'} ${file}` : bucket, ms);
   });
   const sorted = (map: Map<string, number>) =>
