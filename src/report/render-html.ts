@@ -48,11 +48,13 @@ svg text{font:11px system-ui,sans-serif;fill:var(--muted)}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
 td.num,th.num{text-align:right}
+td small{display:block;color:var(--muted);font-size:.8rem}
+.day svg.heat{height:20px;border-radius:0}
 #info:empty{display:none}
 #info{position:sticky;bottom:0;z-index:1;background:#fff;border-top:1px solid var(--line);padding:6px 0;min-height:2em;color:var(--muted)}
 summary{cursor:pointer;padding:4px 0}
 footer{color:var(--muted);font-size:.8rem;margin-top:24px}
-@media (max-width:600px){main{padding:10px}.day,.axis{grid-template-columns:5.6em 1fr}.day span{font-size:.8rem}svg.bars text{font-size:20px}svg.heat{min-width:560px}th,td{padding:4px 5px;font-size:.85rem}}
+@media (max-width:600px){main{padding:10px}.day,.axis{grid-template-columns:5.6em 1fr}.day span{font-size:.8rem}svg.bars text{font-size:20px}th,td{padding:4px 5px;font-size:.85rem}}
 `;
 
 // Tapping a mark shows its description (phones have no hover tooltips).
@@ -65,6 +67,9 @@ document.addEventListener('click', function (event) {
   info.textContent = mark ? mark.getAttribute('data-tip') : '';
 });
 `;
+
+const HOUR_AXIS =
+  '<div class="axis"><span></span><div><span>00</span><span>06</span><span>12</span><span>18</span><span>24</span></div></div>';
 
 function rect(cls: string, x: number, y: number, w: number, h: number, tip: string, chart: string): string {
   const t = escapeHtml(tip);
@@ -88,9 +93,7 @@ function timelines(report: Report): string {
     });
     return `<div class="day"><span>${day.label}</span><svg viewBox="0 0 ${width} 10" preserveAspectRatio="none" role="img" aria-label="${day.label} minute timeline">${marks.join('')}</svg></div>`;
   });
-  const axis =
-    '<div class="axis"><span></span><div><span>00</span><span>06</span><span>12</span><span>18</span><span>24</span></div></div>';
-  return `${rows.join('\n')}\n${axis}`;
+  return `${rows.join('\n')}\n${HOUR_AXIS}`;
 }
 
 interface BarDatum {
@@ -159,19 +162,9 @@ function heatColour(cell: HourCell): { fill: string; name: string } {
 }
 
 function heatmap(report: Report): string {
-  const cellW = 22;
-  const cellH = 16;
-  const left = 78;
-  const top = 16;
-  const height = top + report.days.length * cellH;
-  const width = left + 24 * cellW;
-  const header = Array.from({ length: 24 }, (_, h) =>
-    h % 3 === 0
-      ? `<text x="${left + h * cellW + cellW / 2}" y="11" text-anchor="middle">${String(h).padStart(2, '0')}</text>`
-      : '',
-  ).join('');
-  const rows = report.days.map((day, row) => {
-    const y = top + row * cellH;
+  // Same row layout as the minute timelines (HTML labels, one stretched SVG per day), so the text stays
+  // readable and nothing scrolls sideways on a phone.
+  const rows = report.days.map((day) => {
     // A 25-hour day has one hour twice: the cell sums both.
     const byHour = new Map<number, HourCell>();
     for (const cell of hourCells(report, day)) {
@@ -184,11 +177,11 @@ function heatmap(report: Report): string {
       const { fill, name } = heatColour(cell);
       const tip = `${day.label} ${String(cell.hourOfDay).padStart(2, '0')}:00 — ${name}`;
       const t = escapeHtml(tip);
-      return `<rect class="cell" data-chart="heatmap" data-tip="${t}" x="${left + cell.hourOfDay * cellW + 1}" y="${y + 1}" width="${cellW - 2}" height="${cellH - 2}" rx="2" fill="${fill}"><title>${t}</title></rect>`;
+      return `<rect class="cell" data-chart="heatmap" data-tip="${t}" x="${cell.hourOfDay * 10 + 0.5}" y="0" width="9" height="10" fill="${fill}"><title>${t}</title></rect>`;
     });
-    return `<text x="0" y="${y + 12}">${day.label}</text>${cells.join('')}`;
+    return `<div class="day"><span>${day.label}</span><svg class="heat" viewBox="0 0 240 10" preserveAspectRatio="none" role="img" aria-label="${day.label} hours">${cells.join('')}</svg></div>`;
   });
-  return `<div class="scroll"><svg class="chart heat" viewBox="0 0 ${width} ${height}" role="img" aria-label="hour by day heatmap">${header}${rows.join('')}</svg></div>`;
+  return `${rows.join('\n')}\n${HOUR_AXIS}`;
 }
 
 function outageTable(report: Report): string {
@@ -200,9 +193,9 @@ function outageTable(report: Report): string {
     const endDate = localDateLabel(localTime(end, tz));
     const startDate = localDateLabel(localTime(start, tz));
     const notes = [o.startUncertain && 'start uncertain', o.endUncertain && 'end uncertain'].filter(Boolean).join(', ');
-    return `<tr class="outage"><td>${startDate} ${formatLocalClock(start, tz)}</td><td>${endDate === startDate ? '' : `${endDate} `}${formatLocalClock(end, tz)}</td><td class="num">${escapeHtml(formatDuration(o.minutes, o.startUncertain || o.endUncertain))}</td><td>${notes}</td></tr>`;
+    return `<tr class="outage"><td>${startDate} ${formatLocalClock(start, tz)}</td><td>${endDate === startDate ? '' : `${endDate} `}${formatLocalClock(end, tz)}</td><td class="num">${escapeHtml(formatDuration(o.minutes, o.startUncertain || o.endUncertain))}${notes ? `<small>${notes}</small>` : ''}</td></tr>`;
   });
-  return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function gapTable(report: Report): string {

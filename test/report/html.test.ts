@@ -101,6 +101,11 @@ describe('HTML report in headless Chromium', () => {
       expect(await count(page, 'tr.gap')).toBe(2);
       const scrollWidth = Number(await page.evaluate('document.documentElement.scrollWidth'));
       expect(scrollWidth).toBeLessThanOrEqual(width);
+      // No chart or table needs a sideways scroll, on a phone either.
+      const overflowing = await page.evaluate(
+        '[...document.querySelectorAll("main > *, .scroll")].filter((e) => e.scrollWidth > e.clientWidth + 1).length',
+      );
+      expect(overflowing).toBe(0);
       await page.screenshot({ path: join(SHOTS, `three-days-${width}.png`), fullPage: true });
       // The page explains a mark when it is tapped (phones have no hover).
       await page.locator('rect[data-chart="timeline"].off').first().click();
