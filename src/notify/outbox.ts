@@ -7,11 +7,11 @@
  *
  * Every write is atomic (temp file, fsync, rename), so a kill at any moment leaves the old or the new file.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Series } from '../domain/keys.js';
 import { type PowerEvent, type PowerState, parsePowerEvent, parsePowerState } from '../domain/power-events.js';
-import { FileBuffer, writeFileAtomic } from '../utils/buffer.js';
+import { FileBuffer, listDir, writeFileAtomic } from '../utils/buffer.js';
 import { tryLock } from '../utils/lock.js';
 import type { ChannelId } from './channels/channel.js';
 
@@ -121,14 +121,7 @@ export class NotifyFiles {
 
   /** Queued events, oldest first. */
   list(): OutboxFile[] {
-    let names: string[];
-    try {
-      names = readdirSync(this.outboxDir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    return names
+    return listDir(this.outboxDir)
       .map((name) => SEQ_FILE_RE.exec(name)?.[1])
       .filter((seq): seq is string => seq !== undefined)
       .map((seq) => this.fileFor(Number(seq)))

@@ -51,6 +51,16 @@ export type BufferedRead =
   | { ok: true; file: BufferedFile; record: MinuteRecord }
   | { ok: false; file: BufferedFile; reason: string };
 
+/** Names in `dir`; none when the folder does not exist (yet). Other errors are thrown. */
+export function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
 /** Writes `data` to `path` so that a crash leaves either the whole file or none: temp, fsync, rename. */
 export function writeFileAtomic(path: string, data: string): void {
   const temp = `${path}.${process.pid}.tmp`;
@@ -129,14 +139,7 @@ export class FileBuffer {
 
   /** Buffered files, oldest first (names are timestamps). */
   list(): BufferedFile[] {
-    let names: string[];
-    try {
-      names = readdirSync(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    return names
+    return listDir(this.dir)
       .filter((n) => n.endsWith('.json'))
       .sort()
       .map((name) => ({ name, path: join(this.dir, name) }));
