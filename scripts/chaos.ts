@@ -424,6 +424,9 @@ export function summaryLine(r: ChaosReport): string {
   return `${r.store}: runs ${r.runs}, kills ${r.kills}, faults injected ${r.faultsInjected}, lost ${r.lost}, duplicated ${r.duplicated}, wrong ${r.wrong}, rejected ${r.rejected}`;
 }
 
+const CHAOS_USAGE =
+  'usage: npm run chaos -- [--store sqlite|dynamodb|both] [--runs N (200)] [--seed N] [--json]; exits non-zero unless lost = duplicated = wrong = 0';
+
 function parseArgs(argv: string[]): { stores: StoreKind[]; runs: number; seed: number; json: boolean } {
   let stores: StoreKind[] = ['sqlite', 'dynamodb'];
   let runs = 200;
@@ -443,10 +446,11 @@ function parseArgs(argv: string[]): { stores: StoreKind[]; runs: number; seed: n
       i++;
     } else if (arg === '--json') {
       json = true;
+    } else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${CHAOS_USAGE}\n`);
+      process.exit(0);
     } else {
-      process.stderr.write(
-        `chaos: invalid argument ${JSON.stringify(arg)}; use --store sqlite|dynamodb|both --runs N --seed N --json\n`,
-      );
+      process.stderr.write(`chaos: invalid argument ${JSON.stringify(arg)}; ${CHAOS_USAGE}\n`);
       process.exit(2);
     }
   }
