@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_FAILURE, EXIT_OK, flagValue, loggerFor, resolveCommon, runCli } from './cli/common.js';
 import { addNotifyOptions, resolveNotifyOptions } from './cli/notify-options.js';
-import { parseInstant } from './domain/validate.js';
+import { parseReadingTime } from './domain/validate.js';
 import { Notifier } from './notify/notifier.js';
 import { readPin } from './pipeline/read-pin.js';
 import { createSensor } from './sensors/index.js';
@@ -39,7 +39,7 @@ await runCli('read-pin', command, async (cmd) => {
   const sensorChoice = resolveSensorChoice(cmd, config.series.pin);
   const at =
     opts.at !== undefined
-      ? parseInstant(opts.at, cmd.getOptionValueSource('at') === 'env' ? 'BLACKOUT_AT' : '--at')
+      ? parseReadingTime(opts.at, cmd.getOptionValueSource('at') === 'env' ? 'BLACKOUT_AT' : '--at', new Date())
       : undefined;
   const flushOnly = flagValue(cmd, 'flushOnly', 'BLACKOUT_FLUSH_ONLY');
   const notifyConfig = resolveNotifyOptions(cmd);

@@ -34,10 +34,20 @@ export interface PowerEvent {
   /** The state before: for `monitor-back`, the confirmed state before the gap, if any. */
   previousState?: PowerStateName;
   previousSince?: string;
+  /**
+   * Set when the previous state began somewhere in a span without readings: it began between this
+   * minute and `previousSince`.
+   */
+  previousSinceEarliest?: string;
   /** False when the previous state was already in place when monitoring began (its length is a lower bound). */
   previousSinceKnown?: boolean;
-  /** `power`: minutes from `previousSince` to `since`. */
+  /**
+   * `power`: how long the previous state surely lasted: from `previousSince` to the last minute it was
+   * seen (`since`, or the start of `changeWindow` when the change happened in a span without readings).
+   */
   previousStateMinutes?: number;
+  /** `power`: when either edge of the previous state fell in a span without readings, the most it can have lasted. */
+  previousStateMinutesMax?: number;
   /** Spans without readings during the previous state (`power`) or the gap itself (`monitor-back`). */
   gaps: Gap[];
   /** Gaps left out of `gaps` to keep the event small. */
@@ -52,7 +62,8 @@ export interface PowerEvent {
 
 export interface PowerState {
   version: 1;
-  confirmed?: { state: PowerStateName; since: string; sinceKnown: boolean };
+  /** `earliestSince`: the change to this state happened in a span without readings that began then. */
+  confirmed?: { state: PowerStateName; since: string; sinceKnown: boolean; earliestSince?: string };
   /** A change seen but not yet confirmed by `debounce` consecutive readings. */
   pending?: { state: PowerStateName; since: string; count: number; changeWindow?: Gap };
   lastMinute?: string;
@@ -176,24 +187,50 @@ export function observeReading(
   const before = state.confirmed;
   const window = pending.changeWindow;
   const previousGaps = state.gaps.filter((g) => g.to <= pending.since && g.from !== window?.from);
+  // Either edge of the previous state may lie in a span without readings: then its length is a range.
+  const uncertain = before.sinceKnown && (window !== undefined || before.earliestSince !== undefined);
   push({
     kind: 'power',
     state: value,
     since: pending.since,
     previousState: before.state,
     previousSince: before.since,
+    ...(before.earliestSince ? { previousSinceEarliest: before.earliestSince } : {}),
     previousSinceKnown: before.sinceKnown,
-    previousStateMinutes: minutesBetween(before.since, pending.since),
+    previousStateMinutes: minutesBetween(before.since, window?.from ?? pending.since),
+    ...(uncertain
+      ? { previousStateMinutesMax: minutesBetween(before.earliestSince ?? before.since, pending.since) }
+      : {}),
     gaps: previousGaps,
     gapsOmitted: state.gapsOmitted,
     ...(window ? { changeWindow: window } : {}),
     detectedAt: minute,
   });
-  state.confirmed = { state: value, since: pending.since, sinceKnown: true };
+  state.confirmed = {
+    state: value,
+    since: pending.since,
+    sinceKnown: true,
+    ...(window ? { earliestSince: window.from } : {}),
+  };
   state.gaps = state.gaps.filter((g) => g.from >= pending.since);
   state.gapsOmitted = 0;
   delete state.pending;
   return { state, events };
+}
+
+/**
+ * Forgets what a clock that ran ahead left in the state: a last reading (or a change) dated after
+ * `now` would make every reading taken at the right time look old, and silence events until then.
+ */
+export function forgetFuture(previous: PowerState, now: Date): PowerState {
+  const limit = minuteIso(now);
+  if (previous.lastMinute === undefined || previous.lastMinute <= limit) return previous;
+  const state = structuredClone(previous);
+  delete state.lastMinute;
+  delete state.pending;
+  state.gaps = state.gaps.filter((g) => g.to <= limit);
+  if (state.confirmed && state.confirmed.since > limit) delete state.confirmed;
+  return state;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -218,7 +255,8 @@ export function parsePowerState(raw: unknown): PowerState | undefined {
       isObject(confirmed) &&
       isStateName(confirmed.state) &&
       isMinute(confirmed.since) &&
-      typeof confirmed.sinceKnown === 'boolean'
+      typeof confirmed.sinceKnown === 'boolean' &&
+      (confirmed.earliestSince === undefined || isMinute(confirmed.earliestSince))
     )
   ) {
     return undefined;

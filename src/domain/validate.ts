@@ -43,6 +43,23 @@ export function parseInstant(value: string, source: string): Date {
   return date;
 }
 
+/** A clock this far ahead of another is still "now": a reading taken on one machine and checked on another. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * `--at`: the time a reading is stamped with. Never in the future: such a reading could not have been
+ * taken, and it would take the minute from the real reading when that minute comes.
+ */
+export function parseReadingTime(value: string, source: string, now: Date): Date {
+  const at = parseInstant(value, source);
+  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+    throw new UsageError(
+      `invalid ${source} ${JSON.stringify(value)}: in the future (the clock says ${now.toISOString()}); readings can only be backfilled`,
+    );
+  }
+  return at;
+}
+
 export function parsePositiveInt(value: string, source: string, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
     throw new UsageError(`invalid ${source} ${JSON.stringify(value)}: a whole number 1-${max}`);

@@ -6,9 +6,9 @@
  */
 import { DAY_MS, MINUTE_MS } from '../domain/time.js';
 import type { Logger } from '../utils/log.js';
-import type { Channel, ChannelId } from './channels/channel.js';
+import type { Channel } from './channels/channel.js';
 import { eventText, eventTitle, isDelayed, type Language } from './messages.js';
-import type { Delivery, NotifyFiles } from './outbox.js';
+import type { Delivery, NotifyFiles, OutboxEntry, OutboxFile } from './outbox.js';
 import type { Redactor } from './redact.js';
 
 /** An event queued this long ago is dropped for a channel that never accepted it (and an error is logged). */
@@ -45,113 +45,26 @@ export interface DeliveryReport {
 }
 
 export async function deliverOutbox(files: NotifyFiles, options: DeliveryOptions): Promise<DeliveryReport> {
-  const { channels, log, redact } = options;
-  const now = options.now ?? (() => new Date());
+  const { channels, log } = options;
   const report: DeliveryReport = { sent: 0, failed: 0, queued: 0, outOfTime: false };
-  // Channels that must not send further events this run (their oldest pending event is waiting).
-  const held = new Set<ChannelId>();
-  // Channels that accepted something this run: the network is back, so backoff no longer applies.
-  const accepting = new Set<ChannelId>();
-  const queue = files.list();
-  for (const [index, file] of queue.entries()) {
-    if (report.outOfTime || held.size === channels.length) {
-      report.queued += queue.length - index;
-      break;
-    }
+  // Every entry is read once and shared by the channels, so each rewrite of a file carries the progress
+  // of all channels.
+  const queue: QueuedEntry[] = [];
+  for (const file of files.list()) {
     const read = files.read(file);
-    if (!read.ok) {
-      const target = files.reject(file);
-      log.error(
-        { file: file.name, reason: read.reason, movedTo: target },
-        `unreadable notification moved aside: ${read.reason}`,
-      );
+    if (read.ok) {
+      queue.push({ file, entry: read.entry });
       continue;
     }
-    const { entry } = read;
-    const { event } = entry;
-    for (const channel of channels) {
-      const delivery: Delivery = entry.deliveries[channel.id] ?? { attempts: 0 };
-      if (delivery.sentAt || delivery.gaveUp || held.has(channel.id)) continue;
-      const at = now();
-      if (at.getTime() - Date.parse(entry.createdAt) > GIVE_UP_AFTER_MS) {
-        delivery.gaveUp = `not accepted within ${GIVE_UP_AFTER_MS / DAY_MS} days`;
-        entry.deliveries[channel.id] = delivery;
-        files.update(file, entry);
-        log.error(
-          {
-            channel: channel.id,
-            target: channel.target,
-            eventId: event.id,
-            attempts: delivery.attempts,
-            lastError: delivery.lastError,
-          },
-          `notification dropped for ${channel.id}: not accepted within ${GIVE_UP_AFTER_MS / DAY_MS} days`,
-        );
-        continue;
-      }
-      if (delivery.nextAttemptAt && at.toISOString() < delivery.nextAttemptAt && !accepting.has(channel.id)) {
-        held.add(channel.id);
-        continue;
-      }
-      if (Date.now() + options.timeoutMs > options.deadline) {
-        report.outOfTime = true;
-        break;
-      }
-      const text = eventText(event, { lang: options.lang, timeZone: options.timeZone, sentAt: at });
-      const delayed = isDelayed(event, at);
-      delivery.attempts++;
-      delivery.lastAttemptAt = at.toISOString();
-      try {
-        const accepted = await channel.send(
-          {
-            event,
-            device: event.device,
-            pin: event.pin,
-            text,
-            title: eventTitle(event, event.device),
-            delayed,
-            sentAt: at,
-          },
-          options.timeoutMs,
-        );
-        delivery.sentAt = at.toISOString();
-        delete delivery.nextAttemptAt;
-        entry.deliveries[channel.id] = delivery;
-        files.update(file, entry);
-        accepting.add(channel.id);
-        report.sent++;
-        log.info(
-          {
-            channel: channel.id,
-            target: channel.target,
-            eventId: event.id,
-            status: accepted.status,
-            delayed,
-            attempts: delivery.attempts,
-          },
-          `notification sent via ${channel.id}: ${redact(text)}`,
-        );
-      } catch (error) {
-        const reason = redact((error as Error).message);
-        delivery.lastError = reason;
-        delivery.nextAttemptAt = new Date(at.getTime() + backoffMinutes(delivery.attempts) * MINUTE_MS).toISOString();
-        entry.deliveries[channel.id] = delivery;
-        files.update(file, entry);
-        held.add(channel.id);
-        report.failed++;
-        log.warn(
-          {
-            channel: channel.id,
-            target: channel.target,
-            eventId: event.id,
-            attempts: delivery.attempts,
-            nextAttemptAt: delivery.nextAttemptAt,
-            error: reason,
-          },
-          `notification not accepted by ${channel.id} (${reason}); kept in the outbox for the next run`,
-        );
-      }
-    }
+    const target = files.reject(file);
+    log.error(
+      { file: file.name, reason: read.reason, movedTo: target },
+      `unreadable notification moved aside: ${read.reason}`,
+    );
+  }
+  // Channels run side by side, each strictly in order: a dead or hanging channel never holds back the others.
+  await Promise.all(channels.map((channel) => deliverToChannel(channel, queue, files, options, report)));
+  for (const { file, entry } of queue) {
     const done = channels.every((c) => {
       const d = entry.deliveries[c.id];
       return Boolean(d?.sentAt || d?.gaveUp);
@@ -160,4 +73,105 @@ export async function deliverOutbox(files: NotifyFiles, options: DeliveryOptions
     else report.queued++;
   }
   return report;
+}
+
+interface QueuedEntry {
+  file: OutboxFile;
+  entry: OutboxEntry;
+}
+
+/** Sends the queue, oldest first, through one channel until it refuses, is backing off, or time runs out. */
+async function deliverToChannel(
+  channel: Channel,
+  queue: readonly QueuedEntry[],
+  files: NotifyFiles,
+  options: DeliveryOptions,
+  report: DeliveryReport,
+): Promise<void> {
+  const { log, redact } = options;
+  const now = options.now ?? (() => new Date());
+  // Once the channel accepted something this run the network is back, so backoff no longer applies.
+  let accepting = false;
+  for (const { file, entry } of queue) {
+    const { event } = entry;
+    const delivery: Delivery = entry.deliveries[channel.id] ?? { attempts: 0 };
+    if (delivery.sentAt || delivery.gaveUp) continue;
+    const at = now();
+    if (at.getTime() - Date.parse(entry.createdAt) > GIVE_UP_AFTER_MS) {
+      delivery.gaveUp = `not accepted within ${GIVE_UP_AFTER_MS / DAY_MS} days`;
+      entry.deliveries[channel.id] = delivery;
+      files.update(file, entry);
+      log.error(
+        {
+          channel: channel.id,
+          target: channel.target,
+          eventId: event.id,
+          attempts: delivery.attempts,
+          lastError: delivery.lastError,
+        },
+        `notification dropped for ${channel.id}: not accepted within ${GIVE_UP_AFTER_MS / DAY_MS} days`,
+      );
+      continue;
+    }
+    // The oldest waiting event holds the later ones back: order per channel.
+    if (delivery.nextAttemptAt && at.toISOString() < delivery.nextAttemptAt && !accepting) return;
+    if (Date.now() + options.timeoutMs > options.deadline) {
+      report.outOfTime = true;
+      return;
+    }
+    const text = eventText(event, { lang: options.lang, timeZone: options.timeZone, sentAt: at });
+    const delayed = isDelayed(event, at);
+    delivery.attempts++;
+    delivery.lastAttemptAt = at.toISOString();
+    try {
+      const accepted = await channel.send(
+        {
+          event,
+          device: event.device,
+          pin: event.pin,
+          text,
+          title: eventTitle(event, event.device),
+          delayed,
+          sentAt: at,
+        },
+        options.timeoutMs,
+      );
+      delivery.sentAt = at.toISOString();
+      delete delivery.nextAttemptAt;
+      entry.deliveries[channel.id] = delivery;
+      files.update(file, entry);
+      accepting = true;
+      report.sent++;
+      log.info(
+        {
+          channel: channel.id,
+          target: channel.target,
+          eventId: event.id,
+          status: accepted.status,
+          delayed,
+          attempts: delivery.attempts,
+        },
+        `notification sent via ${channel.id}: ${redact(text)}`,
+      );
+    } catch (error) {
+      const reason = redact((error as Error).message);
+      delivery.lastError = reason;
+      delivery.nextAttemptAt = new Date(at.getTime() + backoffMinutes(delivery.attempts) * MINUTE_MS).toISOString();
+      entry.deliveries[channel.id] = delivery;
+      files.update(file, entry);
+      report.failed++;
+      log.warn(
+        {
+          channel: channel.id,
+          target: channel.target,
+          eventId: event.id,
+          attempts: delivery.attempts,
+          nextAttemptAt: delivery.nextAttemptAt,
+          error: reason,
+        },
+        `notification not accepted by ${channel.id} (${reason}); kept in the outbox for the next run`,
+      );
+      return;
+    }
+  }
 }

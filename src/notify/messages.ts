@@ -56,6 +56,14 @@ function gapList(gaps: Gap[], omitted: number, options: TextOptions): string {
   return spans.join(', ');
 }
 
+/** `3 h 43 min`, or `1 h 48 min to 3 h 43 min` when an edge of the state fell where there were no readings. */
+function previousLength(event: PowerEvent, lang: Language): string {
+  const least = formatDuration(event.previousStateMinutes ?? 0, lang);
+  if (event.previousStateMinutesMax === undefined) return least;
+  const most = formatDuration(event.previousStateMinutesMax, lang);
+  return lang === 'uk' ? `від ${least} до ${most}` : `${least} to ${most}`;
+}
+
 function english(event: PowerEvent, o: TextOptions): string {
   const t = (iso: string): string => formatClock(iso, o);
   const where = event.device;
@@ -73,12 +81,15 @@ function english(event: PowerEvent, o: TextOptions): string {
     : `at ${t(event.since)}`;
   const head = event.state === 'off' ? `🔴 Power OFF ${when} — ${where}.` : `🟢 Power back ${when} — ${where}.`;
   const atLeast = event.previousSinceKnown === false ? 'at least ' : '';
-  const length = formatDuration(event.previousStateMinutes ?? 0, 'en');
+  const length = previousLength(event, 'en');
+  const wentOff = event.previousSinceEarliest
+    ? `between ${t(event.previousSinceEarliest)} and ${t(event.previousSince ?? event.since)}`
+    : `at ${t(event.previousSince ?? event.since)}`;
   const previous =
     event.previousState === 'off'
       ? event.previousSinceKnown === false
         ? ` It was off for ${atLeast}${length} (since monitoring began)`
-        : ` It went off at ${t(event.previousSince ?? event.since)} and was off for ${length}`
+        : ` It went off ${wentOff} and was off for ${length}`
       : ` It was on for ${atLeast}${length}${event.previousSinceKnown === false ? ' (since monitoring began)' : ''}`;
   const gaps = event.gaps.length > 0 ? `; monitor had no readings ${gapList(event.gaps, event.gapsOmitted, o)}` : '';
   return `${head}${previous}${gaps}.`;
@@ -99,13 +110,16 @@ function ukrainian(event: PowerEvent, o: TextOptions): string {
   const head =
     event.state === 'off' ? `🔴 Світло зникло ${when} — ${where}.` : `🟢 Світло повернулося ${when} — ${where}.`;
   const atLeast = event.previousSinceKnown === false ? 'щонайменше ' : '';
-  const length = formatDuration(event.previousStateMinutes ?? 0, 'uk');
+  const length = previousLength(event, 'uk');
+  const wentOff = event.previousSinceEarliest
+    ? `між ${t(event.previousSinceEarliest)} і ${t(event.previousSince ?? event.since)}`
+    : `о ${t(event.previousSince ?? event.since)}`;
   const sinceStart = event.previousSinceKnown === false ? ' (від початку спостереження)' : '';
   const previous =
     event.previousState === 'off'
       ? event.previousSinceKnown === false
         ? ` Світла не було ${atLeast}${length}${sinceStart}`
-        : ` Зникло о ${t(event.previousSince ?? event.since)}, не було ${length}`
+        : ` Зникло ${wentOff}, не було ${length}`
       : ` Світло було ${atLeast}${length}${sinceStart}`;
   const gaps = event.gaps.length > 0 ? `; монітор не мав даних ${gapList(event.gaps, event.gapsOmitted, o)}` : '';
   return `${head}${previous}${gaps}.`;

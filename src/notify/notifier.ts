@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Series } from '../domain/keys.js';
-import { initialPowerState, observeReading, type PowerEvent } from '../domain/power-events.js';
+import { forgetFuture, initialPowerState, observeReading, type PowerEvent } from '../domain/power-events.js';
 import type { MinuteRecord } from '../domain/records.js';
 import { parseTimestamp } from '../domain/time.js';
 import { FileBuffer } from '../utils/buffer.js';
@@ -28,6 +28,8 @@ import { type Redactor, secretRedactor } from './redact.js';
 const STATE_LOCK_WAIT_MS = 6_000;
 /** At most this many buffered readings are replayed in one run (a day of minutes). */
 const MAX_REPLAYED_READINGS = 1440;
+/** A reading stamped later than this after now came from a clock that ran ahead: not used for events. */
+const FUTURE_TOLERANCE_MS = 2 * 60_000;
 
 export interface NotifierPlace {
   bufferDir: string;
@@ -128,7 +130,14 @@ export class Notifier {
       const loaded = this.files.loadState();
       if (loaded.problem) this.log.warn(loaded.problem);
       // A lost state must not reuse the number of an event still queued.
-      let state = loaded.state ?? initialPowerState(this.files.maxQueuedSeq() + 1);
+      const fresh = loaded.state ?? initialPowerState(this.files.maxQueuedSeq() + 1);
+      const horizon = this.now().getTime() + FUTURE_TOLERANCE_MS;
+      let state = forgetFuture(fresh, new Date(horizon));
+      if (state !== fresh)
+        this.log.warn(
+          { lastMinute: fresh.lastMinute },
+          'power-event state was ahead of the clock; forgot the future part',
+        );
       const { series } = this.place;
       const options = {
         device: series.device,
@@ -141,6 +150,10 @@ export class Notifier {
       for (const reading of readings) {
         const at = parseTimestamp(reading.ts);
         if (!at) continue;
+        if (at.getTime() > horizon) {
+          this.log.warn({ ts: reading.ts }, 'reading stamped in the future (clock ahead?): not used for power events');
+          continue;
+        }
         const observed = observeReading(state, at, reading.reading, options);
         if (observed.ignored) this.log.debug({ reason: observed.ignored }, 'reading not used for power events');
         state = observed.state;

@@ -82,7 +82,10 @@ describe('delivery', () => {
       state: 'off',
       since: '2025-06-21T10:01:00.000Z',
       previousState: 'on',
+      previousSince: '2025-06-21T10:00:00.000Z',
+      previousSinceEarliest: null,
       previousStateMinutes: 1,
+      previousStateMinutesMax: null,
       previousSinceKnown: false,
       changeWindow: null,
       gaps: [],
@@ -136,8 +139,8 @@ describe('delivery', () => {
     expect(logText()).toContain('notification dropped for webhook: not accepted within 7 days');
   });
 
-  it('stops starting requests when the time budget is spent and leaves the rest queued', async () => {
-    const n = notifier(config({ timeoutMs: 300, budgetMs: 500 }));
+  it('a hanging channel does not hold back the others: they deliver in the same run, in order', async () => {
+    const n = notifier(config({ timeoutMs: 300, budgetMs: 600 }));
     await reading(0, 1, n);
     receiver.down.add('webhook').add('telegram');
     await reading(1, 0, n);
@@ -146,10 +149,40 @@ describe('delivery', () => {
     receiver.hang.add('webhook');
     receiver.hits = 0;
     await n.afterReading(undefined);
-    // The hanging webhook took the budget: Telegram was not started in this run.
-    expect(receiver.hits).toBe(1);
+    // The webhook got one request (it hung until the timeout); Telegram got both events meanwhile.
+    expect(receiver.hits).toBe(3);
+    const telegram = receiver.received.filter((r) => r.endpoint === 'telegram').map((r) => String(r.json?.text));
+    expect(telegram).toHaveLength(2);
+    expect(telegram[0]).toContain('Power OFF at 10:01');
+    expect(telegram[1]).toContain('Power back at 10:02');
+    // Both stay queued for the webhook, which owes them.
     expect(outbox(n)).toHaveLength(2);
     expect(logText()).toContain('no answer within 0.3 s');
+  });
+
+  it('starts no request that could not finish within the time budget, and leaves the queue for the next run', async () => {
+    const n = notifier(config({ timeoutMs: 300, budgetMs: 200 }));
+    await reading(0, 1, n);
+    await reading(1, 0, n);
+    expect(receiver.hits).toBe(0);
+    expect(outbox(n)).toHaveLength(1);
+    expect(logText()).toContain('"outOfTime":true');
+  });
+
+  it('a reading stamped in the future (clock ahead) does not silence the events that follow', async () => {
+    const n = notifier();
+    await reading(0, 1, n);
+    clock = new Date(minute(0).getTime() + 40_000);
+    await n.afterReading(minuteRecord(SERIES, formatTimestamp(new Date(minute(0).getTime() + 86_400_000)), 1));
+    await reading(1, 0, n);
+    await reading(2, 0, n);
+    await reading(3, 1, n);
+    const texts = receiver.of('telegram').map((r) => String(r.json?.text));
+    expect(texts).toEqual([
+      '🔴 Power OFF at 10:01 — flat. It was on for at least 1 min (since monitoring began).',
+      '🟢 Power back at 10:03 — flat. It went off at 10:01 and was off for 2 min.',
+    ]);
+    expect(logText()).toContain('reading stamped in the future (clock ahead?)');
   });
 
   it('records events but leaves delivery to a run that holds the delivery lock', async () => {

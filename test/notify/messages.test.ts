@@ -86,6 +86,21 @@ describe('message texts', () => {
     expect(text).toContain('(delayed: sent 06:00)');
   });
 
+  it('an outage whose start or end fell where there were no readings has a range for its length', () => {
+    const uncertain: PowerEvent = {
+      ...backOn,
+      previousSinceEarliest: '2025-06-21T10:40:00.000Z',
+      previousStateMinutes: 200,
+      previousStateMinutesMax: 245,
+    };
+    expect(eventText(uncertain, { lang: 'en', timeZone: KYIV, sentAt: onTime })).toBe(
+      '🟢 Power back at 17:45 — flat. It went off between 13:40 and 14:02 and was off for 3 h 20 min to 4 h 5 min; monitor had no readings 15:10–15:30.',
+    );
+    expect(eventText(uncertain, { lang: 'uk', timeZone: KYIV, sentAt: onTime })).toBe(
+      '🟢 Світло повернулося о 17:45 — flat. Зникло між 13:40 і 14:02, не було від 3 год 20 хв до 4 год 5 хв; монітор не мав даних 15:10–15:30.',
+    );
+  });
+
   it('a state already in place when monitoring began is "at least"', () => {
     const text = eventText(
       { ...wentOff, previousSinceKnown: false },

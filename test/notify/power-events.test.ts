@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  forgetFuture,
   initialPowerState,
   MAX_GAPS,
   observeReading,
@@ -90,10 +91,46 @@ describe('power events', () => {
       ...minutes('17:45', 1, 1),
     ]);
     const on = events.find((e) => e.kind === 'power' && e.state === 'on');
-    expect(on).toMatchObject({ since: iso('17:45'), previousSince: iso('14:02'), previousStateMinutes: 223 });
+    // Off from 14:02, seen off until 15:49, back by 17:45: off for 1 h 48 min to 3 h 43 min.
+    expect(on).toMatchObject({
+      since: iso('17:45'),
+      previousSince: iso('14:02'),
+      previousStateMinutes: 108,
+      previousStateMinutesMax: 223,
+    });
     // 15:10–15:30 and the minutes after 15:49 (the change happened in there: it is the change window).
     expect(on?.gaps).toEqual([{ from: iso('15:10'), to: iso('15:30'), minutes: 20 }]);
     expect(on?.changeWindow).toEqual({ from: iso('15:50'), to: iso('17:45'), minutes: 115 });
+  });
+
+  it('a change inside a gap carries its uncertainty into both events (lengths become ranges)', () => {
+    const { events } = feed([
+      ...minutes('14:00', 5, 1), // on, first readings ever
+      ...minutes('14:30', 30, 0), // nothing 14:05–14:29; off from 14:30
+      ...minutes('15:00', 1, 1),
+    ]);
+    // (The 25-minute gap is also a monitor-back event, first.)
+    const [off, on] = events.filter((e) => e.kind === 'power') as [PowerEvent, PowerEvent];
+    // The ON state was seen for 5 minutes and began before monitoring: at least 5 min, no upper bound.
+    expect(off).toMatchObject({
+      state: 'off',
+      since: iso('14:30'),
+      changeWindow: { from: iso('14:05'), to: iso('14:30'), minutes: 25 },
+      previousSinceKnown: false,
+      previousStateMinutes: 5,
+    });
+    expect(off.previousStateMinutesMax).toBeUndefined();
+    // The outage began between 14:05 and 14:30: it lasted 30 to 55 minutes.
+    expect(on).toMatchObject({
+      state: 'on',
+      since: iso('15:00'),
+      previousSince: iso('14:30'),
+      previousSinceEarliest: iso('14:05'),
+      previousSinceKnown: true,
+      previousStateMinutes: 30,
+      previousStateMinutesMax: 55,
+    });
+    expect(on.changeWindow).toBeUndefined();
   });
 
   it('the monitor coming back after a long gap is an event with the gap length', () => {
@@ -153,6 +190,23 @@ describe('power events', () => {
     expect(parsePowerState({ version: 2 })).toBeUndefined();
     expect(parsePowerState({ ...state, lastMinute: '10:00' })).toBeUndefined();
     expect(parsePowerState('x')).toBeUndefined();
+  });
+
+  it('forgets a last reading from a clock that ran ahead, so readings at the right time count again', () => {
+    const { state } = feed([...minutes('10:00', 3, 1), ['23:50', 1]]);
+    expect(state.lastMinute).toBe(iso('23:50'));
+    const now = at('10:04');
+    const rewound = forgetFuture(state, now);
+    expect(rewound.lastMinute).toBeUndefined();
+    expect(rewound.confirmed).toEqual({ state: 'on', since: iso('10:00'), sinceKnown: false });
+    expect(rewound.gaps).toEqual([]);
+    const off = observeReading(rewound, at('10:05'), 0, OPTIONS);
+    expect(off.events).toEqual([expect.objectContaining({ kind: 'power', state: 'off', since: iso('10:05') })]);
+    // A change dated in the future is forgotten with it: the next reading starts afresh.
+    const changed = feed([...minutes('10:00', 3, 1), ['23:50', 0]]).state;
+    expect(forgetFuture(changed, now).confirmed).toBeUndefined();
+    // A state that is not ahead is returned as it is.
+    expect(forgetFuture(off.state, at('10:05'))).toBe(off.state);
   });
 
   it('numbers events from the state, so a restarted state never reuses a queued number', () => {

@@ -60,6 +60,11 @@ const CASES: BadInput[] = [
   { entry: 'read-pin', args: ['--at', '2025-06-21 10:00', ...SENSOR], message: 'invalid --at "2025-06-21 10:00"' },
   {
     entry: 'read-pin',
+    args: ['--at', '2999-01-01T00:00:00Z', ...SENSOR],
+    message: 'invalid --at "2999-01-01T00:00:00Z": in the future',
+  },
+  {
+    entry: 'read-pin',
     args: ['--at', '2025-06-21T10:00:00', ...SENSOR],
     message: 'invalid --at "2025-06-21T10:00:00"',
   },
