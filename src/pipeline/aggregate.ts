@@ -63,6 +63,15 @@ async function rollUp(
   return result;
 }
 
+/** Pending partition keys this code can roll up; an item another tool wrote with a malformed key is skipped. */
+function wellFormed(pks: readonly string[], table: 'minutes' | 'hours', log: Logger): string[] {
+  return pks.filter((pk) => {
+    if (rollupKey(table, pk)) return true;
+    log.warn({ table, pk }, 'skipped a pending partition whose key is not in the seed format');
+    return false;
+  });
+}
+
 /** Keys (`pk sk`) of existing items of `table` in the given partitions. */
 async function existingKeys(store: Store, table: Table, pks: readonly string[]): Promise<Set<string>> {
   const partitions = await store.readPartitions(table, pks);
@@ -89,7 +98,7 @@ export async function aggregate(
     const monthPks = partitionKeysBetween('days', series, from, to);
     keepDays = await existingKeys(store, 'days', monthPks);
   } else {
-    minutePks = await store.pendingPartitions('minutes', series);
+    minutePks = wellFormed(await store.pendingPartitions('minutes', series), 'minutes', log);
   }
 
   const hours = await rollUp(store, 'minutes', series, minutePks, {
@@ -108,7 +117,7 @@ export async function aggregate(
   if (options.range) {
     dayPks = partitionKeysBetween('hours', series, options.range.from, options.range.to);
   } else {
-    dayPks = await store.pendingPartitions('hours', series);
+    dayPks = wellFormed(await store.pendingPartitions('hours', series), 'hours', log);
   }
   dayPks = [...new Set([...dayPks, ...touchedDays])].sort();
   const days = await rollUp(store, 'hours', series, dayPks, { perRound, ...(keepDays ? { keepEmpty: keepDays } : {}) });

@@ -3,7 +3,7 @@
  * through the never-overwrite put (so copying twice, or into a store that already has some of the
  * readings, changes nothing), hours and days as they are.
  */
-import { partitionKeysBetween, type Series, TABLES } from '../domain/keys.js';
+import { parseItemKey, partitionKeysBetween, type Series, TABLES } from '../domain/keys.js';
 import type { AggregateRecord, MinuteRecord } from '../domain/records.js';
 import { chunk, type Store } from '../stores/store.js';
 import type { Logger } from '../utils/log.js';
@@ -25,7 +25,12 @@ export async function copyRange(
   const summary: CopySummary = { minutes: { stored: 0, duplicates: 0, conflicts: 0 }, hours: 0, days: 0 };
   for (const table of TABLES) {
     for (const round of chunk(partitionKeysBetween(table, series, range.from, range.to), partitionsPerRound)) {
-      const items = [...(await source.readPartitions(table, round)).values()].flat();
+      // Partitions are wider than the range (a month of days, a day of hours): copy only the items whose
+      // minute, hour or day begins in it, so the target keeps its own items outside the range.
+      const items = [...(await source.readPartitions(table, round)).values()].flat().filter((item) => {
+        const start = parseItemKey(table, item)?.start;
+        return start !== undefined && start >= range.from && start < range.to;
+      });
       if (table === 'minutes') {
         const put = await target.putMinutes(items as MinuteRecord[]);
         summary.minutes.stored += put.stored.length;

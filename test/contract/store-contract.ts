@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { itemKey, partitionKey, type Series, statusKey } from '../../src/domain/keys.js';
 import { type MinuteRecord, minuteRecord } from '../../src/domain/records.js';
 import { aggregate } from '../../src/pipeline/aggregate.js';
+import { copyRange } from '../../src/pipeline/copy.js';
 import type { Store } from '../../src/stores/store.js';
 import { silentLogger } from '../../src/utils/log.js';
 import { generateMinutes, SERIES } from '../support/data.js';
@@ -130,6 +131,85 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
       await store.putAggregates('hours', [{ ...hour, on: 2, off: 1 }]);
       expect((await store.readPartitions('hours', [hour.pk])).get(hour.pk)).toEqual([{ ...hour, on: 2, off: 1 }]);
       expect(await store.pendingPartitions('hours', SERIES)).toEqual([hour.pk]);
+    });
+
+    it('marks an aggregate done only while it is as read: one rewritten since stays pending', async () => {
+      const hour = {
+        ...itemKey('hours', SERIES, new Date('2025-06-21T18:00:00Z')),
+        pk_status: statusKey(SERIES, 'new'),
+        ts: '2025-06-21T19:05:04.419859+00:00',
+        on: 3,
+        off: 0,
+        unknown: 57,
+        expected: 60,
+        count: 3,
+      };
+      await store.putAggregates('hours', [hour]);
+      const [read] = (await store.readPartitions('hours', [hour.pk])).get(hour.pk) ?? [];
+      // Rewritten (copy, another machine) between the read and the mark.
+      const newer = { ...hour, ts: '2025-06-21T20:05:01.000000+00:00', on: 60, unknown: 0, count: 60 };
+      await store.putAggregates('hours', [newer]);
+      await store.markDone('hours', read ? [read] : []);
+      expect((await store.readPartitions('hours', [hour.pk])).get(hour.pk)).toEqual([newer]);
+      expect(await store.pendingPartitions('hours', SERIES)).toEqual([hour.pk]);
+      // As read now: marked.
+      await store.markDone('hours', [newer]);
+      expect(await store.pendingPartitions('hours', SERIES)).toEqual([]);
+    });
+
+    it('in one call, a reading already stored decides before the first of the batch takes the minute', async () => {
+      const stored = minuteRecord(SERIES, '2025-06-21T10:00:40.000000+00:00', 0);
+      await store.putMinutes([stored]);
+      const jumped = minuteRecord(SERIES, '2025-06-21T10:00:05.000000+00:00', 1);
+      const put = await store.putMinutes([jumped, { ...stored }]);
+      expect(put).toEqual({ stored: [], duplicates: [stored], conflicts: [{ incoming: jumped, existing: stored }] });
+    });
+
+    it('copies only the items of the range: the target keeps its own hours and days outside it', async () => {
+      const target = await harness.open();
+      try {
+        const inRange = generateMinutes(SERIES, new Date('2025-06-10T00:00:00Z'), 10, () => 1);
+        const outside = generateMinutes(SERIES, new Date('2025-06-20T00:00:00Z'), 10, () => 1);
+        await store.putMinutes([...inRange, ...outside]);
+        await aggregate(store, SERIES, log);
+        await target.putMinutes(generateMinutes(SERIES, new Date('2025-06-20T00:00:00Z'), 60, () => 0));
+        await aggregate(target, SERIES, log);
+        const summary = await copyRange(
+          store,
+          target,
+          SERIES,
+          { from: new Date('2025-06-10T00:00:00Z'), to: new Date('2025-06-11T00:00:00Z') },
+          log,
+        );
+        expect(summary).toEqual({ minutes: { stored: 10, duplicates: 0, conflicts: 0 }, hours: 1, days: 1 });
+        const month = partitionKey('days', SERIES, new Date('2025-06-01T00:00:00Z'));
+        const days = (await target.readPartitions('days', [month])).get(month) ?? [];
+        expect(days.map((d) => [d.sk, d.on, d.off])).toEqual([
+          ['time#10', 10, 0],
+          ['time#20', 0, 60],
+        ]);
+        const hourPk = partitionKey('hours', SERIES, new Date('2025-06-20T00:00:00Z'));
+        expect((await target.readPartitions('hours', [hourPk])).get(hourPk)?.map((h) => [h.on, h.off])).toEqual([
+          [0, 60],
+        ]);
+      } finally {
+        await target.close();
+      }
+    });
+
+    it('aggregation skips a pending partition whose key is malformed and rolls up the rest', async () => {
+      const good = generateMinutes(SERIES, new Date('2025-06-21T08:00:00Z'), 60, () => 1);
+      await store.putMinutes([
+        ...good,
+        {
+          pk: 'device#alex_rpi#sensor#4#date#2025-06-21-7',
+          sk: 'time#00',
+          pk_status: statusKey(SERIES, 'new'),
+          ts: '2025-06-21T07:00:03.000000+00:00',
+          reading: 1,
+        },
+      ]);
+      expect(await aggregate(store, SERIES, log)).toEqual({ hours: 1, days: 1, minutesConsumed: 60 });
     });
 
     describe('aggregation through the contract', () => {

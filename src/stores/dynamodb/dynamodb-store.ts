@@ -11,6 +11,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Series, Table } from '../../domain/keys.js';
 import { statusKey, withStatus } from '../../domain/keys.js';
@@ -140,18 +141,9 @@ export class DynamoStore implements Store {
   async putMinutes(records: readonly MinuteRecord[]): Promise<PutMinutesResult> {
     const result: PutMinutesResult = { stored: [], duplicates: [], conflicts: [] };
     if (records.length === 0) return result;
-    // Two buffered files for one minute (a clock jump) must not both go into one batch.
-    const unique = new Map<string, MinuteRecord>();
-    for (const r of records) {
-      const first = unique.get(keyOf(r));
-      if (!first) unique.set(keyOf(r), r);
-      else if (sameReading(first, r)) result.duplicates.push(r);
-      else result.conflicts.push({ incoming: r, existing: first });
-    }
-    const candidates = [...unique.values()];
     return this.withTable('minutes', async () => {
-      if (candidates.length === 1) await this.putOneMinute(candidates[0] as MinuteRecord, result);
-      else await this.putManyMinutes(candidates, result);
+      if (records.length === 1) await this.putOneMinute(records[0] as MinuteRecord, result);
+      else await this.putManyMinutes(records, result);
       return result;
     });
   }
@@ -186,14 +178,19 @@ export class DynamoStore implements Store {
    * Backlog path: read which minutes are already taken (BatchGetItem), then write only the free
    * ones (BatchWriteItem). The per-mode flush lock keeps other writers out of that window.
    */
-  private async putManyMinutes(records: MinuteRecord[], result: PutMinutesResult): Promise<void> {
-    const existing = await this.batchGet('minutes', records);
+  private async putManyMinutes(records: readonly MinuteRecord[], result: PutMinutesResult): Promise<void> {
+    // BatchGetItem refuses a key twice: two buffered files for one minute (a clock jump) share one.
+    const keys = new Map(records.map((r) => [keyOf(r), r]));
+    const existing = await this.batchGet('minutes', [...keys.values()]);
+    // In order, as SQLite does: a stored reading decides first, then the first of the batch takes a free minute.
     const free: MinuteRecord[] = [];
     for (const r of records) {
       const found = existing.get(keyOf(r));
-      if (!found) free.push(r);
-      else if (sameReading(found as MinuteRecord, r)) result.duplicates.push(r);
-      else result.conflicts.push({ incoming: r, existing: found as MinuteRecord });
+      if (!found) {
+        existing.set(keyOf(r), r);
+        free.push(r);
+      } else if (sameReading(found, r)) result.duplicates.push(r);
+      else result.conflicts.push({ incoming: r, existing: found });
     }
     await this.batchPut('minutes', free);
     result.stored.push(...free);
@@ -293,13 +290,35 @@ export class DynamoStore implements Store {
   }
 
   /**
-   * Rewrites the items with status `done` in batches (25 per request instead of one UpdateItem each).
-   * Safe because minute items are never overwritten with other values and aggregates are written
-   * only by `aggregate`, which holds its lock.
+   * Minutes: rewritten with status `done` in batches (25 per request instead of one UpdateItem each),
+   * safe because a stored minute never changes (puts never overwrite). Hours and days can be rewritten
+   * meanwhile (`blackout-copy`, another machine): one conditional UpdateItem each, so an item whose ts
+   * changed since it was read stays pending.
    */
   async markDone<T extends Table>(table: T, records: readonly RecordOf<T>[]): Promise<void> {
-    const done = records.map((r) => ({ ...r, pk_status: withStatus(r.pk_status, 'done') }));
-    await this.withTable(table, () => this.batchPut(table, done));
+    if (table === 'minutes') {
+      const done = records.map((r) => ({ ...r, pk_status: withStatus(r.pk_status, 'done') }));
+      await this.withTable(table, () => this.batchPut(table, done));
+      return;
+    }
+    await this.withTable(table, () =>
+      mapLimit(records, this.concurrency, async (record) => {
+        try {
+          await this.doc.send(
+            new UpdateCommand({
+              TableName: this.name(table),
+              Key: { pk: record.pk, sk: record.sk },
+              UpdateExpression: 'SET pk_status = :done',
+              ConditionExpression: '#ts = :ts',
+              ExpressionAttributeNames: { '#ts': 'ts' },
+              ExpressionAttributeValues: { ':done': withStatus(record.pk_status, 'done'), ':ts': record.ts },
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {
