@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /** Copies a date range of minutes, hours and days between stores (SQLite ⇄ DynamoDB). */
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
 import { parseChoice, parseUtcRange, UsageError } from './domain/validate.js';
 import { copyRange } from './pipeline/copy.js';
-import { openStore } from './stores/open-store.js';
+import { openStore, sqliteFile } from './stores/open-store.js';
 import { STORE_KINDS } from './stores/store.js';
 
 const command = addCommonOptions(new Command())
@@ -45,6 +46,10 @@ await runCli('copy', command, async (cmd) => {
   if (targetKind === config.store && (targetConfig.db ?? '') === (config.db ?? '') && targetKind === 'sqlite') {
     throw new UsageError('--target is the same SQLite file as the source; give --target-db');
   }
+  // Opening a SQLite file creates it: a mistyped source path must not look like an empty history.
+  if (config.store === 'sqlite' && !existsSync(sqliteFile(config))) {
+    throw new UsageError(`invalid --db: no database at ${sqliteFile(config)} to copy from`);
+  }
   const log = loggerFor('copy', config);
   const source = await openStore(config);
   const target = await openStore(targetConfig);
@@ -54,7 +59,10 @@ await runCli('copy', command, async (cmd) => {
     process.stdout.write(
       `Copied ${source.location} → ${target.location}: minutes ${summary.minutes.stored} new, ` +
         `${summary.minutes.duplicates} already there, ${summary.minutes.conflicts} conflicting (kept the target's); ` +
-        `${summary.hours} hours, ${summary.days} days.\n`,
+        `${summary.hours} hours, ${summary.days} days` +
+        (summary.recomputedHours > 0
+          ? `; ${summary.recomputedHours} hour(s) with conflicting minutes recomputed from the target's readings.\n`
+          : '.\n'),
     );
     return EXIT_OK;
   } finally {

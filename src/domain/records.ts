@@ -2,7 +2,7 @@
  * The items stored in the three tables, field for field as the seed writes them.
  */
 import { itemKey, parseItemKey, type Series, statusKey, type Table } from './keys.js';
-import { formatTimestamp, parseTimestamp, timestampMicros } from './time.js';
+import { canonicalTimestamp, parseTimestamp } from './time.js';
 
 export type Reading = 0 | 1;
 
@@ -40,13 +40,9 @@ export type RecordOf<T extends Table> = T extends 'minutes' ? MinuteRecord : Agg
 /** Builds the minute item for a reading taken at `ts` (a seed-format timestamp). */
 export function minuteRecord(series: Series, ts: string, reading: Reading): MinuteRecord {
   const instant = parseTimestamp(ts);
-  if (!instant) throw new Error(`invalid timestamp ${JSON.stringify(ts)}`);
-  return {
-    ...itemKey('minutes', series, instant),
-    pk_status: statusKey(series, 'new'),
-    ts: formatTimestamp(instant, timestampMicros(ts)),
-    reading,
-  };
+  const canonical = canonicalTimestamp(ts);
+  if (!instant || !canonical) throw new Error(`invalid timestamp ${JSON.stringify(ts)}`);
+  return { ...itemKey('minutes', series, instant), pk_status: statusKey(series, 'new'), ts: canonical, reading };
 }
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -93,7 +89,10 @@ export function validateMinuteRecord(raw: unknown, expected?: Series): Validatio
   return { ok: true, value: canonical };
 }
 
-/** Two stored minutes are the same reading when stamp and value agree (a re-flushed file). */
+/**
+ * Two stored minutes are the same reading when stamp and value agree (a re-flushed file). Stamps
+ * compare as instants: the Python version stored `…:03+00:00` where this port writes `…:03.000000+00:00`.
+ */
 export function sameReading(a: MinuteRecord, b: MinuteRecord): boolean {
-  return a.ts === b.ts && a.reading === b.reading;
+  return a.reading === b.reading && (a.ts === b.ts || canonicalTimestamp(a.ts) === canonicalTimestamp(b.ts));
 }

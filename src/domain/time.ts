@@ -99,6 +99,15 @@ export function timestampMicros(text: string): number {
   return Number(`${frac}000000`.slice(0, 6));
 }
 
+/**
+ * The seed's form of a zoned ISO instant (UTC, six fraction digits, `+00:00`); undefined when it is not
+ * one. Python's isoformat leaves out a zero fraction, so one instant can be written two ways.
+ */
+export function canonicalTimestamp(text: string): string | undefined {
+  const instant = parseTimestamp(text);
+  return instant ? formatTimestamp(instant, timestampMicros(text)) : undefined;
+}
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Parses a strict `YYYY-MM-DD` calendar date as UTC midnight. */

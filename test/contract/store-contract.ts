@@ -73,6 +73,18 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
       ]);
     });
 
+    it('a minute the Python version stored without microseconds is the same reading as its buffered file', async () => {
+      // Python's isoformat leaves out a zero fraction: `…:03+00:00` in the table, `…:03.000000+00:00` here.
+      const canonical = minuteRecord(SERIES, '2025-06-21T10:00:03+00:00', 1);
+      expect(canonical.ts).toBe('2025-06-21T10:00:03.000000+00:00');
+      const pythonItem = { ...canonical, ts: '2025-06-21T10:00:03+00:00' };
+      await store.putMinutes([pythonItem]);
+      expect(await store.putMinutes([canonical])).toEqual({ stored: [], duplicates: [canonical], conflicts: [] });
+      const other = minuteRecord(SERIES, '2025-06-21T10:01:03.000000+00:00', 1);
+      const batch = await store.putMinutes([canonical, other]);
+      expect(batch).toEqual({ stored: [other], duplicates: [canonical], conflicts: [] });
+    });
+
     it('handles two readings for one minute inside one call', async () => {
       const a = minuteRecord(SERIES, '2025-06-21T10:00:01.000000+00:00', 1);
       const b = minuteRecord(SERIES, '2025-06-21T10:00:59.000000+00:00', 0);
@@ -181,7 +193,12 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
           { from: new Date('2025-06-10T00:00:00Z'), to: new Date('2025-06-11T00:00:00Z') },
           log,
         );
-        expect(summary).toEqual({ minutes: { stored: 10, duplicates: 0, conflicts: 0 }, hours: 1, days: 1 });
+        expect(summary).toEqual({
+          minutes: { stored: 10, duplicates: 0, conflicts: 0 },
+          hours: 1,
+          days: 1,
+          recomputedHours: 0,
+        });
         const month = partitionKey('days', SERIES, new Date('2025-06-01T00:00:00Z'));
         const days = (await target.readPartitions('days', [month])).get(month) ?? [];
         expect(days.map((d) => [d.sk, d.on, d.off])).toEqual([
@@ -191,6 +208,35 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
         const hourPk = partitionKey('hours', SERIES, new Date('2025-06-20T00:00:00Z'));
         expect((await target.readPartitions('hours', [hourPk])).get(hourPk)?.map((h) => [h.on, h.off])).toEqual([
           [0, 60],
+        ]);
+      } finally {
+        await target.close();
+      }
+    });
+
+    it('copy recomputes from the target readings the hours and days where the target kept its own minute', async () => {
+      const target = await harness.open();
+      try {
+        const hourStart = new Date('2025-06-10T09:00:00Z');
+        await store.putMinutes(generateMinutes(SERIES, hourStart, 60, () => 0));
+        await aggregate(store, SERIES, log);
+        const theirs = minuteRecord(SERIES, '2025-06-10T09:00:30.000000+00:00', 1);
+        await target.putMinutes([theirs]);
+        const summary = await copyRange(
+          store,
+          target,
+          SERIES,
+          { from: new Date('2025-06-10T00:00:00Z'), to: new Date('2025-06-11T00:00:00Z') },
+          log,
+        );
+        expect(summary).toMatchObject({ minutes: { stored: 59, conflicts: 1 }, hours: 0, days: 0, recomputedHours: 1 });
+        const hourPk = partitionKey('hours', SERIES, hourStart);
+        expect((await target.readPartitions('hours', [hourPk])).get(hourPk)).toEqual([
+          expect.objectContaining({ sk: 'time#09', on: 1, off: 59, unknown: 0 }),
+        ]);
+        const month = partitionKey('days', SERIES, hourStart);
+        expect((await target.readPartitions('days', [month])).get(month)).toEqual([
+          expect.objectContaining({ sk: 'time#10', on: 1, off: 59 }),
         ]);
       } finally {
         await target.close();

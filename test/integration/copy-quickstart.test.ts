@@ -109,6 +109,28 @@ describe('blackout-copy', () => {
     expect(run.stderr.trim()).toBe('copy: --from 2025-07-02 is not before --to 2025-07-01');
     expect(() => readdirSync(dir)).toThrow();
   });
+
+  it('refuses a source SQLite file that does not exist instead of copying an empty history', async () => {
+    const dir = join(tmp.dir, 'copy-missing');
+    const source = join(dir, 'typo.sqlite');
+    const run = await runEntrypoint('copy', [
+      '--target',
+      'sqlite',
+      '--target-db',
+      join(dir, 'target.sqlite'),
+      '--from',
+      '2025-07-01',
+      '--to',
+      '2025-07-02',
+      '--db',
+      source,
+      '--log-dir',
+      join(dir, 'logs'),
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(`copy: invalid --db: no database at ${source} to copy from`);
+    expect(() => readdirSync(dir)).toThrow();
+  });
 });
 
 describe('quick start (npm start)', () => {
