@@ -2,6 +2,7 @@
  * The pin's pull resistor, from `pinctrl get <pin>` (Raspberry Pi OS bookworm and later), e.g.
  * ` 4: ip    pd | lo // GPIO4 = input`. onoff cannot set pulls, and GPIO 0-8 reset to pull-up,
  * so with the relay wiring an open contact would still read 1 unless config.txt sets pull-down.
+ * Active-low wiring (the contact connects GND) wants the opposite, a pull-up, as gpioget asks for.
  */
 import { isGpioSensor } from '../sensors/index.js';
 import { type CheckResult, ok, type RunCommand, warn } from './check.js';
@@ -35,7 +36,11 @@ export async function checkPinBias(input: BiasInput): Promise<CheckResult> {
   if (func !== 'ip') return warn('pin bias', `GPIO ${pin} is not an input (${func}), ${PULL_NAMES[pull]}`, fix);
   if (pull !== want) {
     const effect =
-      want === 'pd' ? 'an open relay contact still reads 1 (power ON)' : 'a closed contact may not read 0 reliably';
+      pull === 'pn'
+        ? 'an open relay contact floats, readings are random'
+        : want === 'pd'
+          ? 'an open relay contact still reads 1 (power ON)'
+          : 'with --active-low an open relay contact reads 0 → power ON, outages are missed';
     return warn('pin bias', `GPIO ${pin} has ${PULL_NAMES[pull]}: ${effect}`, fix);
   }
   return ok('pin bias', `GPIO ${pin} input with ${PULL_NAMES[pull]}`);

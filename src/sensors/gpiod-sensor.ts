@@ -1,7 +1,9 @@
 /**
  * GPIO through the character device with libgpiod's `gpioget`, for images where sysfs GPIO is
- * gone or refuses. The line is requested with a pull-down bias, so an open relay contact reads 0
- * even on GPIO 0-8, whose reset default is pull-up.
+ * gone or refuses. The line is requested with the bias that makes an open relay contact read "no
+ * power": pull-down normally (the contact connects 3V3, so open reads 0, even on GPIO 0-8 whose
+ * reset default is pull-up); pull-up with active-low wiring (the contact connects GND, so open reads
+ * 1, inverted to OFF — with a pull-down it would read 0, inverted to ON, and outages were missed).
  *
  * libgpiod v1: `gpioget --bias=pull-down gpiochip0 4` prints `0`/`1`.
  * libgpiod v2: `gpioget -c gpiochip0 -b pull-down --numeric 4` prints `0`/`1` (without --numeric
@@ -61,10 +63,14 @@ export function parseGpiodVersion(output: string): GpiodVersion | undefined {
   return undefined;
 }
 
-export function gpiogetArgs(version: GpiodVersion, chip: string, offset: number): string[] {
+/** The pull that makes an open contact read "no power": up for active-low wiring, down otherwise. */
+export const gpiodBias = (activeLow: boolean): 'pull-up' | 'pull-down' => (activeLow ? 'pull-up' : 'pull-down');
+
+export function gpiogetArgs(version: GpiodVersion, chip: string, offset: number, activeLow: boolean): string[] {
+  const bias = gpiodBias(activeLow);
   return version === 1
-    ? ['--bias=pull-down', chip, String(offset)]
-    : ['-c', chip, '-b', 'pull-down', '--numeric', String(offset)];
+    ? [`--bias=${bias}`, chip, String(offset)]
+    : ['-c', chip, '-b', bias, '--numeric', String(offset)];
 }
 
 /** `0`/`1` (v1, v2 --numeric) or `"4"=active` / `"GPIO4"=inactive` (v2 default output). */
@@ -129,7 +135,7 @@ export class GpiodSensor implements Sensor {
     const { pin, activeLow = false } = this.options;
     const [version, chip] = await Promise.all([this.version(), this.chip()]);
     this.description = `gpio BCM ${pin} (${chip.name} line ${pin}, libgpiod v${version})${activeLow ? ' active-low' : ''}`;
-    const out = await runTool(this.gpioget, gpiogetArgs(version, chip.name, pin), this.timeoutMs);
+    const out = await runTool(this.gpioget, gpiogetArgs(version, chip.name, pin, activeLow), this.timeoutMs);
     if (out.code !== 0) throw explainGpiodFailure(out.stderr, pin, chip.name, out.code);
     const value = parseGpiogetValue(out.stdout);
     if (value === undefined) {

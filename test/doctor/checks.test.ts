@@ -111,6 +111,20 @@ describe('pin bias', () => {
     expect((await bias(s.script('pn', `echo '${pinctrlLine('ip', 'pn')}'`))).message).toContain('no pull');
   });
 
+  it('active-low wiring with a pull-down warns that outages are missed, with the pull-up line', async () => {
+    const pinctrl = newSystem().script('pinctrl', `echo '${pinctrlLine('ip', 'pd')}'`);
+    const result = await bias(pinctrl, { activeLow: true });
+    expect(result.status).toBe('warn');
+    expect(result.message).toBe(
+      'GPIO 4 has pull-down: with --active-low an open relay contact reads 0 → power ON, outages are missed',
+    );
+    expect(result.fix).toBe('add gpio=4=ip,pu to /boot/firmware/config.txt and reboot (now: pinctrl set 4 ip pu)');
+    const floating = await bias(newSystem().script('pinctrl', `echo '${pinctrlLine('ip', 'pn')}'`), {
+      activeLow: true,
+    });
+    expect(floating.message).toBe('GPIO 4 has no pull: an open relay contact floats, readings are random');
+  });
+
   it('without pinctrl, or with a non-GPIO sensor, it is not checked', async () => {
     const s = newSystem();
     const missing = await bias(join(s.bin, 'pinctrl'));

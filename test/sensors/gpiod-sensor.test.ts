@@ -44,6 +44,20 @@ describe('gpiod driver', () => {
     expect(sensor.description).toContain(`libgpiod v${version}`);
   });
 
+  // Active-low wiring: the relay pulls the pin LOW while there is power, so an open contact must be
+  // pulled UP to read 1 (→ OFF); with a pull-down it would read 0 (→ ON) and every outage is missed.
+  it.each([
+    [1, false, '--bias=pull-down gpiochip0 4'],
+    [1, true, '--bias=pull-up gpiochip0 4'],
+    [2, false, '-c gpiochip0 -b pull-down --numeric 4'],
+    [2, true, '-c gpiochip0 -b pull-up --numeric 4'],
+  ] as const)('libgpiod v%i, active-low %s: gpioget %s', async (version, activeLow, args) => {
+    const fake = writeFakeGpiod(temp(), { version, detect: GPIODETECT.pi4, value: 1 });
+    const sensor = new GpiodSensor({ pin: 4, gpioget: fake.gpioget, activeLow });
+    expect(await sensor.read()).toBe(activeLow ? 0 : 1);
+    expect(lastArgs(fake.argsLog)).toBe(args);
+  });
+
   it('reads 0, and inverts with active-low', async () => {
     const fake = writeFakeGpiod(temp(), { version: 2, detect: GPIODETECT.pi3, value: 0 });
     expect(await new GpiodSensor({ pin: 4, gpioget: fake.gpioget }).read()).toBe(0);
@@ -188,6 +202,15 @@ describe('automatic choice (--sensor gpio)', () => {
       expect(lastArgs(fake.argsLog)).toBe('--bias=pull-down gpiochip0 4');
     },
   );
+
+  it('active-low through the automatic choice asks gpioget for a pull-up', async () => {
+    const root = temp();
+    writeSysfs(root, SYSFS_LAYOUTS['Pi 5, kernel 6.6']?.chips ?? [], false);
+    const fake = writeFakeGpiod(temp(), { version: 2, detect: GPIODETECT.pi5New, value: 1 });
+    const sensor = new AutoGpioSensor({ pin: 4, sysfsRoot: root, gpioget: fake.gpioget, activeLow: true });
+    expect(await sensor.read()).toBe(0);
+    expect(lastArgs(fake.argsLog)).toBe('-c gpiochip0 -b pull-up --numeric 4');
+  });
 });
 
 describe('--sensor values', () => {

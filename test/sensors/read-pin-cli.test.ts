@@ -1,5 +1,5 @@
 /** read-pin with the GPIO drivers, as cron runs it: a fresh process on fake tools and a temp sysfs tree. */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
@@ -35,6 +35,26 @@ describe('read-pin --sensor gpio on a machine without sysfs GPIO', () => {
     await store.close();
     expect(stored.map((r) => r.reading)).toEqual([1]);
   });
+
+  it.each([1, 2] as const)(
+    'libgpiod v%i with --active-low: gpioget asked for a pull-up; an open contact (1) is stored as OFF',
+    async (version) => {
+      const { dir, sysfs, args } = setup();
+      const fake = writeFakeGpiod(join(dir, 'bin'), { version, detect: GPIODETECT.pi5New, value: 1 });
+      const result = await runEntrypoint('read-pin', [...args, '--active-low'], {
+        env: { BLACKOUT_GPIOGET: fake.gpioget, BLACKOUT_SYSFS_ROOT: sysfs },
+      });
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(readFileSync(fake.argsLog, 'utf8').trim()).toBe(
+        version === 1 ? '--bias=pull-up gpiochip0 4' : '-c gpiochip0 -b pull-up --numeric 4',
+      );
+      const store = new SqliteStore({ file: join(dir, 'test.sqlite') });
+      const pending = await store.pendingPartitions('minutes', { device: 'pi5', pin: 4 });
+      const stored = [...(await store.readPartitions('minutes', pending)).values()].flat();
+      await store.close();
+      expect(stored.map((r) => r.reading)).toEqual([0]);
+    },
+  );
 
   it('a busy pin: exit 1, one line on stderr, no stack, nothing buffered', async () => {
     const { dir, sysfs, args } = setup();
