@@ -5,20 +5,19 @@
  */
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
-import { DAY_MS, floorToDay, HOUR_MS } from './domain/time.js';
 import { parsePositiveInt } from './domain/validate.js';
-import { systemTimeZone } from './domain/zone.js';
+import { addLocalDays, localDateLabel, localTime, startOfLocalDay, systemTimeZone } from './domain/zone.js';
 import { aggregate } from './pipeline/aggregate.js';
 import { simulateHistory } from './pipeline/simulate-history.js';
 import { terminalReport } from './report/report.js';
-import { SimulatedSensor } from './sensors/simulated-sensor.js';
+import { SimulatedSensor, simulatedMonitorDown } from './sensors/simulated-sensor.js';
 import { openStore, sqliteFile } from './stores/open-store.js';
 import { FileBuffer } from './utils/buffer.js';
 import { logFileFor } from './utils/log.js';
 
 const command = addCommonOptions(new Command())
   .description('Quick start: record simulated days through the real pipeline into the local store and show them.')
-  .addOption(new Option('--days <n>', 'how many whole UTC days before today to simulate').default('3'));
+  .addOption(new Option('--days <n>', 'how many whole local days before today to simulate').default('3'));
 
 await runCli('quickstart', command, async (cmd) => {
   // The demo gets its own device and mode so it never mixes with real readings.
@@ -27,19 +26,13 @@ await runCli('quickstart', command, async (cmd) => {
   const config = resolveCommon(cmd);
   const days = parsePositiveInt(cmd.opts<{ days: string }>().days, '--days', 366);
   const log = loggerFor('quickstart', config);
-  const to = floorToDay(new Date());
-  const from = new Date(to.getTime() - days * DAY_MS);
+  // Whole local days, so the report shows whole days; the readings themselves depend only on the minute.
+  const tz = systemTimeZone(process.env.TZ);
+  const today = localDateLabel(localTime(new Date(), tz));
+  const to = startOfLocalDay(today, tz);
+  const from = startOfLocalDay(addLocalDays(today, -days), tz);
   const store = await openStore(config);
   try {
-    // The monitor itself was down for 25 minutes on the first day and for single minutes now and then.
-    const firstDay = from.getTime();
-    const monitorDown = [
-      { from: new Date(firstDay + 14 * HOUR_MS + 10 * 60_000), to: new Date(firstDay + 14 * HOUR_MS + 35 * 60_000) },
-      ...[7, 31, 53].map((hour) => ({
-        from: new Date(firstDay + hour * HOUR_MS + 17 * 60_000),
-        to: new Date(firstDay + hour * HOUR_MS + 18 * 60_000),
-      })),
-    ];
     const recorded = await simulateHistory({
       series: config.series,
       sensor: new SimulatedSensor(),
@@ -48,17 +41,16 @@ await runCli('quickstart', command, async (cmd) => {
       log,
       from,
       to,
-      monitorDown,
+      monitorDown: simulatedMonitorDown,
     });
     const summary = await aggregate(store, config.series, log);
     const out = process.stdout;
     out.write(
-      `Simulated ${recorded.minutes} minutes (${from.toISOString().slice(0, 10)} to ${new Date(to.getTime() - 1).toISOString().slice(0, 10)} UTC) ` +
+      `Simulated ${recorded.minutes} minutes (${addLocalDays(today, -days)} to ${addLocalDays(today, -1)}, ${tz}) ` +
         `for device "${config.series.device}" pin ${config.series.pin}: ${recorded.flush.stored} new readings stored, ` +
         `${recorded.flush.duplicates} already there; aggregated ${summary.hours} hours and ${summary.days} days.\n\n`,
     );
     // The same terminal report `blackout-report` prints, for the simulated days in the local zone.
-    const tz = systemTimeZone(process.env.TZ);
     out.write(
       await terminalReport(store, {
         line: config.series,

@@ -176,6 +176,11 @@ export async function runCli(
   action: (command: Command) => Promise<number>,
   argv: string[] = process.argv,
 ): Promise<never> {
+  // A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(EXIT_OK);
+  });
   command
     .name(name)
     .exitOverride()

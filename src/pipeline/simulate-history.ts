@@ -1,7 +1,7 @@
 /**
  * Records a simulated history through the real path — simulated sensor → file buffer → store —
- * for demos and the fresh-machine quick start. Deterministic: the same period gives the same
- * readings and the same timestamps, so running it again stores nothing new.
+ * for demos and the fresh-machine quick start. Deterministic: every minute gets the same reading and
+ * timestamp in every run that covers it, so running it again stores nothing new.
  */
 import type { Series } from '../domain/keys.js';
 import { minuteRecord } from '../domain/records.js';
@@ -20,8 +20,8 @@ export interface SimulateHistoryInput {
   log: Logger;
   from: Date;
   to: Date;
-  /** Minutes with no reading at all (the monitor itself was down), as [start, end) instants. */
-  monitorDown?: readonly { from: Date; to: Date }[];
+  /** True for minutes with no reading at all (the monitor itself was down). */
+  monitorDown?: (at: Date) => boolean;
 }
 
 export interface SimulateHistoryResult {
@@ -41,7 +41,7 @@ export async function simulateHistory(input: SimulateHistoryInput): Promise<Simu
   for (let t = input.from.getTime(); t < input.to.getTime(); t += MINUTE_MS) {
     minutes++;
     const at = new Date(t + READING_OFFSET_MS);
-    if (input.monitorDown?.some((gap) => at >= gap.from && at < gap.to)) continue;
+    if (input.monitorDown?.(at)) continue;
     const reading = await sensor.read(at);
     buffer.write(minuteRecord(series, formatTimestamp(at, READING_MICROS), reading));
     buffered++;

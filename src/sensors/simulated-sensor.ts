@@ -38,6 +38,20 @@ export function simulatedReading(at: Date): Reading {
   return 1;
 }
 
+/**
+ * When the simulated monitor itself was down (no reading at all): on about half the days a 25-minute
+ * stretch in the afternoon, and in about one hour out of twenty a single minute. A pure function of the
+ * minute, like the grid, so every run that covers a day records the same readings for it.
+ */
+export function simulatedMonitorDown(at: Date): boolean {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const day = Math.floor(at.getTime() / (24 * HOUR_MS));
+  const minuteOfDay = minute - day * 1440;
+  if (hash(day * 31) < 0.5 && minuteOfDay >= 14 * 60 + 10 && minuteOfDay < 14 * 60 + 35) return true;
+  const hour = Math.floor(minute / 60);
+  return hash(hour * 2654435) < 1 / 20 && minute - hour * 60 === 17;
+}
+
 export class SimulatedSensor implements Sensor {
   readonly description = 'simulated grid';
 
