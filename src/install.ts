@@ -5,7 +5,15 @@ import { isAbsolute, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_FAILURE, EXIT_OK, resolveCommon, runCli } from './cli/common.js';
 import { parseChoice, UsageError } from './domain/validate.js';
-import { type JobSettings, nextSteps, plannedFiles, SCHEDULERS, type Scheduler } from './install/templates.js';
+import { checkNode, checkProject, installWarnings, lookUpUser } from './install/target-system.js';
+import {
+  type JobOptions,
+  type JobSettings,
+  nextSteps,
+  plannedFiles,
+  SCHEDULERS,
+  type Scheduler,
+} from './install/templates.js';
 import { InstallRefused, planWrites, writePlanned } from './install/write-files.js';
 import { addSensorOptions, resolveSensorChoice } from './sensors/options.js';
 import { projectRoot } from './utils/paths.js';
@@ -36,6 +44,20 @@ function safePath(value: string, flag: string): string {
   return path;
 }
 
+/** The endpoint goes into the job command lines: no % (cron), $ or quotes (sh, systemd). */
+function jobEndpoint(value: string): string {
+  if (!/^https?:\/\/[A-Za-z0-9._~:/@+-]+$/.test(value)) {
+    throw new UsageError(
+      `invalid --endpoint ${JSON.stringify(value)}: in the jobs, a URL of A-Z a-z 0-9 . _ ~ : / @ + -`,
+    );
+  }
+  return value;
+}
+
+/** `file:PATH` goes into the job command lines: a plain absolute path (the jobs run elsewhere). */
+const safeSensor = (spec: string): string =>
+  spec.startsWith('file:') ? `file:${safePath(spec.slice(5), '--sensor file:')}` : spec;
+
 function parseUser(value: string): string {
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(value)) throw new UsageError(`invalid --user ${JSON.stringify(value)}`);
   return value;
@@ -48,8 +70,8 @@ const command = addSensorOptions(
 )
   .addOption(new Option('--scheduler <kind>', 'cron or systemd').default('cron'))
   .addOption(new Option('--user <name>', 'user the jobs run as (default: the sudo caller or you)'))
-  .addOption(new Option('--node <path>', 'node binary the jobs run').default(process.execPath))
-  .addOption(new Option('--project <dir>', 'project folder holding dist/ (default: this one)'))
+  .addOption(new Option('--node <path>', 'node binary the jobs run (absolute path)').default(process.execPath))
+  .addOption(new Option('--project <dir>', 'project folder holding dist/read-pin.js (default: this one)'))
   .addOption(
     new Option('--root <dir>', 'install into this folder instead of /').env('BLACKOUT_INSTALL_ROOT').default('/'),
   )
@@ -58,7 +80,10 @@ const command = addSensorOptions(
   .addHelpText(
     'after',
     `
-Exit codes: 0 written (or unchanged, or dry run), 1 refused or not writable, 2 usage error.
+The jobs also read /etc/default/blackout-monitor when it exists (notifications, AWS settings);
+the options given here are written into the job command lines and win over it.
+Exit codes: 0 written (or unchanged, or dry run), 1 refused or not writable, 2 usage error
+            (also: --node, --project or --user not found under --root).
 Examples:
   sudo "$(which node)" dist/install.js alex_rpi 4 prod --dry-run
   sudo "$(which node)" dist/install.js alex_rpi 4 prod --scheduler systemd --store dynamodb --region eu-central-1`,
@@ -69,25 +94,34 @@ await runCli('install', command, async (cmd) => {
   const opts = cmd.opts<InstallOptions>();
   const scheduler = parseChoice<Scheduler>(opts.scheduler, SCHEDULERS, '--scheduler');
   const sensor = resolveSensorChoice(cmd, config.series.pin);
-  const env: Record<string, string> = { BLACKOUT_STORE: config.store };
-  if (sensor.spec !== 'gpio') env.BLACKOUT_SENSOR = sensor.spec;
-  if (sensor.activeLow) env.BLACKOUT_ACTIVE_LOW = '1';
-  if (sensor.sysfsRoot) env.BLACKOUT_SYSFS_ROOT = safePath(sensor.sysfsRoot, '--sysfs-root');
-  if (sensor.gpioget) env.BLACKOUT_GPIOGET = safePath(sensor.gpioget, '--gpioget');
-  if (opts.db) env.BLACKOUT_DB = safePath(opts.db, '--db');
-  if (opts.endpoint) env.BLACKOUT_DYNAMODB_ENDPOINT = opts.endpoint;
-  if (opts.region) env.AWS_REGION = opts.region;
-  if (opts.bufferDir) env.BLACKOUT_BUFFER_DIR = safePath(opts.bufferDir, '--buffer-dir');
-  if (opts.logDir) env.BLACKOUT_LOG_DIR = safePath(opts.logDir, '--log-dir');
+  const options: JobOptions = { store: config.store };
+  if (opts.db) options.db = safePath(opts.db, '--db');
+  if (opts.endpoint) options.endpoint = jobEndpoint(opts.endpoint);
+  if (opts.region) options.region = opts.region;
+  if (opts.bufferDir) options.bufferDir = safePath(opts.bufferDir, '--buffer-dir');
+  if (opts.logDir) options.logDir = safePath(opts.logDir, '--log-dir');
+  if (cmd.getOptionValueSource('logKeepDays') !== 'default') options.logKeepDays = config.logKeepDays;
+  if (sensor.spec !== 'gpio') options.sensor = safeSensor(sensor.spec);
+  if (sensor.activeLow) options.activeLow = true;
+  if (sensor.sysfsRoot) options.sysfsRoot = safePath(sensor.sysfsRoot, '--sysfs-root');
+  if (sensor.gpioget) options.gpioget = safePath(sensor.gpioget, '--gpioget');
+  const root = resolve(opts.root);
+  if (!isAbsolute(opts.node)) {
+    throw new UsageError(`invalid --node ${JSON.stringify(opts.node)}: an absolute path (use "$(command -v node)")`);
+  }
   const settings: JobSettings = {
     ...config.series,
     mode: config.mode,
     user: parseUser(opts.user ?? process.env.SUDO_USER ?? userInfo().username),
     node: safePath(opts.node, '--node'),
     projectDir: safePath(opts.project ?? projectRoot(), '--project'),
-    env,
+    options,
   };
-  const plans = planWrites(resolve(opts.root), plannedFiles(scheduler, settings));
+  checkNode(root, settings.node);
+  checkProject(root, settings.projectDir);
+  const user = lookUpUser(root, settings.user);
+  for (const warning of installWarnings(root, scheduler, user)) process.stderr.write(`install: ${warning}\n`);
+  const plans = planWrites(root, plannedFiles(scheduler, settings));
   if (opts.dryRun) {
     for (const plan of plans) {
       const action = {

@@ -15,9 +15,34 @@ export interface JobSettings {
   node: string;
   /** Absolute path of the project folder (holding dist/). */
   projectDir: string;
-  /** Settings passed to both jobs, e.g. BLACKOUT_STORE=sqlite, AWS_REGION=eu-central-1. */
-  env: Record<string, string>;
+  /**
+   * What blackout-install was told, written as command-line options into the jobs: options beat
+   * the environment, so these win over ENV_FILE — also under systemd, where EnvironmentFile= would
+   * override Environment= lines.
+   */
+  options: JobOptions;
 }
+
+export interface JobOptions {
+  store: string;
+  db?: string;
+  endpoint?: string;
+  region?: string;
+  bufferDir?: string;
+  logDir?: string;
+  logKeepDays?: number;
+  /** Sensor options, for read-pin and the doctor only; `sensor` only when not the default `gpio`. */
+  sensor?: string;
+  activeLow?: boolean;
+  sysfsRoot?: string;
+  gpioget?: string;
+}
+
+/**
+ * The settings file every job reads (notification channels, AWS credentials, …; README
+ * "Notifications"). Optional: a missing file is fine.
+ */
+export const ENV_FILE = '/etc/default/blackout-monitor';
 
 export type Scheduler = 'cron' | 'systemd';
 export const SCHEDULERS: readonly Scheduler[] = ['cron', 'systemd'];
@@ -35,24 +60,64 @@ export function jobPath(settings: JobSettings): string {
   return (SYSTEM_PATH.includes(nodeDir) ? SYSTEM_PATH : [nodeDir, ...SYSTEM_PATH]).join(':');
 }
 
+/** Options every job takes (store, folders, logs). */
+export function commonArgs(o: JobOptions): string[] {
+  return [
+    ...['--store', o.store],
+    ...(o.db ? ['--db', o.db] : []),
+    ...(o.endpoint ? ['--endpoint', o.endpoint] : []),
+    ...(o.region ? ['--region', o.region] : []),
+    ...(o.bufferDir ? ['--buffer-dir', o.bufferDir] : []),
+    ...(o.logDir ? ['--log-dir', o.logDir] : []),
+    ...(o.logKeepDays !== undefined ? ['--log-keep-days', String(o.logKeepDays)] : []),
+  ];
+}
+
+/** Options of the jobs that touch the pin (read-pin, doctor). */
+export function sensorArgs(o: JobOptions): string[] {
+  return [
+    ...(o.sensor ? ['--sensor', o.sensor] : []),
+    ...(o.activeLow ? ['--active-low'] : []),
+    ...(o.sysfsRoot ? ['--sysfs-root', o.sysfsRoot] : []),
+    ...(o.gpioget ? ['--gpioget', o.gpioget] : []),
+  ];
+}
+
+const SCRIPT_ARGS: Record<string, (o: JobOptions) => string[]> = {
+  'read-pin': (o) => [...commonArgs(o), ...sensorArgs(o)],
+  aggregate: commonArgs,
+  doctor: (o) => [...commonArgs(o), ...sensorArgs(o)],
+};
+
 const series = (s: JobSettings): string => `${s.device} ${s.pin} ${s.mode}`;
-const command = (s: JobSettings, script: string): string => `${s.node} ${s.projectDir}/dist/${script}.js ${series(s)}`;
-const envLines = (s: JobSettings): string[] => Object.entries(s.env).map(([k, v]) => `${k}=${v}`);
+/** `device pin mode` and the options `script` takes (every value is validated plain: no quoting needed). */
+const scriptArgs = (s: JobSettings, script: string): string =>
+  [series(s), ...(SCRIPT_ARGS[script]?.(s.options) ?? [])].join(' ');
+const command = (s: JobSettings, script: string): string =>
+  `${s.node} ${s.projectDir}/dist/${script}.js ${scriptArgs(s, script)}`;
+
+/**
+ * cron runs the line with /bin/sh: export ENV_FILE's variables when it is readable (silent when it
+ * is missing), then run node. The options in the command still win over the file.
+ */
+const cronCommand = (s: JobSettings, script: string): string =>
+  `set -a; [ -r ${ENV_FILE} ] && . ${ENV_FILE}; set +a; exec ${command(s, script)}`;
 
 export function cronFile(s: JobSettings): string {
   return [
     `# ${CRON_FILE}: Blackout Monitor for device ${s.device}, pin ${s.pin}, mode ${s.mode}.`,
     '# Written by blackout-install. Every minute: read the pin, buffer the reading, flush the',
     '# buffer to the store. At :05 every hour: roll the minutes up into hours and days.',
-    `# The jobs are silent when all is well; logs are in ${s.projectDir}/logs/.`,
+    `# The jobs are silent when all is well; logs are in ${s.options.logDir ?? `${s.projectDir}/logs`}/.`,
+    `# Settings such as notifications and AWS credentials: ${ENV_FILE} (NAME=value lines,`,
+    `# readable by ${s.user}); the options written here win over it.`,
     `# Check the set-up with: ${command(s, 'doctor')}`,
     'SHELL=/bin/sh',
     `PATH=${jobPath(s)}`,
-    ...envLines(s),
     '',
     '# m h dom mon dow user command',
-    `* * * * * ${s.user} ${command(s, 'read-pin')}`,
-    `5 * * * * ${s.user} ${command(s, 'aggregate')}`,
+    `* * * * * ${s.user} ${cronCommand(s, 'read-pin')}`,
+    `5 * * * * ${s.user} ${cronCommand(s, 'aggregate')}`,
     '',
   ].join('\n');
 }
@@ -68,7 +133,8 @@ function service(s: JobSettings, unit: string, what: string, script: string, tim
     `User=${s.user}`,
     `WorkingDirectory=${s.projectDir}`,
     `Environment=PATH=${jobPath(s)}`,
-    ...envLines(s).map((line) => `Environment=${line}`),
+    // Notification and AWS settings; `-`: a missing file is fine. The options in ExecStart win.
+    `EnvironmentFile=-${ENV_FILE}`,
     `ExecStart=${command(s, script)}`,
     'StandardOutput=journal',
     'StandardError=journal',
@@ -121,7 +187,7 @@ export function plannedFiles(scheduler: Scheduler, s: JobSettings): PlannedFile[
 
 /** What to run after the files are in place. */
 export function nextSteps(scheduler: Scheduler, s: JobSettings): string[] {
-  const doctor = `blackout-doctor ${series(s)}  (or: ${s.node} ${s.projectDir}/dist/doctor.js ${series(s)})`;
+  const doctor = `blackout-doctor ${scriptArgs(s, 'doctor')}  (or: ${command(s, 'doctor')})`;
   if (scheduler === 'cron') return ['cron reads /etc/cron.d within a minute; then check with:', `  ${doctor}`];
   return [
     'enable the timers:',
@@ -139,7 +205,7 @@ export const EXAMPLE_SETTINGS: JobSettings = {
   user: 'pi',
   node: '/usr/bin/node',
   projectDir: '/home/pi/dev/blackout',
-  env: { BLACKOUT_STORE: 'sqlite' },
+  options: { store: 'sqlite' },
 };
 
 /** cron_example/ paths of the generated examples. */

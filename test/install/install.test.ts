@@ -1,10 +1,20 @@
 /** blackout-install as a user runs it, writing into a temp install root; and the committed examples. */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { partitionKeysBetween } from '../../src/domain/keys.js';
-import { cronFile, EXAMPLE_SETTINGS, exampleFiles, plannedFiles } from '../../src/install/templates.js';
+import {
+  cronFile,
+  ENV_FILE,
+  EXAMPLE_SETTINGS,
+  exampleFiles,
+  type JobSettings,
+  plannedFiles,
+} from '../../src/install/templates.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { ROOT, runEntrypoint, tempDir } from '../support/cli.js';
 
@@ -32,12 +42,29 @@ const EXAMPLE_ARGS = [
   '/home/pi/dev/blackout',
 ];
 
-const listTree = (dir: string): string[] =>
-  existsSync(dir)
-    ? readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => e.name)
-    : [];
+/** uid of `pi` in the fake system: not the uid running the tests. */
+const PI_UID = 4242;
+
+/** A temp install root holding what the example values name: user pi, /usr/bin/node, the built project. */
+function targetSystem(): string {
+  const root = temp();
+  const file = (path: string, content: string, mode = 0o644): void => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+    chmodSync(join(root, path), mode);
+  };
+  file('etc/passwd', `root:x:0:0:root:/root:/bin/bash\npi:x:${PI_UID}:${PI_UID}::/home/pi:/bin/bash\n`);
+  file('etc/group', `root:x:0:\ngpio:x:997:pi\npi:x:${PI_UID}:\n`);
+  file('usr/bin/node', '#!/bin/sh\n', 0o755);
+  file('home/pi/dev/blackout/dist/read-pin.js', '');
+  return root;
+}
+
+/** The job files under an install root (the fake system's own files are not counted). */
+const jobFiles = (root: string): string[] =>
+  ['etc/cron.d', 'etc/systemd/system'].flatMap((dir) =>
+    existsSync(join(root, dir)) ? readdirSync(join(root, dir)).map((name) => `${dir}/${name}`) : [],
+  );
 
 describe('committed examples', () => {
   it('cron_example/cron.d and cron_example/systemd are exactly what the generator writes', () => {
@@ -55,7 +82,7 @@ describe('committed examples', () => {
 
 describe('blackout-install', () => {
   it('cron: writes /etc/cron.d/blackout-monitor equal to the committed example', async () => {
-    const root = temp();
+    const root = targetSystem();
     const result = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`wrote ${join(root, 'etc/cron.d/blackout-monitor')}`);
@@ -67,7 +94,7 @@ describe('blackout-install', () => {
   });
 
   it('systemd: writes four units equal to the committed examples, timers persistent, logging to the journal', async () => {
-    const root = temp();
+    const root = targetSystem();
     const result = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--scheduler', 'systemd']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
@@ -85,7 +112,7 @@ describe('blackout-install', () => {
   });
 
   it('--dry-run prints the files and writes nothing', async () => {
-    const root = temp();
+    const root = targetSystem();
     const result = await runEntrypoint('install', [
       ...EXAMPLE_ARGS,
       '--root',
@@ -97,11 +124,11 @@ describe('blackout-install', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`--- ${join(root, 'etc/systemd/system/blackout-read-pin.timer')} (would write)`);
     expect(result.stdout).toContain('ExecStart=/usr/bin/node /home/pi/dev/blackout/dist/read-pin.js alex_rpi 4 prod');
-    expect(listTree(root)).toEqual([]);
+    expect(jobFiles(root)).toEqual([]);
   });
 
   it('refuses to replace a different file without --force (writing nothing), replaces it with --force', async () => {
-    const root = temp();
+    const root = targetSystem();
     const target = join(root, 'etc/cron.d/blackout-monitor');
     mkdirSync(join(root, 'etc/cron.d'), { recursive: true });
     writeFileSync(target, '* * * * * pi my own job\n');
@@ -121,15 +148,15 @@ describe('blackout-install', () => {
   });
 
   it('an identical existing file is left alone', async () => {
-    const root = temp();
+    const root = targetSystem();
     await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root]);
     const again = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`unchanged ${join(root, 'etc/cron.d/blackout-monitor')}`);
   });
 
-  it('store, region, sensor and folders become environment lines', async () => {
-    const root = temp();
+  it('store, region, sensor, folders and --log-keep-days become options of the jobs and of the doctor hint', async () => {
+    const root = targetSystem();
     const result = await runEntrypoint('install', [
       ...EXAMPLE_ARGS,
       '--root',
@@ -141,67 +168,176 @@ describe('blackout-install', () => {
       '--sensor',
       'gpiod',
       '--active-low',
+      '--buffer-dir',
+      '/var/lib/blackout/buffer',
       '--log-dir',
       '/var/log/blackout',
+      '--log-keep-days',
+      '90',
     ]);
     expect(result.code).toBe(0);
     const text = readFileSync(join(root, 'etc/cron.d/blackout-monitor'), 'utf8');
-    for (const line of [
-      'BLACKOUT_STORE=dynamodb',
-      'AWS_REGION=eu-central-1',
-      'BLACKOUT_SENSOR=gpiod',
-      'BLACKOUT_ACTIVE_LOW=1',
-      'BLACKOUT_LOG_DIR=/var/log/blackout',
-    ]) {
-      expect(text).toContain(`\n${line}\n`);
+    const common =
+      'alex_rpi 4 prod --store dynamodb --region eu-central-1 --buffer-dir /var/lib/blackout/buffer --log-dir /var/log/blackout --log-keep-days 90';
+    expect(text).toContain(
+      `exec /usr/bin/node /home/pi/dev/blackout/dist/read-pin.js ${common} --sensor gpiod --active-low\n`,
+    );
+    expect(text).toContain(`exec /usr/bin/node /home/pi/dev/blackout/dist/aggregate.js ${common}\n`);
+    const doctor = `/usr/bin/node /home/pi/dev/blackout/dist/doctor.js ${common} --sensor gpiod --active-low`;
+    expect(text).toContain(`# Check the set-up with: ${doctor}\n`);
+    expect(result.stdout).toContain(`blackout-doctor ${common} --sensor gpiod --active-low  (or: ${doctor})`);
+    expect(text).toContain('logs are in /var/log/blackout/.');
+    expect(text).not.toMatch(/^BLACKOUT_/m);
+  });
+
+  it('--log-keep-days is written only when given; --db and a relative file: sensor become absolute', async () => {
+    const root = targetSystem();
+    const plain = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dry-run']);
+    expect(plain.stdout).not.toContain('--log-keep-days');
+    const fromEnv = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dry-run', '--db', 'x.sqlite'], {
+      env: { BLACKOUT_LOG_KEEP_DAYS: '7', BLACKOUT_SENSOR: 'file:power.txt' },
+      cwd: root,
+    });
+    expect(fromEnv.stdout).toContain(
+      `read-pin.js alex_rpi 4 prod --store sqlite --db ${join(root, 'x.sqlite')} --log-keep-days 7 --sensor file:${join(root, 'power.txt')}\n`,
+    );
+  });
+
+  it('systemd units read the settings file (a missing one is fine) and carry the options in ExecStart', async () => {
+    const root = targetSystem();
+    const result = await runEntrypoint('install', [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--scheduler',
+      'systemd',
+      '--db',
+      '/var/lib/blackout/prod.sqlite',
+    ]);
+    expect(result.code).toBe(0);
+    for (const unit of ['blackout-read-pin', 'blackout-aggregate']) {
+      const text = readFileSync(join(root, `etc/systemd/system/${unit}.service`), 'utf8');
+      expect(text).toContain(`\nEnvironmentFile=-${ENV_FILE}\n`);
+      expect(text).toMatch(
+        /\nExecStart=\/usr\/bin\/node .* alex_rpi 4 prod --store sqlite --db \/var\/lib\/blackout\/prod.sqlite\n/,
+      );
+      expect(text).not.toMatch(/^Environment=BLACKOUT_/m);
     }
   });
 
   it.each([
     [['--user', 'Bad User'], 'install: invalid --user "Bad User"'],
+    [['--user', 'bob'], 'install: invalid --user "bob": no such user in '],
     [['--scheduler', 'anacron'], 'install: invalid --scheduler "anacron": one of cron, systemd'],
     [['--project', '/home/pi/my blackout'], 'install: invalid --project "/home/pi/my blackout"'],
+    [['--project', '/home/pi/elsewhere'], 'install: invalid --project "/home/pi/elsewhere": no such folder'],
+    [['--project', '/home/pi'], 'install: invalid --project "/home/pi": no dist/read-pin.js in it'],
     [['--node', '/opt/node%20/bin/node'], 'install: invalid --node "/opt/node%20/bin/node"'],
+    [['--node', 'bin/node'], 'install: invalid --node "bin/node": an absolute path'],
+    [['--node', '/usr/local/bin/node'], 'install: invalid --node "/usr/local/bin/node": no such file'],
+    [['--node', '/usr/bin'], 'install: invalid --node "/usr/bin": not a file'],
+    [['--node', '/etc/passwd'], 'install: invalid --node "/etc/passwd": not executable'],
+    [['--endpoint', 'http://localhost:8000/%20'], 'install: invalid --endpoint "http://localhost:8000/%20"'],
   ])('usage error %j: exit 2, one line, nothing written', async (extra, message) => {
-    const root = temp();
-    const result = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, ...extra]);
-    expect(result.code).toBe(2);
-    expect(result.stderr.startsWith(message)).toBe(true);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(listTree(root)).toEqual([]);
+    const root = targetSystem();
+    for (const dryRun of [[], ['--dry-run']]) {
+      const result = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, ...extra, ...dryRun]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.startsWith(message), result.stderr).toBe(true);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stdout).toBe('');
+      expect(jobFiles(root)).toEqual([]);
+    }
+  });
+
+  it('on the real system (--root /) the user is looked up too', async () => {
+    const args = ['alex_rpi', '4', 'prod', '--root', '/', '--dry-run', '--node', process.execPath, '--project', ROOT];
+    const missing = await runEntrypoint('install', [...args, '--user', 'no_such_user_x']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('install: invalid --user "no_such_user_x": no such user\n');
+    const present = await runEntrypoint('install', [...args, '--user', 'root']);
+    expect(present.code).toBe(0);
+  });
+
+  it('cron.d while the systemd units exist, and the other way round: one warning line, still written', async () => {
+    const root = targetSystem();
+    const systemd = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--scheduler', 'systemd']);
+    expect(systemd).toMatchObject({ code: 0, stderr: '' });
+    const cron = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root]);
+    expect(cron.code).toBe(0);
+    expect(cron.stdout).toContain(`wrote ${join(root, 'etc/cron.d/blackout-monitor')}`);
+    expect(cron.stderr.split('\n')).toHaveLength(2);
+    expect(cron.stderr).toMatch(
+      /^install: warning: .*blackout-read-pin\.timer.* also schedule the jobs: both would run \(two readings per minute\); remove the other: sudo systemctl disable --now blackout-read-pin\.timer blackout-aggregate\.timer && sudo rm /,
+    );
+    const again = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--scheduler', 'systemd']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe(
+      `install: warning: ${join(root, 'etc/cron.d/blackout-monitor')} also schedules the jobs: both would run (two readings per minute); remove the other: sudo rm ${join(root, 'etc/cron.d/blackout-monitor')}\n`,
+    );
+    // The seed's run-parts layout counts too.
+    const seed = targetSystem();
+    mkdirSync(join(seed, 'etc/cron.minutes.pi'), { recursive: true });
+    writeFileSync(join(seed, 'etc/cron.minutes.pi/blackout-monitor'), '#!/bin/sh\n');
+    const withSeed = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', seed, '--dry-run']);
+    expect(withSeed.code).toBe(0);
+    expect(withSeed.stderr).toContain(`${join(seed, 'etc/cron.minutes.pi/blackout-monitor')} also schedules the jobs`);
+  });
+
+  it('cron: a settings file the job user cannot read is warned about (cron would skip it silently)', async () => {
+    const root = targetSystem();
+    const envFile = join(root, ENV_FILE);
+    mkdirSync(dirname(envFile), { recursive: true });
+    writeFileSync(envFile, 'BLACKOUT_NTFY_URL=https://ntfy.sh/x\n');
+    chmodSync(envFile, 0o600); // owned by the test runner, not by pi
+    const cron = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dry-run']);
+    expect(cron.code).toBe(0);
+    expect(cron.stderr).toBe(
+      `install: warning: ${envFile} is not readable by pi: the cron jobs would run without its settings (notifications, AWS); sudo chown pi ${envFile} && sudo chmod 600 ${envFile}\n`,
+    );
+    // systemd reads it as root.
+    const systemd = await runEntrypoint('install', [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--dry-run',
+      '--scheduler',
+      'systemd',
+    ]);
+    expect(systemd.stderr).toBe('');
+    chmodSync(envFile, 0o644);
+    expect((await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dry-run'])).stderr).toBe('');
   });
 });
 
 describe('the generated cron line runs', () => {
-  it('each job line, run by sh with the file environment as cron would, records a reading and aggregates', async () => {
-    const dir = temp();
-    const settings = {
-      ...EXAMPLE_SETTINGS,
-      mode: 'cronrun',
-      node: process.execPath,
-      projectDir: ROOT,
-      env: {
-        BLACKOUT_STORE: 'sqlite',
-        BLACKOUT_SENSOR: 'simulate',
-        BLACKOUT_DB: join(dir, 'db.sqlite'),
-        BLACKOUT_BUFFER_DIR: join(dir, 'buffer'),
-        BLACKOUT_LOG_DIR: join(dir, 'logs'),
-      },
-    };
+  const execSh = promisify(execFile);
+
+  /** The cron file's jobs for `settings`, run by sh as cron runs them, with ENV_FILE at `envFile`. */
+  async function runCronJobs(settings: JobSettings, envFile: string): Promise<string> {
     const [file] = plannedFiles('cron', settings);
     const lines = (file?.content ?? '').split('\n');
+    // cron gives the command only the file's variables (and HOME, LOGNAME, SHELL).
     const env: Record<string, string> = {};
     for (const line of lines.filter((l) => /^[A-Z_]+=/.test(l))) {
       const [key = '', ...value] = line.split('=');
       env[key] = value.join('=');
     }
+    expect(Object.keys(env)).toEqual(['SHELL', 'PATH']);
     const jobs = lines.filter((l) => /^[0-9*]/.test(l)).map((l) => l.split(/\s+/));
     expect(jobs.map((fields) => fields.slice(0, 6).join(' '))).toEqual(['* * * * * pi', '5 * * * * pi']);
+    let stderr = '';
     for (const fields of jobs) {
-      // cron runs the command (after the user field) with /bin/sh and only the file's variables.
-      execFileSync('/bin/sh', ['-c', fields.slice(6).join(' ')], { env, cwd: '/', stdio: 'pipe' });
+      const command = fields.slice(6).join(' ');
+      expect(command).toContain(`[ -r ${ENV_FILE} ] && . ${ENV_FILE};`);
+      const result = await execSh('/bin/sh', ['-c', command.replaceAll(ENV_FILE, envFile)], { env, cwd: '/' });
+      stderr += result.stderr + result.stdout;
     }
-    const store = new SqliteStore({ file: join(dir, 'db.sqlite') });
+    return stderr;
+  }
+
+  async function storedHours(db: string): Promise<{ hours: number[]; pending: string[] }> {
+    const store = new SqliteStore({ file: db });
     const series = { device: 'alex_rpi', pin: 4 };
     const days = partitionKeysBetween(
       'hours',
@@ -209,10 +345,65 @@ describe('the generated cron line runs', () => {
       new Date(Date.now() - 86_400_000),
       new Date(Date.now() + 86_400_000),
     );
-    const hours = [...(await store.readPartitions('hours', days)).values()].flat();
-    const pendingMinutes = await store.pendingPartitions('minutes', series);
+    const hours = [...(await store.readPartitions('hours', days)).values()].flat().map((h) => h.count);
+    const pending = await store.pendingPartitions('minutes', series);
     await store.close();
-    expect(hours.map((h) => h.count)).toEqual([1]);
-    expect(pendingMinutes).toEqual([]);
+    return { hours, pending };
+  }
+
+  const settingsIn = (dir: string): JobSettings => ({
+    ...EXAMPLE_SETTINGS,
+    mode: 'cronrun',
+    node: process.execPath,
+    projectDir: ROOT,
+    options: {
+      store: 'sqlite',
+      sensor: 'simulate',
+      db: join(dir, 'db.sqlite'),
+      bufferDir: join(dir, 'buffer'),
+      logDir: join(dir, 'logs'),
+    },
+  });
+
+  it('without the settings file: silent, records a reading and aggregates', async () => {
+    const dir = temp();
+    expect(await runCronJobs(settingsIn(dir), join(dir, 'no-such-file'))).toBe('');
+    expect(await storedHours(join(dir, 'db.sqlite'))).toEqual({ hours: [1], pending: [] });
+  });
+
+  it('the settings file reaches node exported (a heartbeat is pinged); the options of the line win over it', async () => {
+    const dir = temp();
+    const pings: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        pings.push(`${req.method} ${req.url} ${body}`);
+        res.end('OK');
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    cleanups.push(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    const envFile = join(dir, 'blackout-monitor');
+    writeFileSync(
+      envFile,
+      [
+        '# as in README "Notifications"',
+        `BLACKOUT_HEARTBEAT_URL=http://127.0.0.1:${port}/ping`,
+        // Overridden by the options and arguments in the line:
+        'BLACKOUT_STORE=dynamodb',
+        `BLACKOUT_DB=${join(dir, 'other.sqlite')}`,
+        'BLACKOUT_MODE=dev',
+        'BLACKOUT_DEVICE=other',
+        '',
+      ].join('\n'),
+    );
+    expect(await runCronJobs(settingsIn(dir), envFile)).toBe('');
+    expect(pings).toEqual(['POST /ping reading ON']);
+    expect(await storedHours(join(dir, 'db.sqlite'))).toEqual({ hours: [1], pending: [] });
+    expect(existsSync(join(dir, 'other.sqlite'))).toBe(false);
   });
 });
