@@ -54,9 +54,19 @@ await runCli('report', command, async (cmd) => {
   if (cmd.getOptionValueSource('csv') === 'cli' && format !== 'csv') throw new UsageError('--csv needs --format csv');
   const now = new Date();
   const period = resolvePeriod(opts, tz, now);
+  // Hours are listed for one local day only (`hours` in the JSON is empty otherwise).
+  if (format === 'csv' && csv === 'hours' && period.kind !== 'day') {
+    throw new UsageError('--csv hours needs --day: hours are listed for one local day only');
+  }
   const out = opts.out !== undefined ? resolve(opts.out) : undefined;
-  if (out !== undefined && (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory())) {
-    throw new UsageError(`invalid --out ${JSON.stringify(opts.out)}: folder ${dirname(out)} does not exist`);
+  if (out !== undefined) {
+    const folder = dirname(out);
+    if (!existsSync(folder)) {
+      throw new UsageError(`invalid --out ${JSON.stringify(opts.out)}: folder ${folder} does not exist`);
+    }
+    if (!statSync(folder).isDirectory()) {
+      throw new UsageError(`invalid --out ${JSON.stringify(opts.out)}: ${folder} is not a folder`);
+    }
   }
   if (format === 'html' && out === undefined && process.stdout.isTTY === true) {
     throw new UsageError('--format html writes a page: add --out FILE (or redirect stdout)');
@@ -80,14 +90,41 @@ await runCli('report', command, async (cmd) => {
       format === 'table' && out === undefined && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
     const text = renderReport(report, format, { csv, colour });
     // Atomic: a half-written report never replaces a good one.
-    if (out !== undefined) writeFileAtomic(out, text);
+    if (out !== undefined) writeOut(out, text);
     else process.stdout.write(text);
     log.info({ ...stats, source, format, from: report.json.from, to: report.json.to, out }, 'report written');
     return EXIT_OK;
   } catch (error) {
-    log.error({ err: error }, `report failed: ${(error as Error).message}`);
-    throw error;
+    // The logger's stderr stream prints this as the one line `report: <message>` (and it goes to the
+    // log file); rethrowing would make runCli print it a second time. That stream adds err.message
+    // when the text differs, so a message of several lines is logged as the one-line text.
+    const message = oneLine(error instanceof Error ? error.message : String(error));
+    const err =
+      error instanceof Error && error.message !== message
+        ? Object.assign(new Error(message), { stack: error.stack })
+        : error;
+    log.error({ err }, message);
+    return EXIT_FAILURE;
   } finally {
     await store.close().catch(() => undefined);
   }
 });
+
+// Function declarations: the top-level `await runCli` above runs before later `const`s are initialised.
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim() || 'failed';
+}
+
+/** Writes the report to `--out`, with a message that names the file (not the temp file) on failure. */
+function writeOut(out: string, text: string): void {
+  try {
+    writeFileAtomic(out, text);
+  } catch (error) {
+    // Node's message ends with the syscall and the temp file's name (`…, open '/x/r.html.123.tmp'`): dropped.
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'EISDIR'
+        ? 'it is a folder'
+        : (error as Error).message.replace(/, \w+ '.*$/s, '');
+    throw new Error(`cannot write --out ${out}: ${reason}`);
+  }
+}

@@ -15,7 +15,7 @@ import {
   onShare,
 } from '../domain/outages.js';
 import type { Period } from '../domain/period.js';
-import { formatLocalIso } from '../domain/zone.js';
+import { formatLocalClock, formatLocalIso, formatOffset, offsetMinutes } from '../domain/zone.js';
 import type { Source } from './load.js';
 
 export interface CountsJson {
@@ -157,4 +157,25 @@ export function formatDuration(minutes: number, uncertain = false): string {
 
 export function formatShare(share: number | null): string {
   return share === null ? '–' : `${(share * 100).toFixed(1)}%`;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * True when the local clock time of `instant` occurs twice in `tz` (the hour repeated when DST ends):
+ * the same wall time under the offset in force a day before or after is a real instant too.
+ */
+export function isAmbiguousLocalTime(instant: Date | number, tz: string): boolean {
+  const t = typeof instant === 'number' ? instant : instant.getTime();
+  const own = offsetMinutes(t, tz);
+  for (const other of [offsetMinutes(t - DAY_MS, tz), offsetMinutes(t + DAY_MS, tz)]) {
+    if (other !== own && offsetMinutes(t + (own - other) * 60_000, tz) === other) return true;
+  }
+  return false;
+}
+
+/** Local `HH:MM`, with the UTC offset when that clock time is ambiguous: `03:30 (+03:00)`. */
+export function formatClock(instant: Date | number, tz: string): string {
+  const clock = formatLocalClock(instant, tz);
+  return isAmbiguousLocalTime(instant, tz) ? `${clock} (${formatOffset(offsetMinutes(instant, tz))})` : clock;
 }

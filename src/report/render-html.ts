@@ -5,8 +5,8 @@
  * outage and gap tables.
  */
 import { MINUTE, type MinuteState, runs, STATE_NAMES } from '../domain/outages.js';
-import { formatLocalClock, localDateLabel, localTime } from '../domain/zone.js';
-import { formatDuration, formatShare, type HourCell, hourCells, type Report } from './model.js';
+import { formatLocalClock, formatOffset, localDateLabel, localTime, offsetMinutes } from '../domain/zone.js';
+import { formatDuration, formatShare, type HourCell, hourCells, isAmbiguousLocalTime, type Report } from './model.js';
 
 const escapeHtml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -18,6 +18,16 @@ const STATE_LABEL: Record<string, string> = {
   pending: 'not yet',
   unresolved: 'on and off (hourly data)',
 };
+
+/**
+ * Local `HH:MM` for the outage and gap tables, with the UTC offset when the clock time is ambiguous
+ * (the hour repeated when DST ends): `03:30 (+03:00)`, the offset on a line of its own on a phone.
+ */
+function clock(instant: Date, tz: string): string {
+  const text = formatLocalClock(instant, tz);
+  if (!isAmbiguousLocalTime(instant, tz)) return text;
+  return `${text} <span class="offset">(${formatOffset(offsetMinutes(instant, tz))})</span>`;
+}
 
 const hm = (minutes: number): string => `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 
@@ -49,12 +59,13 @@ table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);white-space:nowrap}
 td.num,th.num{text-align:right}
 td small{display:block;color:var(--muted);font-size:.8rem}
+td .offset{color:var(--muted)}
 .day svg.heat{height:20px;border-radius:0}
 #info:empty{display:none}
 #info{position:sticky;bottom:0;z-index:1;background:#fff;border-top:1px solid var(--line);padding:6px 0;min-height:2em;color:var(--muted)}
 summary{cursor:pointer;padding:4px 0}
 footer{color:var(--muted);font-size:.8rem;margin-top:24px}
-@media (max-width:600px){main{padding:10px}.day,.axis{grid-template-columns:5.6em 1fr}.day span{font-size:.8rem}svg.bars text{font-size:20px}th,td{padding:4px 5px;font-size:.85rem}}
+@media (max-width:600px){main{padding:10px}.day,.axis{grid-template-columns:5.6em 1fr}.day span{font-size:.8rem}svg.bars text{font-size:20px}th,td{padding:4px 5px;font-size:.85rem}td .offset{display:block;font-size:.8rem}}
 `;
 
 // Tapping a mark shows its description (phones have no hover tooltips).
@@ -193,7 +204,7 @@ function outageTable(report: Report): string {
     const endDate = localDateLabel(localTime(end, tz));
     const startDate = localDateLabel(localTime(start, tz));
     const notes = [o.startUncertain && 'start uncertain', o.endUncertain && 'end uncertain'].filter(Boolean).join(', ');
-    return `<tr class="outage"><td>${startDate} ${formatLocalClock(start, tz)}</td><td>${endDate === startDate ? '' : `${endDate} `}${formatLocalClock(end, tz)}</td><td class="num">${escapeHtml(formatDuration(o.minutes, o.startUncertain || o.endUncertain))}${notes ? `<small>${notes}</small>` : ''}</td></tr>`;
+    return `<tr class="outage"><td>${startDate} ${clock(start, tz)}</td><td>${endDate === startDate ? '' : `${endDate} `}${clock(end, tz)}</td><td class="num">${escapeHtml(formatDuration(o.minutes, o.startUncertain || o.endUncertain))}${notes ? `<small>${notes}</small>` : ''}</td></tr>`;
   });
   return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
@@ -204,7 +215,7 @@ function gapTable(report: Report): string {
   const rows = json.gaps.map((g) => {
     const start = new Date(g.start);
     const end = new Date(g.end);
-    return `<tr class="gap"><td>${localDateLabel(localTime(start, tz))} ${formatLocalClock(start, tz)}</td><td>${localDateLabel(localTime(end, tz))} ${formatLocalClock(end, tz)}</td><td class="num">${formatDuration(g.minutes)}</td></tr>`;
+    return `<tr class="gap"><td>${localDateLabel(localTime(start, tz))} ${clock(start, tz)}</td><td>${localDateLabel(localTime(end, tz))} ${clock(end, tz)}</td><td class="num">${formatDuration(g.minutes)}</td></tr>`;
   });
   const table = `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
   // A long list of short gaps would bury the page: folded, with the total in the summary.

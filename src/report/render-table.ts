@@ -3,8 +3,8 @@
  * then totals, the outage list and the gaps. Colour only when asked (a TTY without NO_COLOR).
  */
 import type { Counts } from '../domain/outages.js';
-import { formatLocalClock, localDateLabel, localTime } from '../domain/zone.js';
-import { formatDuration, formatShare, hourCells, type Report } from './model.js';
+import { localDateLabel, localTime } from '../domain/zone.js';
+import { formatClock, formatDuration, formatShare, hourCells, type Report } from './model.js';
 
 type Tone = 'on' | 'off' | 'mixed' | 'unknown' | 'pending';
 
@@ -97,10 +97,9 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
     const start = new Date(startIso);
     const end = new Date(endIso);
     const sameDay = localDateLabel(localTime(start, tz)) === localDateLabel(localTime(end, tz));
-    const endText = sameDay
-      ? formatLocalClock(end, tz)
-      : `${localDateLabel(localTime(end, tz))} ${formatLocalClock(end, tz)}`;
-    return `${localDateLabel(localTime(start, tz))} ${formatLocalClock(start, tz)} – ${endText.padEnd(16)}`;
+    // A clock time of the hour repeated when DST ends carries its offset: `03:30 (+03:00)`.
+    const endText = sameDay ? formatClock(end, tz) : `${localDateLabel(localTime(end, tz))} ${formatClock(end, tz)}`;
+    return `${localDateLabel(localTime(start, tz))} ${formatClock(start, tz)} – ${endText.padEnd(16)}`;
   }
 
   function outageLines(): string[] {

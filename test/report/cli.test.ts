@@ -3,7 +3,8 @@
  * one line and exit 2, writing nothing.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
@@ -60,6 +61,9 @@ describe('blackout-report', () => {
       days: EXPECTED_DAYS,
       outages: EXPECTED_OUTAGES,
     });
+    // 4060 / 4217 = 0.96276…, to 4 decimals as the README shows.
+    expect(json.totals.onShare).toBe(0.9628);
+    expect(result.stdout).toContain('"onShare": 0.9628\n');
   });
 
   it('writes CSV per day by default and the outage list with --csv outages', async () => {
@@ -85,6 +89,15 @@ describe('blackout-report', () => {
       '2025-10-26T03:30:00+03:00,2025-10-26T03:20:00+02:00,50,false,false',
       '2025-10-26T12:13:00+02:00,2025-10-26T13:00:00+02:00,47,true,false',
     ]);
+    // The hours of one day: 25 on the DST day, the repeated one told apart by its offset.
+    const hours = await run(['--day', '2025-10-26', '--tz', TZ, '--format', 'csv', '--csv', 'hours']);
+    expect(hours.code).toBe(0);
+    const rows = hours.stdout.trimEnd().split('\n');
+    expect(rows).toHaveLength(1 + 25);
+    expect(rows.slice(4, 6)).toEqual([
+      '03:00,2025-10-26T03:00:00+03:00,2025-10-26T03:00:00+02:00,30,30,0,0',
+      '03:00,2025-10-26T03:00:00+02:00,2025-10-26T04:00:00+02:00,40,20,0,0',
+    ]);
   });
 
   it('prints a plain table when piped: a 25-character timeline on the DST day, uncertain outages marked', async () => {
@@ -98,6 +111,15 @@ describe('blackout-report', () => {
     expect(day('2025-10-26')).toMatch(/25 h$/);
     expect(day('2025-10-27').slice(12, 36)).toBe(`${'█'.repeat(8)}▒${'█'.repeat(6)}··▄${'█'.repeat(6)}`);
     expect(result.stdout).toContain('≥ 47 min');
+    // Clock times of the hour repeated on the DST day carry their offset; other rows are unchanged.
+    const outages = lines.slice(lines.indexOf('Outages:') + 1, lines.indexOf('Outages:') + 5);
+    expect(outages).toEqual([
+      '  2025-10-25 23:40 – 2025-10-26 00:25        45 min',
+      '  2025-10-26 03:30 (+03:00) – 03:20 (+02:00)          50 min',
+      '  2025-10-26 12:13 – 13:00                 ≥ 47 min  (start uncertain)',
+      '  2025-10-27 08:05 – 08:20                   15 min',
+    ]);
+    expect(lines).toContain('  2025-10-26 12:00 – 12:13             13 min');
   });
 
   it('writes a large report through a slow pipe completely', async () => {
@@ -135,6 +157,11 @@ describe('blackout-report', () => {
     [['--source', 'both'], 'invalid --source "both": one of raw, aggregated, auto'],
     [['--format', 'pdf'], 'invalid --format "pdf": one of table, json, csv, html'],
     [['--from', '2020-01-01', '--to', '2025-01-01'], 'period too long: at most 400 days per report'],
+    [
+      ['--format', 'csv', '--csv', 'hours', '--month', '2025-10'],
+      '--csv hours needs --day: hours are listed for one local day only',
+    ],
+    [['--format', 'csv', '--csv', 'hours'], '--csv hours needs --day: hours are listed for one local day only'],
   ])('rejects %j with one line and exit 2, writing nothing', async (args, message) => {
     const badLogs = join(temp.dir, 'bad-logs');
     const out = join(temp.dir, 'bad.html');
@@ -148,6 +175,65 @@ describe('blackout-report', () => {
     expect(result.stderr).toContain(`report: ${message}`);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(badLogs)).toBe(false);
+  });
+
+  it('prints a store failure as one line and exits 1', async () => {
+    // No region anywhere (HOME without ~/.aws): the SDK fails on the first request.
+    const home = join(temp.dir, 'home');
+    mkdirSync(home, { recursive: true });
+    const noRegion = await runEntrypoint('report', ['--store', 'dynamodb', '--log-dir', logs, '--day', '2025-10-26'], {
+      env: { HOME: home },
+    });
+    expect(noRegion.stdout).toBe('');
+    expect(noRegion.stderr).toBe('report: Region is missing\n');
+    expect(noRegion.code).toBe(1);
+    // Nothing listens on the port: ECONNREFUSED.
+    const port = await new Promise<number>((done) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => done(port));
+      });
+    });
+    const refused = await runEntrypoint(
+      'report',
+      [
+        ...['--store', 'dynamodb', '--region', 'eu-central-1', '--endpoint', `http://127.0.0.1:${port}`],
+        ...['--log-dir', logs, '--day', '2025-10-26'],
+      ],
+      { env: { HOME: home, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } },
+    );
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(`report: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    expect(refused.code).toBe(1);
+  });
+
+  it('fails with one line and exit 1 when --out cannot be written, leaving nothing behind', async () => {
+    const folder = join(temp.dir, 'a-folder');
+    mkdirSync(folder);
+    const toFolder = await run(['--day', '2025-10-26', '--tz', TZ, '--out', folder]);
+    expect(toFolder.code).toBe(1);
+    expect(toFolder.stdout).toBe('');
+    expect(toFolder.stderr).toBe(`report: cannot write --out ${folder}: it is a folder\n`);
+    const tooLong = join(temp.dir, 'x'.repeat(300));
+    const unwritable = await run(['--day', '2025-10-26', '--tz', TZ, '--out', tooLong]);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toBe(`report: cannot write --out ${tooLong}: ENAMETOOLONG: name too long\n`);
+    expect(readdirSync(temp.dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('rejects --out in a folder that does not exist as a usage error, writing nothing', async () => {
+    const out = join(temp.dir, 'missing', 'report.txt');
+    const freshLogs = join(temp.dir, 'missing-logs');
+    const result = await runEntrypoint('report', [
+      ...['--db', db, '--log-dir', freshLogs, '--day', '2025-10-26', '--tz', TZ, '--out', out],
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `report: invalid --out ${JSON.stringify(out)}: folder ${join(temp.dir, 'missing')} does not exist\n`,
+    );
+    expect(existsSync(join(temp.dir, 'missing'))).toBe(false);
+    expect(existsSync(freshLogs)).toBe(false);
   });
 
   it('fails with exit 1 and creates nothing when the database does not exist', async () => {

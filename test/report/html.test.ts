@@ -98,6 +98,13 @@ describe('HTML report in headless Chromium', () => {
       expect(await count(page, 'rect[data-chart="heatmap"]')).toBe(3 * 24);
       expect(await count(page, 'tr.outage')).toBe(4);
       expect(await page.locator('tr.outage').nth(2).textContent()).toContain('≥ 47 min');
+      // Outage B starts and ends in the hour repeated on the DST day: both times carry their offset.
+      expect(await page.locator('tr.outage').nth(1).locator('td').allTextContents()).toEqual([
+        '2025-10-26 03:30 (+03:00)',
+        '03:20 (+02:00)',
+        '50 min',
+      ]);
+      expect(await page.locator('tr.outage').nth(2).locator('td').first().textContent()).toBe('2025-10-26 12:13');
       expect(await count(page, 'tr.gap')).toBe(2);
       const scrollWidth = Number(await page.evaluate('document.documentElement.scrollWidth'));
       expect(scrollWidth).toBeLessThanOrEqual(width);

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolvePeriod } from '../../src/domain/period.js';
 import { aggregate } from '../../src/pipeline/aggregate.js';
 import type { Source } from '../../src/report/load.js';
+import { formatClock, isAmbiguousLocalTime } from '../../src/report/model.js';
 import { createReport, renderReport } from '../../src/report/report.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { silentLogger } from '../../src/utils/log.js';
@@ -232,5 +233,143 @@ describe('report from SQLite', () => {
     expect(renderReport(r, 'csv', { csv: 'outages' })).toBe(
       'start,end,minutes,start_uncertain,end_uncertain\n2025-10-26T12:30:00+02:00,2025-10-26T12:50:00+02:00,20,true,true\n',
     );
+  });
+});
+
+describe('clock times of the hour repeated when DST ends', () => {
+  it('are ambiguous only in the repeated hour, and carry their offset', () => {
+    // Kyiv 2025-10-26: 04:00 +03:00 → 03:00 +02:00 at 01:00 UTC, so 03:00-03:59 happens twice.
+    const kyiv = (iso: string) => isAmbiguousLocalTime(new Date(iso), TZ);
+    expect(kyiv('2025-10-25T23:59:00Z')).toBe(false); // 02:59 +03:00
+    expect(kyiv('2025-10-26T00:00:00Z')).toBe(true); // 03:00 +03:00
+    expect(kyiv('2025-10-26T00:30:00Z')).toBe(true); // 03:30 +03:00
+    expect(kyiv('2025-10-26T01:30:00Z')).toBe(true); // 03:30 +02:00
+    expect(kyiv('2025-10-26T01:59:00Z')).toBe(true); // 03:59 +02:00
+    expect(kyiv('2025-10-26T02:00:00Z')).toBe(false); // 04:00 +02:00
+    // Spring forward skips an hour: nothing repeats.
+    expect(kyiv('2025-03-30T00:30:00Z')).toBe(false); // 02:30 +02:00
+    expect(kyiv('2025-03-30T01:30:00Z')).toBe(false); // 04:30 +03:00
+    expect(isAmbiguousLocalTime(new Date('2025-10-26T00:30:00Z'), 'UTC')).toBe(false);
+    // A half-hour change (Lord Howe: 02:00 +11:00 → 01:30 +10:30) repeats half an hour.
+    expect(isAmbiguousLocalTime(new Date('2025-04-05T14:45:00Z'), 'Australia/Lord_Howe')).toBe(true);
+    expect(isAmbiguousLocalTime(new Date('2025-04-05T14:15:00Z'), 'Australia/Lord_Howe')).toBe(false);
+    expect(formatClock(new Date('2025-10-26T00:30:00Z'), TZ)).toBe('03:30 (+03:00)');
+    expect(formatClock(new Date('2025-10-26T01:30:00Z'), TZ)).toBe('03:30 (+02:00)');
+    expect(formatClock(new Date('2025-10-26T02:30:00Z'), TZ)).toBe('04:30');
+  });
+});
+
+describe('report details', () => {
+  let temp: ReturnType<typeof tempDir>;
+  let store: SqliteStore;
+  beforeEach(() => {
+    temp = tempDir('blackout-report-');
+    store = new SqliteStore({ file: join(temp.dir, 'test.sqlite') });
+  });
+  afterEach(async () => {
+    await store.close();
+    temp.cleanup();
+  });
+
+  const at = (iso: string) => new Date(iso).getTime();
+  /** ON every minute of [from, from + minutes) except OFF in `off` and no reading in `unknown`. */
+  const put = async (from: string, minutes: number, off: [string, string][], unknown: [string, string][] = []) => {
+    const inside = (runs: [string, string][], t: number) => runs.some(([a, b]) => t >= at(a) && t < at(b));
+    await store.putMinutes(
+      generateMinutes(SERIES, new Date(from), minutes, (_i, when) => {
+        const minute = Math.floor(when.getTime() / 60_000) * 60_000;
+        if (inside(unknown, minute)) return null;
+        return inside(off, minute) ? 0 : 1;
+      }),
+    );
+  };
+  const report = async (options: Parameters<typeof resolvePeriod>[0], source: Source, tz = TZ) => {
+    const period = resolvePeriod(options, tz, LATER);
+    return (await createReport(store, { line: SERIES, mode: 'dev', period, source, now: LATER })).report;
+  };
+
+  it('shows the offset of start and end times in the hour repeated on the DST day (table and HTML)', async () => {
+    // 03:30 +03:00 to 03:30 +02:00: one hour, between the same two clock readings.
+    await put('2025-10-25T21:00:00Z', 25 * 60, [
+      ['2025-10-26T00:30:00Z', '2025-10-26T01:30:00Z'],
+      ['2025-10-26T08:00:00Z', '2025-10-26T08:10:00Z'],
+    ]);
+    const r = await report({ day: '2025-10-26' }, 'raw');
+    const table = renderReport(r, 'table', { colour: false }).split('\n');
+    const outages = table.slice(table.indexOf('Outages:') + 1, table.indexOf('Outages:') + 3);
+    expect(outages).toEqual([
+      '  2025-10-26 03:30 (+03:00) – 03:30 (+02:00)      1 h 00 min',
+      '  2025-10-26 10:00 – 10:10                   10 min',
+    ]);
+    const html = renderReport(r, 'html');
+    const rows = (html.match(/<tr class="outage">.*?<\/tr>/g) ?? []).map((row) =>
+      row.replaceAll(/<(?!\/?td\b)[^>]*>/g, ''),
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('<td>2025-10-26 03:30 (+03:00)</td><td>03:30 (+02:00)</td>');
+    expect(rows[1]).toContain('<td>2025-10-26 10:00</td><td>10:10</td>');
+  });
+
+  it('rounds onShare to 4 decimals in the JSON only', async () => {
+    // 2 OFF minutes of 53 known: 51 / 53 = 0.962264…
+    await put('2025-06-01T00:00:00Z', 53, [['2025-06-01T00:10:00Z', '2025-06-01T00:12:00Z']]);
+    const r = await report({ from: '2025-06-01T00:00Z', to: '2025-06-01T00:53Z' }, 'raw');
+    expect(JSON.parse(renderReport(r, 'json')).totals.onShare).toBe(0.9623);
+    expect(r.json.totals.onShare).toBeCloseTo(51 / 53, 12);
+    expect(renderReport(r, 'table', { colour: false })).toContain('ON 96.2% of known minutes');
+  });
+
+  it('aggregated: lists only what whole hours show, as the README says', async () => {
+    // OFF 10:20-13:40 UTC; OFF 16:10-16:30 inside one hour; no reading 18:10-18:20 and 20:30-22:00.
+    await put(
+      '2025-06-01T00:00:00Z',
+      24 * 60,
+      [
+        ['2025-06-01T10:20:00Z', '2025-06-01T13:40:00Z'],
+        ['2025-06-01T16:10:00Z', '2025-06-01T16:30:00Z'],
+      ],
+      [
+        ['2025-06-01T18:10:00Z', '2025-06-01T18:20:00Z'],
+        ['2025-06-01T20:30:00Z', '2025-06-01T22:00:00Z'],
+      ],
+    );
+    await aggregate(store, SERIES, log);
+    const raw = (await report({ day: '2025-06-01' }, 'raw', 'UTC')).json;
+    const aggregated = (await report({ day: '2025-06-01' }, 'aggregated', 'UTC')).json;
+    expect(aggregated.totals).toEqual(raw.totals);
+    expect(aggregated.hours).toEqual(raw.hours);
+    expect(raw.outages).toHaveLength(2);
+    // Only the whole OFF hours of the long outage, both edges uncertain; the short one is not listed.
+    expect(aggregated.outages).toEqual([
+      {
+        start: '2025-06-01T11:00:00+00:00',
+        end: '2025-06-01T13:00:00+00:00',
+        minutes: 120,
+        startUncertain: true,
+        endUncertain: true,
+      },
+    ]);
+    // Only the whole hour without readings; missing minutes inside mixed hours are counted, not listed.
+    expect(aggregated.gaps).toEqual([
+      { start: '2025-06-01T21:00:00+00:00', end: '2025-06-01T22:00:00+00:00', minutes: 60 },
+    ]);
+    // A mixed hour cut by the period is read from its minutes: exact there.
+    const cut = (await report({ from: '2025-06-01T13:30Z', to: '2025-06-01T16:20Z' }, 'aggregated', 'UTC')).json;
+    expect(cut.outages).toEqual([
+      {
+        start: '2025-06-01T13:30:00+00:00',
+        end: '2025-06-01T13:40:00+00:00',
+        minutes: 10,
+        startUncertain: true,
+        endUncertain: false,
+      },
+      {
+        start: '2025-06-01T16:10:00+00:00',
+        end: '2025-06-01T16:20:00+00:00',
+        minutes: 10,
+        startUncertain: false,
+        endUncertain: true,
+      },
+    ]);
   });
 });
