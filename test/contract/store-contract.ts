@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { itemKey, partitionKey, type Series, statusKey } from '../../src/domain/keys.js';
-import { type MinuteRecord, minuteRecord } from '../../src/domain/records.js';
+import { type AggregateRecord, type MinuteRecord, minuteRecord } from '../../src/domain/records.js';
 import { aggregate } from '../../src/pipeline/aggregate.js';
 import { copyRange } from '../../src/pipeline/copy.js';
 import type { Store } from '../../src/stores/store.js';
@@ -17,6 +17,20 @@ export interface StoreHarness {
 }
 
 const DAY1 = new Date('2025-06-21T00:00:00Z');
+
+/** The 18:00 UTC hour item of 2025-06-21, pending, with three ON minutes. */
+function hourItem(): AggregateRecord {
+  return {
+    ...itemKey('hours', SERIES, new Date('2025-06-21T18:00:00Z')),
+    pk_status: statusKey(SERIES, 'new'),
+    ts: '2025-06-21T19:05:04.419859+00:00',
+    on: 3,
+    off: 0,
+    unknown: 57,
+    expected: 60,
+    count: 3,
+  };
+}
 const log = silentLogger();
 
 export function defineStoreContract(name: string, harness: StoreHarness): void {
@@ -129,16 +143,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
       const read = await store.readPartitions('minutes', [records[0]?.pk ?? '']);
       expect(read.get(records[0]?.pk ?? '')?.every((r) => r.pk_status === statusKey(SERIES, 'done'))).toBe(true);
 
-      const hour = {
-        ...itemKey('hours', SERIES, new Date('2025-06-21T18:00:00Z')),
-        pk_status: statusKey(SERIES, 'new'),
-        ts: '2025-06-21T19:05:04.419859+00:00',
-        on: 3,
-        off: 0,
-        unknown: 57,
-        expected: 60,
-        count: 3,
-      };
+      const hour = hourItem();
       await store.putAggregates('hours', [hour]);
       await store.putAggregates('hours', [{ ...hour, on: 2, off: 1 }]);
       expect((await store.readPartitions('hours', [hour.pk])).get(hour.pk)).toEqual([{ ...hour, on: 2, off: 1 }]);
@@ -146,16 +151,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
     });
 
     it('marks an aggregate done only while it is as read: one rewritten since stays pending', async () => {
-      const hour = {
-        ...itemKey('hours', SERIES, new Date('2025-06-21T18:00:00Z')),
-        pk_status: statusKey(SERIES, 'new'),
-        ts: '2025-06-21T19:05:04.419859+00:00',
-        on: 3,
-        off: 0,
-        unknown: 57,
-        expected: 60,
-        count: 3,
-      };
+      const hour = hourItem();
       await store.putAggregates('hours', [hour]);
       const [read] = (await store.readPartitions('hours', [hour.pk])).get(hour.pk) ?? [];
       // Rewritten (copy, another machine) between the read and the mark.
