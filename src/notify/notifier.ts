@@ -41,6 +41,8 @@ export interface NotifierPlace {
 export interface RunOutcome {
   record?: Pick<MinuteRecord, 'reading'>;
   storeError?: string;
+  /** A store fault that needs a person: reported as a failed run, so the user hears of it. */
+  storeNeedsAttention?: boolean;
 }
 
 export class Notifier {
@@ -190,10 +192,17 @@ export class Notifier {
   async heartbeat(outcome: RunOutcome | undefined): Promise<void> {
     const url = this.config.heartbeatUrl;
     if (!url) return;
-    const ok = outcome !== undefined;
+    // Readings piling up in the buffer because of a store fault that will not pass by itself (wrong
+    // credentials or region, a corrupt database) are a failure the user must hear of, like a failed reading.
+    const ok = outcome !== undefined && !outcome.storeNeedsAttention;
+    const storeNote = !outcome?.storeError
+      ? ''
+      : outcome.storeNeedsAttention
+        ? `; store failing, readings buffered: ${this.redact(outcome.storeError).slice(0, 200)}`
+        : '; store unreachable, readings buffered';
     const message = !outcome
       ? 'reading failed'
-      : `${outcome.record ? `reading ${outcome.record.reading === 1 ? 'ON' : 'OFF'}` : 'flush only'}${outcome.storeError ? '; store unreachable, readings buffered' : ''}`;
+      : `${outcome.record ? `reading ${outcome.record.reading === 1 ? 'ON' : 'OFF'}` : 'flush only'}${storeNote}`;
     try {
       const status = await pingHeartbeat(url, ok, message, this.config.timeoutMs);
       this.log.debug({ target: originOf(url), style: heartbeatStyle(url), ok, status }, 'heartbeat sent');

@@ -34,6 +34,8 @@ export interface ReadPinResult {
   flush?: FlushResult;
   /** Set when the store could not be reached: the buffer keeps the readings. */
   storeError?: string;
+  /** The store fault will not pass by itself (credentials, region, a corrupt or unwritable database). */
+  storeNeedsAttention?: boolean;
   /** Another run held the flush lock (or it could not be taken): nothing flushed by this run. */
   flushSkipped?: boolean;
 }
@@ -85,10 +87,11 @@ export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
     log.info({ ...result.flush, store: store.location }, 'buffer flushed');
   } catch (error) {
     result.storeError = (error as Error).message;
+    result.storeNeedsAttention = !isTransientStoreError(error);
     // A warning, not an error: the reading is recorded (buffered), and a cron line failing every
     // minute would flood the mailbox. `transient: false` marks faults that need a person.
     log.warn(
-      { err: error, buffered: buffer.list().length, transient: isTransientStoreError(error) },
+      { err: error, buffered: buffer.list().length, transient: !result.storeNeedsAttention },
       'store unreachable; readings stay in the buffer until the next run',
     );
   } finally {

@@ -330,9 +330,32 @@ describe('read-pin notifications', () => {
     expect(pings[0]?.body).toBe('reading ON');
     expect(pings[2]?.query).toMatchObject({ status: 'up', msg: 'reading OFF' });
 
+    // A store fault that will not pass by itself (here a corrupt database): the reading stays buffered and
+    // the run exits 0 quietly, but the heartbeat reports a failure so the user hears of it.
+    const corrupt = join(temp.dir, 'corrupt.sqlite');
+    writeFileSync(corrupt, 'this is not a database\n'.repeat(200));
+    expectQuiet(await readAt(2, 1, hc, ['--db', corrupt]));
+    const storeFailing = receiver.of('heartbeat').at(-1);
+    expect(storeFailing?.path).toBe('/hc/0f4c-uuid/fail');
+    expect(storeFailing?.body).toMatch(/^reading ON; store failing, readings buffered: .*not a database/);
+    // An unreachable store is an outage, not a fault: still a success ping.
+    const unreachable = { ...hc, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+    expectQuiet(
+      await readAt(3, 1, unreachable, [
+        '--store',
+        'dynamodb',
+        '--endpoint',
+        'http://127.0.0.1:9',
+        '--region',
+        'eu-west-1',
+      ]),
+    );
+    expect(receiver.of('heartbeat').at(-1)).toMatchObject({ path: '/hc/0f4c-uuid' });
+    expect(receiver.of('heartbeat').at(-1)?.body).toBe('reading ON; store unreachable, readings buffered');
+
     // A heartbeat that cannot be delivered never fails the run or makes noise.
     receiver.down.add('heartbeat');
-    expectQuiet(await readAt(2, 0, hc));
+    expectQuiet(await readAt(4, 0, hc));
   });
 
   it('a reading buffered by a run killed before the notification step is checked by the next run', async () => {
