@@ -1,11 +1,21 @@
 /**
- * The hourly job: minutes → hours → days. Pending partitions come from the status index; each is
- * recomputed whole from its items, written, and only then are the consumed items marked done, so a
- * crash in between only repeats work. A backfill range recomputes everything in it regardless of
+ * The hourly job: minutes → hours → days, a group of whole UTC days at a time. For each group the hours
+ * are recomputed whole from their minutes and the days from those hours plus the ones already stored;
+ * then the days are written, then the hours (already `done`: their days are written), and only then are
+ * the consumed minutes marked done. A crash anywhere leaves those minutes pending, so the next run
+ * repeats the work and no day is left stale. A backfill range recomputes everything in it regardless of
  * status.
  */
 import { aggregateRecord, countDay, countHour } from '../domain/aggregate.js';
-import { type ItemKey, partitionKeysBetween, rollupKey, type Series, statusOf, type Table } from '../domain/keys.js';
+import {
+  type ItemKey,
+  partitionKeysBetween,
+  rollupKey,
+  type Series,
+  statusOf,
+  type Table,
+  withStatus,
+} from '../domain/keys.js';
 import type { AggregateRecord, RecordOf } from '../domain/records.js';
 import { nowTimestamp } from '../domain/time.js';
 import { chunk, type Store } from '../stores/store.js';
@@ -14,7 +24,7 @@ import type { Logger } from '../utils/log.js';
 export interface AggregateOptions {
   /** Recompute [from, to) regardless of status instead of only pending partitions. */
   range?: { from: Date; to: Date };
-  /** Partitions read per round, bounding memory on a long backlog. */
+  /** Minute partitions (hours) read per round, bounding memory on a long backlog. */
   partitionsPerRound?: number;
 }
 
@@ -24,44 +34,7 @@ export interface AggregateSummary {
   minutesConsumed: number;
 }
 
-interface LevelResult {
-  written: AggregateRecord[];
-  consumed: number;
-}
-
-/**
- * Rolls partitions of `source` up one level. `keepEmpty` lists roll-up keys to write even when their
- * partition is empty (a backfill correcting an item whose readings are gone).
- */
-async function rollUp(
-  store: Store,
-  source: 'minutes' | 'hours',
-  series: Series,
-  pks: readonly string[],
-  options: { perRound: number; keepEmpty?: ReadonlySet<string> },
-): Promise<LevelResult> {
-  const target = source === 'minutes' ? 'hours' : 'days';
-  const result: LevelResult = { written: [], consumed: 0 };
-  for (const round of chunk(pks, options.perRound)) {
-    const partitions = await store.readPartitions(source, round);
-    const aggregates: AggregateRecord[] = [];
-    const consumed: RecordOf<typeof source>[] = [];
-    const ts = nowTimestamp();
-    for (const [pk, items] of partitions) {
-      const key = rollupKey(source, pk) as ItemKey;
-      if (items.length === 0 && !options.keepEmpty?.has(`${key.pk} ${key.sk}`)) continue;
-      const counts =
-        source === 'minutes' ? countHour(items as RecordOf<'minutes'>[]) : countDay(items as RecordOf<'hours'>[]);
-      aggregates.push(aggregateRecord(key, series, counts, ts));
-      consumed.push(...items.filter((i) => statusOf(i.pk_status) === 'new'));
-    }
-    await store.putAggregates(target, aggregates);
-    await store.markDone(source, consumed);
-    result.written.push(...aggregates);
-    result.consumed += consumed.length;
-  }
-  return result;
-}
+const keyText = (key: ItemKey): string => `${key.pk} ${key.sk}`;
 
 /** Pending partition keys this code can roll up; an item another tool wrote with a malformed key is skipped. */
 function wellFormed(pks: readonly string[], table: 'minutes' | 'hours', log: Logger): string[] {
@@ -75,7 +48,38 @@ function wellFormed(pks: readonly string[], table: 'minutes' | 'hours', log: Log
 /** Keys (`pk sk`) of existing items of `table` in the given partitions. */
 async function existingKeys(store: Store, table: Table, pks: readonly string[]): Promise<Set<string>> {
   const partitions = await store.readPartitions(table, pks);
-  return new Set([...partitions.values()].flat().map((i) => `${i.pk} ${i.sk}`));
+  return new Set([...partitions.values()].flat().map(keyText));
+}
+
+/** What to recompute: minute partitions grouped by their day (the hours table's partition key). */
+interface Plan {
+  minutePksByDay: Map<string, string[]>;
+  /** Roll-up keys to write even when their partition is empty (a backfill correcting items whose readings are gone). */
+  keepHours?: ReadonlySet<string>;
+  keepDays?: ReadonlySet<string>;
+}
+
+async function plan(store: Store, series: Series, log: Logger, range?: { from: Date; to: Date }): Promise<Plan> {
+  let minutePks: string[];
+  let dayPks: string[];
+  const result: Plan = { minutePksByDay: new Map() };
+  if (range) {
+    minutePks = partitionKeysBetween('minutes', series, range.from, range.to);
+    dayPks = partitionKeysBetween('hours', series, range.from, range.to);
+    result.keepHours = await existingKeys(store, 'hours', dayPks);
+    result.keepDays = await existingKeys(store, 'days', partitionKeysBetween('days', series, range.from, range.to));
+  } else {
+    minutePks = wellFormed(await store.pendingPartitions('minutes', series), 'minutes', log);
+    dayPks = wellFormed(await store.pendingPartitions('hours', series), 'hours', log);
+  }
+  for (const pk of minutePks) {
+    const day = (rollupKey('minutes', pk) as ItemKey).pk;
+    const list = result.minutePksByDay.get(day) ?? [];
+    list.push(pk);
+    result.minutePksByDay.set(day, list);
+  }
+  for (const pk of dayPks) if (!result.minutePksByDay.has(pk)) result.minutePksByDay.set(pk, []);
+  return result;
 }
 
 export async function aggregate(
@@ -84,47 +88,50 @@ export async function aggregate(
   log: Logger,
   options: AggregateOptions = {},
 ): Promise<AggregateSummary> {
-  const perRound = options.partitionsPerRound ?? 200;
-  let minutePks: string[];
-  let dayPks: string[];
-  let keepHours: Set<string> | undefined;
-  let keepDays: Set<string> | undefined;
-
-  if (options.range) {
-    const { from, to } = options.range;
-    minutePks = partitionKeysBetween('minutes', series, from, to);
-    // Hours items in the range that already exist are rewritten even if their minutes are gone.
-    keepHours = await existingKeys(store, 'hours', partitionKeysBetween('hours', series, from, to));
-    const monthPks = partitionKeysBetween('days', series, from, to);
-    keepDays = await existingKeys(store, 'days', monthPks);
-  } else {
-    minutePks = wellFormed(await store.pendingPartitions('minutes', series), 'minutes', log);
+  const { minutePksByDay, keepHours, keepDays } = await plan(store, series, log, options.range);
+  const daysPerRound = Math.max(1, Math.floor((options.partitionsPerRound ?? 200) / 24));
+  const summary: AggregateSummary = { hours: 0, days: 0, minutesConsumed: 0 };
+  let hoursConsumed = 0;
+  for (const round of chunk([...minutePksByDay.keys()].sort(), daysPerRound)) {
+    const ts = nowTimestamp();
+    const minutes = await store.readPartitions(
+      'minutes',
+      round.flatMap((day) => minutePksByDay.get(day) ?? []),
+    );
+    // Hours recomputed in this round, by day.
+    const newHours = new Map<string, AggregateRecord[]>();
+    const recomputed = new Set<string>();
+    const consumedMinutes: RecordOf<'minutes'>[] = [];
+    for (const [pk, items] of minutes) {
+      const key = rollupKey('minutes', pk) as ItemKey;
+      if (items.length === 0 && !keepHours?.has(keyText(key))) continue;
+      const hour = aggregateRecord(key, series, countHour(items), ts);
+      newHours.set(key.pk, [...(newHours.get(key.pk) ?? []), hour]);
+      recomputed.add(keyText(key));
+      consumedMinutes.push(...items.filter((i) => statusOf(i.pk_status) === 'new'));
+    }
+    const stored = await store.readPartitions('hours', round);
+    const days: AggregateRecord[] = [];
+    const consumedHours: AggregateRecord[] = [];
+    for (const [dayPk, storedHours] of stored) {
+      const kept = storedHours.filter((h) => !recomputed.has(keyText(h)));
+      const hours = [...kept, ...(newHours.get(dayPk) ?? [])];
+      const key = rollupKey('hours', dayPk) as ItemKey;
+      if (hours.length === 0 && !keepDays?.has(keyText(key))) continue;
+      days.push(aggregateRecord(key, series, countDay(hours), ts));
+      consumedHours.push(...kept.filter((h) => statusOf(h.pk_status) === 'new'));
+    }
+    const hours = [...newHours.values()].flat().map((h) => ({ ...h, pk_status: withStatus(h.pk_status, 'done') }));
+    await store.putAggregates('days', days);
+    await store.putAggregates('hours', hours);
+    await store.markDone('hours', consumedHours);
+    await store.markDone('minutes', consumedMinutes);
+    summary.hours += hours.length;
+    summary.days += days.length;
+    summary.minutesConsumed += consumedMinutes.length;
+    hoursConsumed += consumedHours.length;
   }
-
-  const hours = await rollUp(store, 'minutes', series, minutePks, {
-    perRound,
-    ...(keepHours ? { keepEmpty: keepHours } : {}),
-  });
-  log.info(
-    { partitions: minutePks.length, hours: hours.written.length, minutes: hours.consumed },
-    'minutes aggregated into hours',
-  );
-
-  // The day of every hour just written is pending even if the status index has not caught up yet
-  // (DynamoDB's GSIs are eventually consistent).
-  // An hours item's pk is the day partition that the days roll-up reads.
-  const touchedDays = hours.written.map((h) => h.pk);
-  if (options.range) {
-    dayPks = partitionKeysBetween('hours', series, options.range.from, options.range.to);
-  } else {
-    dayPks = wellFormed(await store.pendingPartitions('hours', series), 'hours', log);
-  }
-  dayPks = [...new Set([...dayPks, ...touchedDays])].sort();
-  const days = await rollUp(store, 'hours', series, dayPks, { perRound, ...(keepDays ? { keepEmpty: keepDays } : {}) });
-  log.info(
-    { partitions: dayPks.length, days: days.written.length, hours: days.consumed },
-    'hours aggregated into days',
-  );
-
-  return { hours: hours.written.length, days: days.written.length, minutesConsumed: hours.consumed };
+  log.info({ hours: summary.hours, minutes: summary.minutesConsumed }, 'minutes aggregated into hours');
+  log.info({ days: summary.days, hours: summary.hours + hoursConsumed }, 'hours aggregated into days');
+  return summary;
 }

@@ -308,6 +308,29 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
         expect(d21).toMatchObject({ on: 1269, off: 148, unknown: 23, count: 1417 });
       });
 
+      it('a run that dies before marking its minutes done is repeated by the next run, leaving no day stale', async () => {
+        await store.putMinutes(twoDays());
+        // The process dies at the last step: days and hours are written, the minutes are still pending.
+        const dying = new Proxy(store, {
+          get(target, prop, receiver) {
+            if (prop !== 'markDone') return Reflect.get(target, prop, receiver);
+            return async (table: string, records: readonly MinuteRecord[]) => {
+              if (table === 'minutes') throw new Error('killed');
+              return target.markDone(table as 'minutes', records);
+            };
+          },
+        });
+        await expect(aggregate(dying, SERIES, log)).rejects.toThrow('killed');
+        // A late reading for day 1 lands before the next run.
+        await store.putMinutes([minuteRecord(SERIES, '2025-06-21T10:05:02.000000+00:00', 0)]);
+        expect(await aggregate(store, SERIES, log)).toMatchObject({ hours: 36, days: 2 });
+        const month = partitionKey('days', SERIES, DAY1);
+        const d21 = (await store.readPartitions('days', [month])).get(month)?.find((d) => d.sk === 'time#21');
+        expect(d21).toMatchObject({ on: 1269, off: 148, unknown: 23, count: 1417 });
+        expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
+        expect(await store.pendingPartitions('hours', SERIES)).toEqual([]);
+      });
+
       it('backfills a range regardless of status', async () => {
         const records = twoDays();
         await store.putMinutes(records);
