@@ -43,6 +43,16 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
       await store.close();
     });
 
+    /** Copies 2025-06-10 (UTC) from the store under test to `target`. */
+    const copyJune10 = (target: Store) =>
+      copyRange(
+        store,
+        target,
+        SERIES,
+        { from: new Date('2025-06-10T00:00:00Z'), to: new Date('2025-06-11T00:00:00Z') },
+        log,
+      );
+
     it('starts empty, and reading a missing table finds nothing', async () => {
       expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
       const pk = partitionKey('minutes', SERIES, DAY1);
@@ -182,13 +192,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
         await aggregate(store, SERIES, log);
         await target.putMinutes(generateMinutes(SERIES, new Date('2025-06-20T00:00:00Z'), 60, () => 0));
         await aggregate(target, SERIES, log);
-        const summary = await copyRange(
-          store,
-          target,
-          SERIES,
-          { from: new Date('2025-06-10T00:00:00Z'), to: new Date('2025-06-11T00:00:00Z') },
-          log,
-        );
+        const summary = await copyJune10(target);
         expect(summary).toEqual({
           minutes: { stored: 10, duplicates: 0, conflicts: 0 },
           hours: 1,
@@ -218,13 +222,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
         await aggregate(store, SERIES, log);
         const theirs = minuteRecord(SERIES, '2025-06-10T09:00:30.000000+00:00', 1);
         await target.putMinutes([theirs]);
-        const summary = await copyRange(
-          store,
-          target,
-          SERIES,
-          { from: new Date('2025-06-10T00:00:00Z'), to: new Date('2025-06-11T00:00:00Z') },
-          log,
-        );
+        const summary = await copyJune10(target);
         expect(summary).toMatchObject({ minutes: { stored: 59, conflicts: 1 }, hours: 0, days: 0, recomputedHours: 1 });
         const hourPk = partitionKey('hours', SERIES, hourStart);
         expect((await target.readPartitions('hours', [hourPk])).get(hourPk)).toEqual([
