@@ -6,7 +6,15 @@
  */
 import { MINUTE, type MinuteState, runs, STATE_NAMES } from '../domain/outages.js';
 import { formatLocalClock, formatOffset, localDateLabel, localTime, offsetMinutes } from '../domain/zone.js';
-import { formatDuration, formatShare, type HourCell, hourCells, isAmbiguousLocalTime, type Report } from './model.js';
+import {
+  formatClock,
+  formatDuration,
+  formatShare,
+  type HourCell,
+  hourCells,
+  isAmbiguousLocalTime,
+  type Report,
+} from './model.js';
 
 const escapeHtml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -99,7 +107,7 @@ function timelines(report: Report): string {
       const name = STATE_NAMES[run.state as MinuteState];
       const start = new Date(series.from.getTime() + run.index * 60_000);
       const end = new Date(start.getTime() + run.length * 60_000);
-      const tip = `${day.label} ${formatLocalClock(start, tz)}–${formatLocalClock(end, tz)} ${STATE_LABEL[name]}: ${formatDuration(run.length)}`;
+      const tip = `${day.label} ${formatClock(start, tz)}–${formatClock(end, tz)} ${STATE_LABEL[name]}: ${formatDuration(run.length)}`;
       return rect(name, offset + run.index - day.first, 0, run.length, 10, tip, 'timeline');
     });
     return `<div class="day"><span>${day.label}</span><svg viewBox="0 0 ${width} 10" preserveAspectRatio="none" role="img" aria-label="${day.label} minute timeline">${marks.join('')}</svg></div>`;
@@ -178,15 +186,18 @@ function heatmap(report: Report): string {
   const rows = report.days.map((day) => {
     // A 25-hour day has one hour twice: the cell sums both.
     const byHour = new Map<number, HourCell>();
+    const repeated = new Set<number>();
     for (const cell of hourCells(report, day)) {
       const seen = byHour.get(cell.hourOfDay);
       if (seen) {
         for (const k of ['on', 'off', 'unknown', 'pending'] as const) seen.counts[k] += cell.counts[k];
+        repeated.add(cell.hourOfDay);
       } else byHour.set(cell.hourOfDay, { ...cell, counts: { ...cell.counts } });
     }
     const cells = [...byHour.values()].map((cell) => {
       const { fill, name } = heatColour(cell);
-      const tip = `${day.label} ${String(cell.hourOfDay).padStart(2, '0')}:00 — ${name}`;
+      const twice = repeated.has(cell.hourOfDay) ? ' (this hour came twice: both counted)' : '';
+      const tip = `${day.label} ${String(cell.hourOfDay).padStart(2, '0')}:00${twice} — ${name}`;
       const t = escapeHtml(tip);
       return `<rect class="cell" data-chart="heatmap" data-tip="${t}" x="${cell.hourOfDay * 10 + 0.5}" y="0" width="9" height="10" fill="${fill}"><title>${t}</title></rect>`;
     });

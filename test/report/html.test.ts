@@ -131,6 +131,14 @@ describe('HTML report in headless Chromium', () => {
     expect(await count(page, 'rect[data-chart="hours"]')).toBe(2 + 1 + 1 + 2 + 2 + 8 + 2 + 11);
     expect(await count(page, 'rect[data-chart="days"]')).toBe(0);
     expect(await count(page, 'rect[data-chart="heatmap"]')).toBe(24);
+    // Times in the repeated hour say which one they are; the heatmap cell says it sums both.
+    const timelineTips = await page.$$eval('rect[data-chart="timeline"]', (rects) =>
+      rects.map((r) => r.getAttribute('data-tip')),
+    );
+    expect(timelineTips.join('\n')).toMatch(/03:\d\d \(\+03:00\)/);
+    expect(timelineTips.join('\n')).toMatch(/03:\d\d \(\+02:00\)/);
+    const cell = await page.getAttribute('rect[data-chart="heatmap"][data-tip*=" 03:00"]', 'data-tip');
+    expect(cell).toContain('came twice');
     expect(await count(page, 'tr.outage')).toBe(3);
     await page.screenshot({ path: join(SHOTS, 'dst-day-1280.png'), fullPage: true });
     expect(errors).toEqual([]);
