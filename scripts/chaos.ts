@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { countDay, countHour } from '../src/domain/aggregate.js';
-import { itemKey, partitionKeysBetween, rollupKey, type Series } from '../src/domain/keys.js';
+import { itemKey, keyText, partitionKeysBetween, rollupKey, type Series } from '../src/domain/keys.js';
 import type { MinuteRecord } from '../src/domain/records.js';
 import { formatTimestamp } from '../src/domain/time.js';
 import { DynamoStore } from '../src/stores/dynamodb/dynamodb-store.js';
@@ -290,12 +290,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const to = new Date(START + options.runs * 60_000);
     const minutePartitions = await store.readPartitions('minutes', partitionKeysBetween('minutes', SERIES, from, to));
     const stored = new Map<string, MinuteRecord>();
-    for (const item of [...minutePartitions.values()].flat()) stored.set(`${item.pk} ${item.sk}`, item);
+    for (const item of [...minutePartitions.values()].flat()) stored.set(keyText(item), item);
     storedMinutes = stored.size;
     const expectedKeys = new Set<string>();
     for (const run of records) {
       const key = itemKey('minutes', SERIES, new Date(START + run.minute * 60_000));
-      const id = `${key.pk} ${key.sk}`;
+      const id = keyText(key);
       expectedKeys.add(id);
       const item = stored.get(id);
       if (run.code !== 0 && !run.killed) failedRuns++;
@@ -322,12 +322,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // Aggregates against a recompute from the stored minutes.
     const hourPks = partitionKeysBetween('hours', SERIES, from, to);
     const hourPartitions = await store.readPartitions('hours', hourPks);
-    const hours = new Map([...hourPartitions.values()].flat().map((h) => [`${h.pk} ${h.sk}`, h]));
+    const hours = new Map([...hourPartitions.values()].flat().map((h) => [keyText(h), h]));
     for (const [pk, minutes] of minutePartitions) {
       if (minutes.length === 0) continue;
       const hourKey = rollupKey('minutes', pk);
       if (!hourKey) continue;
-      const item = hours.get(`${hourKey.pk} ${hourKey.sk}`);
+      const item = hours.get(keyText(hourKey));
       const expected = countHour(minutes);
       hoursChecked++;
       if (!item) {
@@ -350,13 +350,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     const days = [...(await store.readPartitions('days', partitionKeysBetween('days', SERIES, from, to))).values()]
       .flat()
-      .map((d) => [`${d.pk} ${d.sk}`, d] as const);
+      .map((d) => [keyText(d), d] as const);
     const dayItems = new Map(days);
     for (const [pk, hoursOfDay] of hourPartitions) {
       if (hoursOfDay.length === 0) continue;
       const key = rollupKey('hours', pk);
       if (!key) continue;
-      const item = dayItems.get(`${key.pk} ${key.sk}`);
+      const item = dayItems.get(keyText(key));
       const expected = countDay(hoursOfDay);
       daysChecked++;
       if (!item || item.on !== expected.on || item.off !== expected.off || item.count !== expected.count) {

@@ -35,6 +35,9 @@ export interface ItemKey {
   sk: string;
 }
 
+/** An item's key as one string, `pk sk`: for sets of keys and for log lines. */
+export const keyText = (key: ItemKey): string => `${key.pk} ${key.sk}`;
+
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 export function seriesPrefix(series: Series): string {

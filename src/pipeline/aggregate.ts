@@ -9,6 +9,7 @@
 import { aggregateRecord, countDay, countHour } from '../domain/aggregate.js';
 import {
   type ItemKey,
+  keyText,
   partitionKeysBetween,
   rollupKey,
   type Series,
@@ -33,8 +34,6 @@ export interface AggregateSummary {
   days: number;
   minutesConsumed: number;
 }
-
-const keyText = (key: ItemKey): string => `${key.pk} ${key.sk}`;
 
 /** Pending partition keys this code can roll up; an item another tool wrote with a malformed key is skipped. */
 function wellFormed(pks: readonly string[], table: 'minutes' | 'hours', log: Logger): string[] {

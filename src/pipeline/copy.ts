@@ -6,9 +6,9 @@
  * aggregates always agree with its readings.
  */
 
-import { parseItemKey, partitionKeysBetween, rollupKey, type Series, TABLES } from '../domain/keys.js';
+import { keyText, parseItemKey, partitionKeysBetween, rollupKey, type Series, TABLES } from '../domain/keys.js';
 import type { AggregateRecord, MinuteRecord } from '../domain/records.js';
-import { HOUR_MS } from '../domain/time.js';
+import { floorToHour, HOUR_MS } from '../domain/time.js';
 import { chunk, type Store } from '../stores/store.js';
 import type { Logger } from '../utils/log.js';
 import { aggregate } from './aggregate.js';
@@ -20,8 +20,6 @@ export interface CopySummary {
   /** Hours (and their days) recomputed on the target because it kept its own reading of a minute. */
   recomputedHours: number;
 }
-
-const keyText = (key: { pk: string; sk: string }): string => `${key.pk} ${key.sk}`;
 
 export async function copyRange(
   source: Store,
@@ -55,7 +53,7 @@ export async function copyRange(
         summary.minutes.conflicts += put.conflicts.length;
         for (const { incoming, existing } of put.conflicts) {
           log.warn(
-            { key: `${incoming.pk} ${incoming.sk}`, sourceTs: incoming.ts, targetTs: existing.ts },
+            { key: keyText(incoming), sourceTs: incoming.ts, targetTs: existing.ts },
             'target already holds another reading for this minute; kept it',
           );
           const hour = rollupKey('minutes', incoming.pk);
@@ -63,7 +61,7 @@ export async function copyRange(
           const start = parseItemKey('minutes', incoming)?.start;
           if (!hour || !day || !start) continue;
           skip.add(keyText(hour)).add(keyText(day));
-          conflictHours.set(keyText(hour), new Date(Math.floor(start.getTime() / HOUR_MS) * HOUR_MS));
+          conflictHours.set(keyText(hour), floorToHour(start));
         }
       } else {
         await target.putAggregates(table, items as AggregateRecord[]);

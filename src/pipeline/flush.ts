@@ -4,6 +4,7 @@
  */
 
 import { existsSync } from 'node:fs';
+import { keyText } from '../domain/keys.js';
 import type { MinuteRecord } from '../domain/records.js';
 import { chunk, type PutMinutesResult, type Store } from '../stores/store.js';
 import type { BufferedFile, FileBuffer } from '../utils/buffer.js';
@@ -100,7 +101,7 @@ export async function flushBuffer(
       log.warn(
         {
           file: file.name,
-          key: `${incoming.pk} ${incoming.sk}`,
+          key: keyText(incoming),
           bufferedTs: incoming.ts,
           storedTs: existing.ts,
           movedTo: target,

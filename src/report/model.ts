@@ -15,6 +15,7 @@ import {
   onShare,
 } from '../domain/outages.js';
 import type { Period } from '../domain/period.js';
+import { DAY_MS, MINUTE_MS } from '../domain/time.js';
 import { formatLocalClock, formatLocalIso, formatOffset, offsetMinutes } from '../domain/zone.js';
 import type { Source } from './load.js';
 
@@ -159,8 +160,6 @@ export function formatShare(share: number | null): string {
   return share === null ? '–' : `${(share * 100).toFixed(1)}%`;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * True when the local clock time of `instant` occurs twice in `tz` (the hour repeated when DST ends):
  * the same wall time under the offset in force a day before or after is a real instant too.
@@ -169,13 +168,19 @@ export function isAmbiguousLocalTime(instant: Date | number, tz: string): boolea
   const t = typeof instant === 'number' ? instant : instant.getTime();
   const own = offsetMinutes(t, tz);
   for (const other of [offsetMinutes(t - DAY_MS, tz), offsetMinutes(t + DAY_MS, tz)]) {
-    if (other !== own && offsetMinutes(t + (own - other) * 60_000, tz) === other) return true;
+    if (other !== own && offsetMinutes(t + (own - other) * MINUTE_MS, tz) === other) return true;
   }
   return false;
 }
 
+/** Local `HH:MM`, and the UTC offset (`+03:00`) only when that clock time is ambiguous. */
+export function clockParts(instant: Date | number, tz: string): { clock: string; offset?: string } {
+  const clock = formatLocalClock(instant, tz);
+  return isAmbiguousLocalTime(instant, tz) ? { clock, offset: formatOffset(offsetMinutes(instant, tz)) } : { clock };
+}
+
 /** Local `HH:MM`, with the UTC offset when that clock time is ambiguous: `03:30 (+03:00)`. */
 export function formatClock(instant: Date | number, tz: string): string {
-  const clock = formatLocalClock(instant, tz);
-  return isAmbiguousLocalTime(instant, tz) ? `${clock} (${formatOffset(offsetMinutes(instant, tz))})` : clock;
+  const { clock, offset } = clockParts(instant, tz);
+  return offset ? `${clock} (${offset})` : clock;
 }

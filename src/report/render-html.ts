@@ -5,14 +5,14 @@
  * outage and gap tables.
  */
 import { MINUTE, type MinuteState, runs, STATE_NAMES } from '../domain/outages.js';
-import { formatLocalClock, formatOffset, localDateLabel, localTime, offsetMinutes } from '../domain/zone.js';
+import { localDateLabel, localTime } from '../domain/zone.js';
 import {
+  clockParts,
   formatClock,
   formatDuration,
   formatShare,
   type HourCell,
   hourCells,
-  isAmbiguousLocalTime,
   type Report,
 } from './model.js';
 
@@ -32,9 +32,8 @@ const STATE_LABEL: Record<string, string> = {
  * (the hour repeated when DST ends): `03:30 (+03:00)`, the offset on a line of its own on a phone.
  */
 function clock(instant: Date, tz: string): string {
-  const text = formatLocalClock(instant, tz);
-  if (!isAmbiguousLocalTime(instant, tz)) return text;
-  return `${text} <span class="offset">(${formatOffset(offsetMinutes(instant, tz))})</span>`;
+  const { clock: text, offset } = clockParts(instant, tz);
+  return offset ? `${text} <span class="offset">(${offset})</span>` : text;
 }
 
 const hm = (minutes: number): string => `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;

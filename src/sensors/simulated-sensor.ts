@@ -1,7 +1,6 @@
 import type { Reading } from '../domain/records.js';
+import { DAY_MS, MINUTE_MS } from '../domain/time.js';
 import type { Sensor } from './sensor.js';
-
-const HOUR_MS = 3_600_000;
 
 /** Small deterministic hash (Mulberry32 step) so the same minute always gives the same answer. */
 function hash(n: number): number {
@@ -11,15 +10,20 @@ function hash(n: number): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
+/** The UTC minute and day numbers of `at`, and the minute within that day. */
+function minuteOf(at: Date): { minute: number; day: number; minuteOfDay: number } {
+  const minute = Math.floor(at.getTime() / MINUTE_MS);
+  const day = Math.floor(at.getTime() / DAY_MS);
+  return { minute, day, minuteOfDay: minute - day * 1440 };
+}
+
 /**
  * The simulated grid: scheduled rolling blackouts (two windows a day whose start moves with the
  * day, like published outage schedules) plus a few random short outages. A pure function of the
  * minute, so demos and tests are repeatable.
  */
 export function simulatedReading(at: Date): Reading {
-  const minute = Math.floor(at.getTime() / 60_000);
-  const day = Math.floor(at.getTime() / (24 * HOUR_MS));
-  const minuteOfDay = minute - day * 1440;
+  const { minute, day, minuteOfDay } = minuteOf(at);
   // Scheduled: a 3-hour and a 2-hour window, shifted by up to ~2 h depending on the day.
   const shift = Math.floor(hash(day) * 8) * 15;
   const windows: [number, number][] = [
@@ -44,9 +48,7 @@ export function simulatedReading(at: Date): Reading {
  * minute, like the grid, so every run that covers a day records the same readings for it.
  */
 export function simulatedMonitorDown(at: Date): boolean {
-  const minute = Math.floor(at.getTime() / 60_000);
-  const day = Math.floor(at.getTime() / (24 * HOUR_MS));
-  const minuteOfDay = minute - day * 1440;
+  const { minute, day, minuteOfDay } = minuteOf(at);
   if (hash(day * 31) < 0.5 && minuteOfDay >= 14 * 60 + 10 && minuteOfDay < 14 * 60 + 35) return true;
   const hour = Math.floor(minute / 60);
   return hash(hour * 2654435) < 1 / 20 && minute - hour * 60 === 17;
