@@ -2,11 +2,10 @@
  * Input rules shared by every entrypoint, for options, environment variables and buffered files.
  * A device alias or mode becomes part of keys, paths and table names, so the rules are strict.
  */
+import { UsageError } from '../cli/errors.js';
 import { DAY_MS, parseDateOrTimestamp, parseUtcDate } from './time.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 const DEVICE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const MODE_RE = /^[a-z0-9_-]{1,32}$/;

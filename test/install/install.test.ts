@@ -351,6 +351,13 @@ describe('the generated cron line runs', () => {
     return { hours, pending };
   }
 
+  /** A sensor file that reads ON. */
+  const pinFile = (dir: string): string => {
+    const file = join(dir, 'pin');
+    writeFileSync(file, '1\n');
+    return file;
+  };
+
   const settingsIn = (dir: string): JobSettings => ({
     ...EXAMPLE_SETTINGS,
     mode: 'cronrun',
@@ -358,7 +365,8 @@ describe('the generated cron line runs', () => {
     projectDir: ROOT,
     options: {
       store: 'sqlite',
-      sensor: 'simulate',
+      // A file sensor holding 1, not the simulated grid: the test must not depend on the time of day.
+      sensor: `file:${pinFile(dir)}`,
       db: join(dir, 'db.sqlite'),
       bufferDir: join(dir, 'buffer'),
       logDir: join(dir, 'logs'),
