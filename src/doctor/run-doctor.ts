@@ -1,6 +1,6 @@
 /** Runs every check in order and prints one line each (or JSON). */
 import { join } from 'node:path';
-import type { CommonConfig } from '../cli/common.js';
+import type { CommonConfig } from '../cli/config.js';
 import type { Sensor } from '../sensors/sensor.js';
 import type { Store } from '../stores/store.js';
 import { checkPinBias } from './bias-check.js';

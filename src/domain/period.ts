@@ -3,8 +3,9 @@
  * minute-aligned, resolved in the report's time zone. Dates are whole local days (`--to` inclusive);
  * date-times are instants (`--to` exclusive). Pure: `now` is passed in.
  */
+
+import { UsageError } from '../cli/errors.js';
 import { MINUTE_MS } from './time.js';
-import { UsageError } from './validate.js';
 import {
   addLocalDays,
   isTimeZone,

@@ -7,8 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../domain/validate.js';
-import { AGGREGATE_UNIT, CRON_FILE, ENV_FILE, READ_UNIT, type Scheduler, SYSTEMD_DIR } from './templates.js';
+import { UsageError } from '../cli/errors.js';
+import type { Scheduler } from './schedulers.js';
+import { AGGREGATE_UNIT, CRON_FILE, ENV_FILE, READ_UNIT, SYSTEMD_DIR } from './templates.js';
 
 const statOf = (path: string): Stats | undefined => {
   try {

@@ -4,6 +4,9 @@
  * what blackout-install writes.
  */
 import { dirname } from 'node:path';
+import type { JobScript } from '../cli/commands.js';
+import { type JobOptions, jobArguments } from '../cli/job-args.js';
+import type { Scheduler } from './schedulers.js';
 
 export interface JobSettings {
   device: string;
@@ -23,29 +26,11 @@ export interface JobSettings {
   options: JobOptions;
 }
 
-export interface JobOptions {
-  store: string;
-  db?: string;
-  endpoint?: string;
-  region?: string;
-  bufferDir?: string;
-  logDir?: string;
-  logKeepDays?: number;
-  /** Sensor options, for read-pin and the doctor only; `sensor` only when not the default `gpio`. */
-  sensor?: string;
-  activeLow?: boolean;
-  sysfsRoot?: string;
-  gpioget?: string;
-}
-
 /**
  * The settings file every job reads (notification channels, AWS credentials, …; README
  * "Notifications"). Optional: a missing file is fine.
  */
 export const ENV_FILE = '/etc/default/blackout-monitor';
-
-export type Scheduler = 'cron' | 'systemd';
-export const SCHEDULERS: readonly Scheduler[] = ['cron', 'systemd'];
 
 export const CRON_FILE = '/etc/cron.d/blackout-monitor';
 export const SYSTEMD_DIR = '/etc/systemd/system';
@@ -60,47 +45,18 @@ export function jobPath(settings: JobSettings): string {
   return (SYSTEM_PATH.includes(nodeDir) ? SYSTEM_PATH : [nodeDir, ...SYSTEM_PATH]).join(':');
 }
 
-/** Options every job takes (store, folders, logs). */
-export function commonArgs(o: JobOptions): string[] {
-  return [
-    ...['--store', o.store],
-    ...(o.db ? ['--db', o.db] : []),
-    ...(o.endpoint ? ['--endpoint', o.endpoint] : []),
-    ...(o.region ? ['--region', o.region] : []),
-    ...(o.bufferDir ? ['--buffer-dir', o.bufferDir] : []),
-    ...(o.logDir ? ['--log-dir', o.logDir] : []),
-    ...(o.logKeepDays !== undefined ? ['--log-keep-days', String(o.logKeepDays)] : []),
-  ];
-}
-
-/** Options of the jobs that touch the pin (read-pin, doctor). */
-export function sensorArgs(o: JobOptions): string[] {
-  return [
-    ...(o.sensor ? ['--sensor', o.sensor] : []),
-    ...(o.activeLow ? ['--active-low'] : []),
-    ...(o.sysfsRoot ? ['--sysfs-root', o.sysfsRoot] : []),
-    ...(o.gpioget ? ['--gpioget', o.gpioget] : []),
-  ];
-}
-
-const SCRIPT_ARGS: Record<string, (o: JobOptions) => string[]> = {
-  'read-pin': (o) => [...commonArgs(o), ...sensorArgs(o)],
-  aggregate: commonArgs,
-  doctor: (o) => [...commonArgs(o), ...sensorArgs(o)],
-};
-
 const series = (s: JobSettings): string => `${s.device} ${s.pin} ${s.mode}`;
 /** `device pin mode` and the options `script` takes (every value is validated plain: no quoting needed). */
-const scriptArgs = (s: JobSettings, script: string): string =>
-  [series(s), ...(SCRIPT_ARGS[script]?.(s.options) ?? [])].join(' ');
-const command = (s: JobSettings, script: string): string =>
+const scriptArgs = (s: JobSettings, script: JobScript): string =>
+  [series(s), ...jobArguments(script, s.options)].join(' ');
+const command = (s: JobSettings, script: JobScript): string =>
   `${s.node} ${s.projectDir}/dist/${script}.js ${scriptArgs(s, script)}`;
 
 /**
  * cron runs the line with /bin/sh: export ENV_FILE's variables when it is readable (silent when it
  * is missing), then run node. The options in the command still win over the file.
  */
-const cronCommand = (s: JobSettings, script: string): string =>
+const cronCommand = (s: JobSettings, script: JobScript): string =>
   `set -a; [ -r ${ENV_FILE} ] && . ${ENV_FILE}; set +a; exec ${command(s, script)}`;
 
 export function cronFile(s: JobSettings): string {
@@ -122,7 +78,7 @@ export function cronFile(s: JobSettings): string {
   ].join('\n');
 }
 
-function service(s: JobSettings, unit: string, what: string, script: string, timeoutSec: number): string {
+function service(s: JobSettings, unit: string, what: string, script: JobScript, timeoutSec: number): string {
   return [
     '[Unit]',
     `Description=Blackout Monitor: ${what} (device ${s.device}, pin ${s.pin}, mode ${s.mode})`,

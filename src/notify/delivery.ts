@@ -6,10 +6,10 @@
  */
 import { DAY_MS, MINUTE_MS } from '../domain/time.js';
 import type { Logger } from '../utils/log.js';
+import type { Redactor } from '../utils/redact.js';
 import type { Channel } from './channels/channel.js';
 import { eventText, eventTitle, isDelayed, type Language } from './messages.js';
 import type { Delivery, NotifyFiles, OutboxEntry, OutboxFile } from './outbox.js';
-import type { Redactor } from './redact.js';
 
 /** An event queued this long ago is dropped for a channel that never accepted it (and an error is logged). */
 export const GIVE_UP_AFTER_MS = 7 * DAY_MS;

@@ -11,6 +11,7 @@ import type { MinuteRecord } from '../domain/records.js';
 import { parseTimestamp } from '../domain/time.js';
 import { FileBuffer } from '../utils/buffer.js';
 import type { Logger } from '../utils/log.js';
+import { type Redactor, secretRedactor } from '../utils/redact.js';
 import type { Channel } from './channels/channel.js';
 import { configSecrets, createChannels, type NotifyConfig } from './config.js';
 import { deliverOutbox } from './delivery.js';
@@ -18,7 +19,6 @@ import { heartbeatStyle, pingHeartbeat } from './heartbeat.js';
 import { originOf } from './http.js';
 import { eventText } from './messages.js';
 import { NotifyFiles } from './outbox.js';
-import { type Redactor, secretRedactor } from './redact.js';
 
 /**
  * How long to wait for the state lock. Updates take milliseconds; the wait outlasts the few seconds

@@ -1,11 +1,11 @@
 /** The test alert: one message straight through every configured channel (no outbox), plus a heartbeat ping. */
 import type { Series } from '../domain/keys.js';
 import type { Logger } from '../utils/log.js';
+import { secretRedactor } from '../utils/redact.js';
 import { configSecrets, createChannels, type NotifyConfig } from './config.js';
 import { pingHeartbeat } from './heartbeat.js';
 import { originOf } from './http.js';
 import { eventTitle, testText } from './messages.js';
-import { secretRedactor } from './redact.js';
 
 export interface TestResult {
   channel: string;

@@ -1,4 +1,3 @@
-import { UsageError } from '../domain/validate.js';
 import { AutoGpioSensor } from './auto-gpio-sensor.js';
 import { FileSensor } from './file-sensor.js';
 import { GpiodSensor } from './gpiod-sensor.js';
@@ -23,11 +22,15 @@ export interface SensorChoice {
   gpioget?: string;
 }
 
-/** Checks a `--sensor` value without touching hardware (usage errors come before any I/O). */
-export function parseSensorSpec(spec: string, source = '--sensor'): string {
-  if ((GPIO_SENSORS as readonly string[]).includes(spec) || spec === 'simulate') return spec;
-  if (spec.startsWith('file:') && spec.length > 5) return spec;
-  throw new UsageError(`invalid ${source} ${JSON.stringify(spec)}: gpio, onoff, gpiod, simulate or file:PATH`);
+export const SENSOR_RULE = 'gpio, onoff, gpiod, simulate or file:PATH';
+
+/** A `--sensor` value, checked without touching hardware (usage errors come before any I/O). */
+export function isSensorSpec(spec: string): boolean {
+  return (
+    (GPIO_SENSORS as readonly string[]).includes(spec) ||
+    spec === 'simulate' ||
+    (spec.startsWith('file:') && spec.length > 5)
+  );
 }
 
 export function isGpioSensor(spec: string): boolean {

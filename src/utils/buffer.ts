@@ -21,7 +21,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseItemKey, type Series } from '../domain/keys.js';
 import { type MinuteRecord, validateMinuteRecord } from '../domain/records.js';
-import { parseDevice, parsePin, UsageError } from '../domain/validate.js';
+import { DEVICE_RULE, isDeviceAlias, PIN_RULE, parsePinNumber } from '../domain/validate.js';
 import { ownerAlive } from './lock.js';
 
 export const REJECTED_DIR = 'rejected';
@@ -159,12 +159,13 @@ export class FileBuffer {
     const checked = validateMinuteRecord(raw, expected);
     if (!checked.ok) return { ok: false, file, reason: checked.reason };
     const series = parseItemKey('minutes', checked.value)?.series;
-    try {
-      parseDevice(series?.device ?? '', 'device in pk');
-      parsePin(String(series?.pin ?? ''), 'pin in pk');
-    } catch (error) {
-      if (error instanceof UsageError) return { ok: false, file, reason: error.message };
-      throw error;
+    const device = series?.device ?? '';
+    if (!isDeviceAlias(device)) {
+      return { ok: false, file, reason: `invalid device in pk ${JSON.stringify(device)}: ${DEVICE_RULE}` };
+    }
+    const pin = String(series?.pin ?? '');
+    if (parsePinNumber(pin) === undefined) {
+      return { ok: false, file, reason: `invalid pin in pk ${JSON.stringify(pin)}: ${PIN_RULE}` };
     }
     return { ok: true, file, record: checked.value };
   }

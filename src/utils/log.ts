@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import { DAY_MS, utcDate } from '../domain/time.js';
+import { redactFields, SECRET_KEYS, secretRedactor } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -19,6 +20,8 @@ export interface LogOptions {
   /** Daily files older than this many days are deleted. */
   keepDays?: number;
   now?: Date;
+  /** Configured secret values, removed from every line (shaped credentials always are). */
+  secrets?: readonly string[];
 }
 
 const LOG_FILE_RE = /^(\d{4}-\d{2}-\d{2})_log\.txt$/;
@@ -30,62 +33,6 @@ const LEVEL_NAMES: Record<number, string> = {
   50: 'ERROR',
   60: 'FATAL',
 };
-
-// Keys whose values are secrets wherever they appear in a log line.
-export const REDACT_PATHS = [
-  'token',
-  '*.token',
-  'secret',
-  '*.secret',
-  'password',
-  '*.password',
-  'credentials',
-  '*.credentials',
-  'accessKeyId',
-  'secretAccessKey',
-  'sessionToken',
-  '*.secretAccessKey',
-  '*.sessionToken',
-  'headers.authorization',
-  '*.headers.authorization',
-];
-
-/** Removes credentials embedded in URLs and bot tokens from free text. */
-export function redactText(text: string): string {
-  return text
-    .replace(/(\/\/)[^/@\s]+@/g, '$1***@')
-    .replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot***')
-    .replace(
-      /([?&](?:token|key|secret|signature|sig|access_token|api_key|apikey|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&\s]+/gi,
-      '$1***',
-    )
-    .replace(/(\bBearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1***')
-    .replace(/(\b(?:aws_secret_access_key|aws_session_token|password|passwd)\s*[=:]\s*)[^\s&]+/gi, '$1***');
-}
-
-/**
- * Applies `redactText` to every string in a log line's fields (a store location or an error
- * message can carry a URL with a key), turning errors into plain objects first.
- */
-export function redactFields(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
-  if (typeof value === 'string') return redactText(value);
-  if (typeof value !== 'object' || value === null || depth > 8) return value;
-  if (seen.has(value)) return '[circular]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => redactFields(v, seen, depth + 1));
-  if (value instanceof Error) {
-    // A copy of the same class, so pino's error serializer still names its type.
-    const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
-    for (const key of new Set(['message', 'stack', ...Object.keys(value)])) {
-      copy[key] = redactFields((value as unknown as Record<string, unknown>)[key], seen, depth + 1);
-    }
-    if (value.cause !== undefined) copy.cause = redactFields(value.cause, seen, depth + 1);
-    return copy;
-  }
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = redactFields(v, seen, depth + 1);
-  return out;
-}
 
 function readableLine(chunk: string): string {
   try {
@@ -160,17 +107,18 @@ export function createLogger(options: LogOptions): Logger {
       ? { level: 'debug', stream: readableStderr() }
       : { level: 'error', stream: errorLineStderr(options.name) },
   );
+  const redact = secretRedactor(options.secrets ?? []);
   return pino(
     {
       name: options.name,
       level: 'debug',
       base: { pid: process.pid },
-      redact: { paths: REDACT_PATHS, censor: '***' },
-      formatters: { log: (fields) => redactFields(fields) as Record<string, unknown> },
+      redact: { paths: SECRET_KEYS, censor: '***' },
+      formatters: { log: (fields) => redactFields(fields, redact) as Record<string, unknown> },
       hooks: {
-        // Free-text messages can carry URLs with credentials (webhooks, heartbeat links).
+        // Free-text messages can carry secrets too (webhook and heartbeat links).
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redact(a) : a)) as Parameters<typeof method>);
         },
       },
     },

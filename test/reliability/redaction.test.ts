@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, redactText } from '../../src/utils/log.js';
+import { createLogger } from '../../src/utils/log.js';
+import { redactText } from '../../src/utils/redact.js';
 import { tempDir } from '../support/cli.js';
 import { type RunningDynalite, startDynalite } from '../support/dynalite.js';
 import { runDist } from './support.js';

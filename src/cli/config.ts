@@ -1,0 +1,232 @@
+/**
+ * From parsed options to the typed, frozen configuration the rest of the code takes. Precedence:
+ * named option or positional argument > BLACKOUT_* environment > default. Code outside src/cli
+ * never reads process.env: what it needs from the environment is resolved here.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command, OptionValues } from '@commander-js/extra-typings';
+import type { Series } from '../domain/keys.js';
+import { parseDateOrTimestamp } from '../domain/time.js';
+import { isInTheFuture } from '../domain/validate.js';
+import { DEFAULT_BUDGET_MS, type NotifyConfig } from '../notify/config.js';
+import type { Language } from '../notify/messages.js';
+import type { SensorChoice } from '../sensors/index.js';
+import type { StoreConfig } from '../stores/open-store.js';
+import type { StoreKind } from '../stores/store.js';
+import { defaultBufferDir, defaultLogDir } from '../utils/paths.js';
+import { UsageError } from './errors.js';
+import { DEFAULT_DEVICE, DEFAULT_MODE, DEFAULT_PIN } from './options.js';
+import { FLAG_RULE, flagWord } from './values.js';
+
+export interface CommonConfig extends StoreConfig {
+  series: Series;
+  bufferDir: string;
+  logDir: string;
+  logKeepDays: number;
+  verbose: boolean;
+}
+
+/** The option values every command has (withCommon in commands.ts). */
+type CommonOptionValues = OptionValues & {
+  device?: string;
+  pin?: number;
+  mode?: string;
+  store: StoreKind;
+  db?: string;
+  endpoint?: string;
+  region?: string;
+  bufferDir?: string;
+  logDir?: string;
+  logKeepDays: number;
+  verbose?: true;
+};
+
+type AnyCommand = Command<unknown[], OptionValues>;
+
+/** What the process environment says beyond the options (read here only). */
+export interface Environment {
+  /** `TZ`, as written. */
+  tz: string | undefined;
+  /** `NO_COLOR` is set. */
+  noColor: boolean;
+  /** The user who ran sudo. */
+  sudoUser: string | undefined;
+  awsRegion: string | undefined;
+  awsEndpointDynamodb: string | undefined;
+  home: string | undefined;
+}
+
+export function environment(): Environment {
+  const env = process.env;
+  return {
+    tz: env.TZ,
+    noColor: env.NO_COLOR !== undefined,
+    sudoUser: env.SUDO_USER,
+    awsRegion: env.AWS_REGION,
+    awsEndpointDynamodb: env.AWS_ENDPOINT_URL_DYNAMODB,
+    home: env.HOME,
+  };
+}
+
+/** Where an option's value came from, as the user wrote it: the flag or the variable. */
+export function sourceOf(command: AnyCommand, key: string): string {
+  const option = command.options.find((o) => o.attributeName() === key);
+  if (!option) return key;
+  return command.getOptionValueSource(key) === 'env' && option.envVar ? option.envVar : (option.long ?? key);
+}
+
+/**
+ * A yes/no option given through its variable. Commander makes any value `true` (even `0`): the
+ * word is read here, 1/true/yes/on or 0/false/no/off.
+ */
+export function flag(command: AnyCommand, key: string): boolean {
+  const value = command.getOptionValue(key);
+  if (command.getOptionValueSource(key) !== 'env') return Boolean(value);
+  const option = command.options.find((o) => o.attributeName() === key);
+  const variable = option?.envVar ?? key;
+  const text = process.env[variable] ?? '';
+  const word = flagWord(text);
+  if (word === undefined) throw new UsageError(`invalid ${variable} ${JSON.stringify(text)}: ${FLAG_RULE}`);
+  return word;
+}
+
+/** One of positional / named: both given and different is a usage error. */
+function pick<T>(command: AnyCommand, positional: T | undefined, key: 'device' | 'pin' | 'mode'): T | undefined {
+  const named = command.getOptionValue(key) as T | undefined;
+  const fromCli = command.getOptionValueSource(key) === 'cli';
+  if (positional !== undefined && fromCli && named !== positional) {
+    throw new UsageError(
+      `${key} given twice: ${JSON.stringify(String(positional))} and --${key} ${JSON.stringify(String(named))}`,
+    );
+  }
+  return positional ?? named;
+}
+
+/** The series, mode, store and folders, from `[device] [pin] [mode]` and the common options. */
+export function resolveCommon<A extends unknown[], O extends CommonOptionValues>(command: Command<A, O>): CommonConfig {
+  const any = command as unknown as AnyCommand;
+  const [device, pin, mode] = command.processedArgs as unknown as [string?, number?, string?];
+  const o = command.opts();
+  return Object.freeze({
+    series: Object.freeze({
+      device: pick(any, device, 'device') ?? DEFAULT_DEVICE,
+      pin: pick(any, pin, 'pin') ?? DEFAULT_PIN,
+    }),
+    mode: pick(any, mode, 'mode') ?? DEFAULT_MODE,
+    store: o.store,
+    ...(o.db ? { db: o.db } : {}),
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    ...(o.region ? { region: o.region } : {}),
+    bufferDir: o.bufferDir ?? defaultBufferDir(),
+    logDir: o.logDir ?? defaultLogDir(),
+    logKeepDays: o.logKeepDays,
+    verbose: flag(any, 'verbose'),
+  });
+}
+
+type SensorOptionValues = OptionValues & {
+  sensor: string;
+  activeLow?: true;
+  sysfsRoot?: string;
+  gpioget?: string;
+};
+
+export function resolveSensor<A extends unknown[], O extends SensorOptionValues>(
+  command: Command<A, O>,
+  pin: number,
+): SensorChoice {
+  const o = command.opts();
+  return Object.freeze({
+    spec: o.sensor,
+    pin,
+    activeLow: flag(command as unknown as AnyCommand, 'activeLow'),
+    ...(o.sysfsRoot ? { sysfsRoot: o.sysfsRoot } : {}),
+    ...(o.gpioget ? { gpioget: o.gpioget } : {}),
+  });
+}
+
+type NotifyOptionValues = OptionValues & {
+  webhookUrl?: string;
+  webhookSecret?: string;
+  telegramToken?: string;
+  telegramChatId?: string;
+  telegramApiUrl?: string;
+  ntfyUrl?: string;
+  ntfyToken?: string;
+  heartbeatUrl?: string;
+  lang: Language;
+  timeZone?: string;
+  debounce: number;
+  gapMinutes: number;
+  notifyTimeout: number;
+};
+
+/** The notification settings; options that only make sense together are checked here. */
+export function resolveNotify<A extends unknown[], O extends NotifyOptionValues>(command: Command<A, O>): NotifyConfig {
+  const o = command.opts();
+  if (o.webhookSecret !== undefined && o.webhookUrl === undefined) {
+    throw new UsageError('--webhook-secret needs --webhook-url');
+  }
+  if (o.ntfyToken !== undefined && o.ntfyUrl === undefined) throw new UsageError('--ntfy-token needs --ntfy-url');
+  if ((o.telegramToken === undefined) !== (o.telegramChatId === undefined)) {
+    throw new UsageError('Telegram needs both --telegram-token and --telegram-chat-id');
+  }
+  const timeoutMs = o.notifyTimeout * 1000;
+  return Object.freeze({
+    ...(o.webhookUrl !== undefined
+      ? { webhook: { url: o.webhookUrl, ...(o.webhookSecret !== undefined ? { secret: o.webhookSecret } : {}) } }
+      : {}),
+    ...(o.telegramToken !== undefined && o.telegramChatId !== undefined
+      ? {
+          telegram: {
+            token: o.telegramToken,
+            chatId: o.telegramChatId,
+            ...(o.telegramApiUrl !== undefined ? { apiUrl: o.telegramApiUrl } : {}),
+          },
+        }
+      : {}),
+    ...(o.ntfyUrl !== undefined
+      ? { ntfy: { url: o.ntfyUrl, ...(o.ntfyToken !== undefined ? { token: o.ntfyToken } : {}) } }
+      : {}),
+    ...(o.heartbeatUrl !== undefined ? { heartbeatUrl: o.heartbeatUrl } : {}),
+    lang: o.lang,
+    ...(o.timeZone !== undefined ? { timeZone: o.timeZone } : {}),
+    debounce: o.debounce,
+    gapMinutes: o.gapMinutes,
+    timeoutMs,
+    // The budget never goes below two request timeouts, so at least one event per run can go out.
+    budgetMs: Math.max(DEFAULT_BUDGET_MS, 2 * timeoutMs),
+  });
+}
+
+/** `--at`: the time a reading is stamped with, never in the future. */
+export function readingTime<A extends unknown[], O extends OptionValues & { at?: string }>(
+  command: Command<A, O>,
+  now: Date,
+): Date | undefined {
+  const text = command.opts().at;
+  const at = text === undefined ? undefined : parseDateOrTimestamp(text);
+  if (text === undefined || at === undefined) return undefined;
+  if (isInTheFuture(at, now)) {
+    throw new UsageError(
+      `invalid ${sourceOf(command as unknown as AnyCommand, 'at')} ${JSON.stringify(text)}: in the future (the clock says ${now.toISOString()}); readings can only be backfilled`,
+    );
+  }
+  return at;
+}
+
+/** `--out FILE`, absolute; its folder must exist. */
+export function outFile<A extends unknown[], O extends OptionValues & { out?: string }>(
+  command: Command<A, O>,
+): string | undefined {
+  const text = command.opts().out;
+  if (text === undefined) return undefined;
+  const out = resolve(text);
+  const folder = dirname(out);
+  if (!existsSync(folder))
+    throw new UsageError(`invalid --out ${JSON.stringify(text)}: folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory())
+    throw new UsageError(`invalid --out ${JSON.stringify(text)}: ${folder} is not a folder`);
+  return out;
+}

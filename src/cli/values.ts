@@ -1,0 +1,89 @@
+/**
+ * Parsers for option, argument and environment values, handed to commander (`argParser`). Each
+ * returns the typed value or throws commander's InvalidArgumentError with the reason alone; the
+ * one error path (run-job.ts) turns that into `invalid <flag or variable> "<value>": <reason>`.
+ */
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { parseDateOrTimestamp } from '../domain/time.js';
+import { DEVICE_RULE, isDeviceAlias, isMode, MODE_RULE, PIN_RULE, parsePinNumber } from '../domain/validate.js';
+import { isTimeZone } from '../domain/zone.js';
+import { isSensorSpec, SENSOR_RULE } from '../sensors/index.js';
+
+const invalid = (reason: string): never => {
+  throw new InvalidArgumentError(reason);
+};
+
+export const deviceValue = (text: string): string => (isDeviceAlias(text) ? text : invalid(DEVICE_RULE));
+export const pinValue = (text: string): number => parsePinNumber(text) ?? invalid(PIN_RULE);
+export const modeValue = (text: string): string => (isMode(text) ? text : invalid(MODE_RULE));
+
+/** Text that matches `re`; `reason` describes it. */
+export function matching(re: RegExp, reason: string): (text: string) => string {
+  return (text) => (re.test(text) ? text : invalid(reason));
+}
+
+/** A whole number from 1 to `max`. */
+export function wholeNumber(max: number): (text: string) => number {
+  return (text) =>
+    /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= max ? Number(text) : invalid(`a whole number 1-${max}`);
+}
+
+/** One of `choices`; `reason` says them when the plain list would not read well. */
+export function oneOf<T extends string>(
+  choices: readonly T[],
+  reason = `one of ${choices.join(', ')}`,
+): (text: string) => T {
+  return (text) => ((choices as readonly string[]).includes(text) ? (text as T) : invalid(reason));
+}
+
+const hasControlCharacter = (text: string): boolean => [...text].some((c) => c.charCodeAt(0) < 0x20);
+
+/** An empty path would silently mean "the current folder" (or the default, for --db). */
+export const pathValue = (text: string): string =>
+  text === '' || hasControlCharacter(text) ? invalid('a non-empty path') : text;
+
+export const endpointValue = (text: string): string =>
+  /^https?:\/\/[^\s]+$/.test(text) ? text : invalid('an http:// or https:// URL');
+
+export const regionValue = (text: string): string =>
+  /^[a-z]{2}(-[a-z]+)+-\d+$/.test(text) ? text : invalid('e.g. eu-central-1');
+
+/** An http(s) URL of a notification peer (their paths and queries are secrets: see SECRET_OPTIONS). */
+export function httpUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && !/\s/.test(text)) return text;
+  } catch {
+    // Not a URL at all: said below.
+  }
+  return invalid('an http:// or https:// URL');
+}
+
+export function timeZoneValue(reason: string): (text: string) => string {
+  return (text) => (isTimeZone(text) ? text : invalid(reason));
+}
+
+/**
+ * Strict ISO date (`YYYY-MM-DD`, UTC midnight) or a date-time with its zone; kept as written, so a
+ * later message can quote it.
+ */
+export const instantText = (text: string): string =>
+  parseDateOrTimestamp(text) ? text : invalid('use YYYY-MM-DD or an ISO time with zone, e.g. 2025-06-21T19:00:00Z');
+
+export const sensorValue = (text: string): string => (isSensorSpec(text) ? text : invalid(SENSOR_RULE));
+
+/** `--user`: a system user name. */
+export const userValue = (text: string): string =>
+  /^[a-z_][a-z0-9_-]{0,31}$/.test(text) ? text : invalid('a user name');
+
+/** Words a yes/no environment variable may hold (commander itself takes any value, even `0`, as yes). */
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off', ''];
+export const FLAG_RULE = '1/true/yes/on or 0/false/no/off';
+
+export function flagWord(text: string): boolean | undefined {
+  const word = text.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  return undefined;
+}

@@ -1,0 +1,31 @@
+/**
+ * Values as they go into the job command lines: cron treats % as a newline and splits on blanks,
+ * sh and systemd read $ and quotes, and the jobs run in another folder. So paths are made absolute
+ * and plain, and the endpoint plain; anything else is a usage error naming the option.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../cli/errors.js';
+
+const SAFE_PATH_RE = /^\/[A-Za-z0-9_./@+-]*$/;
+
+export function jobPath(value: string, flag: string): string {
+  const path = isAbsolute(value) ? value : resolve(value);
+  if (!SAFE_PATH_RE.test(path)) {
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: an absolute path of A-Z a-z 0-9 _ . / @ + -`);
+  }
+  return path;
+}
+
+/** The endpoint goes into the job command lines: no % (cron), $ or quotes (sh, systemd). */
+export function jobEndpoint(value: string): string {
+  if (!/^https?:\/\/[A-Za-z0-9._~:/@+-]+$/.test(value)) {
+    throw new UsageError(
+      `invalid --endpoint ${JSON.stringify(value)}: in the jobs, a URL of A-Z a-z 0-9 . _ ~ : / @ + -`,
+    );
+  }
+  return value;
+}
+
+/** `file:PATH` goes into the job command lines: a plain absolute path (the jobs run elsewhere). */
+export const jobSensor = (spec: string): string =>
+  spec.startsWith('file:') ? `file:${jobPath(spec.slice(5), '--sensor file:')}` : spec;

@@ -1,0 +1,66 @@
+/**
+ * The quick start: simulated whole local days through the real path (simulated sensor → buffer →
+ * store), aggregated, and the text that shows them with where data and logs went.
+ */
+import type { CommonConfig } from '../cli/config.js';
+import { addLocalDays, localDateLabel, localTime, startOfLocalDay, systemTimeZone } from '../domain/zone.js';
+import { terminalReport } from '../report/report.js';
+import { SimulatedSensor, simulatedMonitorDown } from '../sensors/simulated-sensor.js';
+import { sqliteFile } from '../stores/open-store.js';
+import type { Store } from '../stores/store.js';
+import { FileBuffer } from '../utils/buffer.js';
+import { type Logger, logFileFor } from '../utils/log.js';
+import { aggregate } from './aggregate.js';
+import { simulateHistory } from './simulate-history.js';
+
+export interface QuickstartInput {
+  config: CommonConfig;
+  store: Store;
+  log: Logger;
+  /** Whole local days before today. */
+  days: number;
+  /** `TZ` as the process has it. */
+  tz: string | undefined;
+  colour: boolean;
+  now: Date;
+}
+
+export async function runQuickstart(input: QuickstartInput): Promise<string> {
+  const { config, store, log, days, now } = input;
+  // Whole local days, so the report shows whole days; the readings themselves depend only on the minute.
+  const tz = systemTimeZone(input.tz);
+  const today = localDateLabel(localTime(now, tz));
+  const to = startOfLocalDay(today, tz);
+  const from = startOfLocalDay(addLocalDays(today, -days), tz);
+  const recorded = await simulateHistory({
+    series: config.series,
+    sensor: new SimulatedSensor(),
+    buffer: new FileBuffer(config.bufferDir, config.mode),
+    store,
+    log,
+    from,
+    to,
+    monitorDown: simulatedMonitorDown,
+  });
+  const summary = await aggregate(store, config.series, log);
+  const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
+  return (
+    `Simulated ${recorded.minutes} minutes (${addLocalDays(today, -days)} to ${addLocalDays(today, -1)}, ${tz}) ` +
+    `for device "${config.series.device}" pin ${config.series.pin}: ${recorded.flush.stored} new readings stored, ` +
+    `${recorded.flush.duplicates} already there; aggregated ${summary.hours} hours and ${summary.days} days.\n\n` +
+    // The same terminal report `blackout-report` prints, for the simulated days in the local zone.
+    (await terminalReport(store, {
+      line: config.series,
+      mode: config.mode,
+      period: { kind: 'range', from, to, tz },
+      now,
+      colour: input.colour,
+    })) +
+    `\nData: ${config.store === 'sqlite' ? sqliteFile(config) : config.store}\n` +
+    `Logs: ${logFileFor(config.logDir, now)}\n` +
+    `HTML report (a single file; open it in a browser or upload it to an S3 bucket):\n` +
+    `  node dist/report.js ${config.series.device} ${config.series.pin} ${config.mode}` +
+    `${config.store === 'sqlite' ? ` --db ${sqliteFile(config)}` : ` --store ${config.store}`}` +
+    ` --from ${iso(from)} --to ${iso(to)} --tz ${tz} --format html --out report.html\n`
+  );
+}
