@@ -22,6 +22,7 @@ await runJob(quickstartCommand(), async (cmd, job) => {
       store,
       log: job.logger(config),
       days: cmd.opts().days,
+      ...(cmd.opts().until ? { today: cmd.opts().until } : {}),
       tz: env.tz,
       colour: process.stdout.isTTY === true && !env.noColor,
       now: job.now,

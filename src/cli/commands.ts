@@ -212,7 +212,8 @@ Examples:
 export const quickstartCommand = () =>
   withCommon(new Command('quickstart'))
     .description('Quick start: record simulated days through the real pipeline into the local store and show them.')
-    .addOption(quickstartOptions.days());
+    .addOption(quickstartOptions.days())
+    .addOption(quickstartOptions.until());
 
 /** The scheduled jobs' definitions, for the command lines blackout-install writes. */
 export const JOB_COMMANDS = { 'read-pin': readPinCommand, aggregate: aggregateCommand, doctor: doctorCommand } as const;

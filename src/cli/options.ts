@@ -13,6 +13,7 @@ import { CSV_TABLES } from '../report/render-csv.js';
 import { FORMATS } from '../report/report.js';
 import { STORE_KINDS } from '../stores/store.js';
 import {
+  dateValue,
   deviceValue,
   endpointValue,
   httpUrl,
@@ -282,4 +283,8 @@ export const quickstartOptions = {
     new Option('--days <n>', 'how many whole local days before today to simulate')
       .default(3)
       .argParser(wholeNumber(366)),
+  until: () =>
+    new Option('--until <date>', 'simulate the days before this local date, YYYY-MM-DD (default: today)').argParser(
+      dateValue,
+    ),
 };

@@ -4,7 +4,7 @@
  * one error path (run-job.ts) turns that into `invalid <flag or variable> "<value>": <reason>`.
  */
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { parseDateOrTimestamp } from '../domain/time.js';
+import { parseDateOrTimestamp, parseUtcDate } from '../domain/time.js';
 import { DEVICE_RULE, isDeviceAlias, isMode, MODE_RULE, PIN_RULE, parsePinNumber } from '../domain/validate.js';
 import { isTimeZone } from '../domain/zone.js';
 import { isSensorSpec, SENSOR_RULE } from '../sensors/index.js';
@@ -69,6 +69,9 @@ export function timeZoneValue(reason: string): (text: string) => string {
  */
 export const instantText = (text: string): string =>
   parseDateOrTimestamp(text) ? text : invalid('use YYYY-MM-DD or an ISO time with zone, e.g. 2025-06-21T19:00:00Z');
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export const dateValue = (text: string): string => (parseUtcDate(text) ? text : invalid('a date YYYY-MM-DD'));
 
 export const sensorValue = (text: string): string => (isSensorSpec(text) ? text : invalid(SENSOR_RULE));
 

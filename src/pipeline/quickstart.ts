@@ -19,6 +19,8 @@ export interface QuickstartInput {
   log: Logger;
   /** Whole local days before today. */
   days: number;
+  /** The local date the simulated days end before (default: today). */
+  today?: string;
   /** `TZ` as the process has it. */
   tz: string | undefined;
   colour: boolean;
@@ -29,7 +31,7 @@ export async function runQuickstart(input: QuickstartInput): Promise<string> {
   const { config, store, log, days, now } = input;
   // Whole local days, so the report shows whole days; the readings themselves depend only on the minute.
   const tz = systemTimeZone(input.tz);
-  const today = localDateLabel(localTime(now, tz));
+  const today = input.today ?? localDateLabel(localTime(now, tz));
   const to = startOfLocalDay(today, tz);
   const from = startOfLocalDay(addLocalDays(today, -days), tz);
   const recorded = await simulateHistory({
