@@ -6,6 +6,7 @@
  */
 import { type Command, CommanderError, type OptionValues } from '@commander-js/extra-typings';
 import { createLogger, type Logger } from '../utils/log.js';
+import { type Redactor, secretRedactor } from '../utils/redact.js';
 import { UsageError } from './errors.js';
 import { SECRET_FLAGS } from './options.js';
 
@@ -111,7 +112,7 @@ export async function runJob<A extends unknown[], O extends OptionValues>(
     await command.parseAsync(argv as string[]);
     code = parsed ? await job(command, context) : EXIT_OK;
   } catch (error) {
-    code = exitCodeOf(error, name, log);
+    code = exitCodeOf(error, name, log, secretRedactor(configuredSecrets(asAny)));
   }
   for (const resource of toClose.reverse()) {
     try {
@@ -126,19 +127,21 @@ export async function runJob<A extends unknown[], O extends OptionValues>(
   process.exit(code);
 }
 
-function exitCodeOf(error: unknown, name: string, log: Logger | undefined): number {
+function exitCodeOf(error: unknown, name: string, log: Logger | undefined, redact: Redactor): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   if (error instanceof UsageError) {
     process.stderr.write(`${name}: ${oneLine(error.message)}\n`);
     return EXIT_USAGE;
   }
   const message = oneLine(error instanceof Error ? error.message : String(error));
-  if (log) {
+  try {
+    if (!log) throw new Error('no logger');
     // The logger's stderr stream prints errors as the one line `<name>: <message>`.
     const err = error instanceof Error ? Object.assign(error, { message }) : new Error(message);
     log.error({ err }, message);
-  } else {
-    process.stderr.write(`${name}: ${message}\n`);
+  } catch {
+    // No logger yet, or its file cannot be written (a full disk): the line still reaches stderr.
+    process.stderr.write(`${name}: ${redact(message)}\n`);
   }
   return EXIT_FAILURE;
 }
