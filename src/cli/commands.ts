@@ -19,6 +19,7 @@ import {
   reportOptions,
   sensorOptions,
   seriesOptions,
+  settingsOptions,
   storeOptions,
 } from './options.js';
 import { deviceValue, modeValue, pinValue } from './values.js';
@@ -33,6 +34,7 @@ function withCommon<A extends unknown[], O extends OptionValues, G extends Optio
       `mode: dev, prod, … - names the tables, buffer folder and database (default "${DEFAULT_MODE}")`,
       modeValue,
     )
+    .addOption(settingsOptions.settingsFile())
     .addOption(seriesOptions.device())
     .addOption(seriesOptions.pin())
     .addOption(seriesOptions.mode())

@@ -14,6 +14,7 @@ import { FORMATS } from '../report/report.js';
 import { STORE_KINDS } from '../stores/store.js';
 import {
   dateValue,
+  settingsFileValue,
   deviceValue,
   endpointValue,
   httpUrl,
@@ -37,6 +38,14 @@ export const DEFAULT_MODE = 'dev';
 const storeKind = oneOf(STORE_KINDS, 'sqlite or dynamodb');
 
 /** `[device] [pin] [mode]` and their named forms: the series and the mode every command works on. */
+/** Settings file (first of every command: it may set the variables of the others). */
+export const settingsOptions = {
+  settingsFile: () =>
+    new Option('--settings-file <file>', 'read NAME=value settings from this file, literally (a missing file is skipped)')
+      .env('BLACKOUT_SETTINGS_FILE')
+      .argParser(settingsFileValue),
+};
+
 export const seriesOptions = {
   device: () =>
     new Option('--device <alias>', 'device alias, [A-Za-z0-9_.-]{1,64}').env('BLACKOUT_DEVICE').argParser(deviceValue),

@@ -8,6 +8,7 @@ import { parseDateOrTimestamp, parseUtcDate } from '../domain/time.js';
 import { DEVICE_RULE, isDeviceAlias, isMode, MODE_RULE, PIN_RULE, parsePinNumber } from '../domain/validate.js';
 import { isTimeZone } from '../domain/zone.js';
 import { isSensorSpec, SENSOR_RULE } from '../sensors/index.js';
+import { loadSettingsFile } from './settings-file.js';
 
 const invalid = (reason: string): never => {
   throw new InvalidArgumentError(reason);
@@ -89,4 +90,15 @@ export function flagWord(text: string): boolean | undefined {
   if (TRUE_WORDS.includes(word)) return true;
   if (FALSE_WORDS.includes(word)) return false;
   return undefined;
+}
+
+/**
+ * `--settings-file`: read as soon as commander meets it — on the command line, before any option is taken
+ * from the environment, or as the first variable (the option is defined first) — so the variables it
+ * sets count for every other option.
+ */
+export function settingsFileValue(text: string): string {
+  const path = pathValue(text);
+  loadSettingsFile(path);
+  return path;
 }

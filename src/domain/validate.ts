@@ -4,12 +4,13 @@
  * no and describes itself; what a bad value means to the user is said by the caller.
  */
 
-const DEVICE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
-const MODE_RE = /^[a-z0-9_-]{1,32}$/;
+// No leading `-`: a value is written into job command lines, where it must never read as an option.
+const DEVICE_RE = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63}$/;
+const MODE_RE = /^[a-z0-9_][a-z0-9_-]{0,31}$/;
 
-export const DEVICE_RULE = 'use 1-64 of A-Z a-z 0-9 _ . -';
+export const DEVICE_RULE = 'use 1-64 of A-Z a-z 0-9 _ . - (not starting with -)';
 export const PIN_RULE = 'a BCM GPIO number 0-53';
-export const MODE_RULE = 'use 1-32 of a-z 0-9 _ -';
+export const MODE_RULE = 'use 1-32 of a-z 0-9 _ - (not starting with -)';
 
 export const isDeviceAlias = (value: string): boolean => DEVICE_RE.test(value);
 export const isMode = (value: string): boolean => MODE_RE.test(value);

@@ -114,11 +114,11 @@ export function installWarnings(root: string, scheduler: Scheduler, user: System
     );
   }
   // systemd reads the settings file as root; a cron job reads it as the user, and skips it silently.
-  const envFile = at(ENV_FILE);
-  const stat = statOf(envFile);
+  const settingsFile = at(ENV_FILE);
+  const stat = statOf(settingsFile);
   if (scheduler === 'cron' && stat && !readableBy(stat, user)) {
     warnings.push(
-      `warning: ${envFile} is not readable by ${user.name}: the cron jobs would run without its settings (notifications, AWS); sudo chown ${user.name} ${envFile} && sudo chmod 600 ${envFile}`,
+      `warning: ${settingsFile} is not readable by ${user.name}: the cron jobs would run without its settings (notifications, AWS); sudo chown ${user.name} ${settingsFile} && sudo chmod 600 ${settingsFile}`,
     );
   }
   return warnings;

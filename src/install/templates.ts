@@ -20,15 +20,14 @@ export interface JobSettings {
   projectDir: string;
   /**
    * What blackout-install was told, written as command-line options into the jobs: options beat
-   * the environment, so these win over ENV_FILE — also under systemd, where EnvironmentFile= would
-   * override Environment= lines.
+   * the environment and ENV_FILE.
    */
   options: JobOptions;
 }
 
 /**
- * The settings file every job reads (notification channels, AWS credentials, …; README
- * "Notifications"). Optional: a missing file is fine.
+ * The settings file every job reads itself, literally (`--settings-file`: notification channels, AWS
+ * credentials, …; README "Notifications"). Optional: a missing file is fine.
  */
 export const ENV_FILE = '/etc/default/blackout-monitor';
 
@@ -46,18 +45,14 @@ export function jobPath(settings: JobSettings): string {
 }
 
 const series = (s: JobSettings): string => `${s.device} ${s.pin} ${s.mode}`;
-/** `device pin mode` and the options `script` takes (every value is validated plain: no quoting needed). */
+/**
+ * The settings file, the options `script` takes, then `--` and `device pin mode`: after `--` no value
+ * can be read as an option. Every value is validated plain: no quoting needed.
+ */
 const scriptArgs = (s: JobSettings, script: JobScript): string =>
-  [series(s), ...jobArguments(script, s.options)].join(' ');
+  [...jobArguments(script, { settingsFile: ENV_FILE, ...s.options }), '--', series(s)].join(' ');
 const command = (s: JobSettings, script: JobScript): string =>
   `${s.node} ${s.projectDir}/dist/${script}.js ${scriptArgs(s, script)}`;
-
-/**
- * cron runs the line with /bin/sh: export ENV_FILE's variables when it is readable (silent when it
- * is missing), then run node. The options in the command still win over the file.
- */
-const cronCommand = (s: JobSettings, script: JobScript): string =>
-  `set -a; [ -r ${ENV_FILE} ] && . ${ENV_FILE}; set +a; exec ${command(s, script)}`;
 
 export function cronFile(s: JobSettings): string {
   return [
@@ -66,14 +61,14 @@ export function cronFile(s: JobSettings): string {
     '# buffer to the store. At :05 every hour: roll the minutes up into hours and days.',
     `# The jobs are silent when all is well; logs are in ${s.options.logDir ?? `${s.projectDir}/logs`}/.`,
     `# Settings such as notifications and AWS credentials: ${ENV_FILE} (NAME=value lines,`,
-    `# readable by ${s.user}); the options written here win over it.`,
+    `# read as written, readable by ${s.user}); the options written here win over it.`,
     `# Check the set-up with: ${command(s, 'doctor')}`,
     'SHELL=/bin/sh',
     `PATH=${jobPath(s)}`,
     '',
     '# m h dom mon dow user command',
-    `* * * * * ${s.user} ${cronCommand(s, 'read-pin')}`,
-    `5 * * * * ${s.user} ${cronCommand(s, 'aggregate')}`,
+    `* * * * * ${s.user} ${command(s, 'read-pin')}`,
+    `5 * * * * ${s.user} ${command(s, 'aggregate')}`,
     '',
   ].join('\n');
 }
@@ -89,8 +84,6 @@ function service(s: JobSettings, unit: string, what: string, script: JobScript, 
     `User=${s.user}`,
     `WorkingDirectory=${s.projectDir}`,
     `Environment=PATH=${jobPath(s)}`,
-    // Notification and AWS settings; `-`: a missing file is fine. The options in ExecStart win.
-    `EnvironmentFile=-${ENV_FILE}`,
     `ExecStart=${command(s, script)}`,
     'StandardOutput=journal',
     'StandardError=journal',

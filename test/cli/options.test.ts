@@ -90,7 +90,7 @@ describe('the option table', () => {
 
   it('positional arguments are named as such', async () => {
     expect(await parseError('read-pin', ['a#b'])).toBe(
-      'read-pin: invalid device "a#b": use 1-64 of A-Z a-z 0-9 _ . -\n',
+      'read-pin: invalid device "a#b": use 1-64 of A-Z a-z 0-9 _ . - (not starting with -)\n',
     );
     expect(await parseError('aggregate', ['pi', '60'])).toBe('aggregate: invalid pin "60": a BCM GPIO number 0-53\n');
   });

@@ -123,7 +123,9 @@ describe('blackout-install', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`--- ${join(root, 'etc/systemd/system/blackout-read-pin.timer')} (would write)`);
-    expect(result.stdout).toContain('ExecStart=/usr/bin/node /home/pi/dev/blackout/dist/read-pin.js alex_rpi 4 prod');
+    expect(result.stdout).toContain(
+      `ExecStart=/usr/bin/node /home/pi/dev/blackout/dist/read-pin.js --settings-file ${ENV_FILE} --store sqlite -- alex_rpi 4 prod`,
+    );
     expect(jobFiles(root)).toEqual([]);
   });
 
@@ -177,15 +179,15 @@ describe('blackout-install', () => {
     ]);
     expect(result.code).toBe(0);
     const text = readFileSync(join(root, 'etc/cron.d/blackout-monitor'), 'utf8');
-    const common =
-      'alex_rpi 4 prod --store dynamodb --region eu-central-1 --buffer-dir /var/lib/blackout/buffer --log-dir /var/log/blackout --log-keep-days 90';
+    const common = `--settings-file ${ENV_FILE} --store dynamodb --region eu-central-1 --buffer-dir /var/lib/blackout/buffer --log-dir /var/log/blackout --log-keep-days 90`;
+    const series = '-- alex_rpi 4 prod';
     expect(text).toContain(
-      `exec /usr/bin/node /home/pi/dev/blackout/dist/read-pin.js ${common} --sensor gpiod --active-low\n`,
+      `pi /usr/bin/node /home/pi/dev/blackout/dist/read-pin.js ${common} --sensor gpiod --active-low ${series}\n`,
     );
-    expect(text).toContain(`exec /usr/bin/node /home/pi/dev/blackout/dist/aggregate.js ${common}\n`);
-    const doctor = `/usr/bin/node /home/pi/dev/blackout/dist/doctor.js ${common} --sensor gpiod --active-low`;
+    expect(text).toContain(`pi /usr/bin/node /home/pi/dev/blackout/dist/aggregate.js ${common} ${series}\n`);
+    const doctor = `/usr/bin/node /home/pi/dev/blackout/dist/doctor.js ${common} --sensor gpiod --active-low ${series}`;
     expect(text).toContain(`# Check the set-up with: ${doctor}\n`);
-    expect(result.stdout).toContain(`blackout-doctor ${common} --sensor gpiod --active-low  (or: ${doctor})`);
+    expect(result.stdout).toContain(`blackout-doctor ${common} --sensor gpiod --active-low ${series}  (or: ${doctor})`);
     expect(text).toContain('logs are in /var/log/blackout/.');
     expect(text).not.toMatch(/^BLACKOUT_/m);
   });
@@ -199,7 +201,7 @@ describe('blackout-install', () => {
       cwd: root,
     });
     expect(fromEnv.stdout).toContain(
-      `read-pin.js alex_rpi 4 prod --store sqlite --db ${join(root, 'x.sqlite')} --log-keep-days 7 --sensor file:${join(root, 'power.txt')}\n`,
+      `read-pin.js --settings-file ${ENV_FILE} --store sqlite --db ${join(root, 'x.sqlite')} --log-keep-days 7 --sensor file:${join(root, 'power.txt')} -- alex_rpi 4 prod\n`,
     );
   });
 
@@ -217,9 +219,10 @@ describe('blackout-install', () => {
     expect(result.code).toBe(0);
     for (const unit of ['blackout-read-pin', 'blackout-aggregate']) {
       const text = readFileSync(join(root, `etc/systemd/system/${unit}.service`), 'utf8');
-      expect(text).toContain(`\nEnvironmentFile=-${ENV_FILE}\n`);
-      expect(text).toMatch(
-        /\nExecStart=\/usr\/bin\/node .* alex_rpi 4 prod --store sqlite --db \/var\/lib\/blackout\/prod.sqlite\n/,
+      // The job reads the settings file itself (literally), as under cron: no EnvironmentFile=.
+      expect(text).not.toContain('EnvironmentFile=');
+      expect(text).toContain(
+        `\nExecStart=/usr/bin/node /home/pi/dev/blackout/dist/${unit.slice(9)}.js --settings-file ${ENV_FILE} --store sqlite --db /var/lib/blackout/prod.sqlite -- alex_rpi 4 prod\n`,
       );
       expect(text).not.toMatch(/^Environment=BLACKOUT_/m);
     }
@@ -286,14 +289,14 @@ describe('blackout-install', () => {
 
   it('cron: a settings file the job user cannot read is warned about (cron would skip it silently)', async () => {
     const root = targetSystem();
-    const envFile = join(root, ENV_FILE);
-    mkdirSync(dirname(envFile), { recursive: true });
-    writeFileSync(envFile, 'BLACKOUT_NTFY_URL=https://ntfy.sh/x\n');
-    chmodSync(envFile, 0o600); // owned by the test runner, not by pi
+    const settingsFile = join(root, ENV_FILE);
+    mkdirSync(dirname(settingsFile), { recursive: true });
+    writeFileSync(settingsFile, 'BLACKOUT_NTFY_URL=https://ntfy.sh/x\n');
+    chmodSync(settingsFile, 0o600); // owned by the test runner, not by pi
     const cron = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dry-run']);
     expect(cron.code).toBe(0);
     expect(cron.stderr).toBe(
-      `install: warning: ${envFile} is not readable by pi: the cron jobs would run without its settings (notifications, AWS); sudo chown pi ${envFile} && sudo chmod 600 ${envFile}\n`,
+      `install: warning: ${settingsFile} is not readable by pi: the cron jobs would run without its settings (notifications, AWS); sudo chown pi ${settingsFile} && sudo chmod 600 ${settingsFile}\n`,
     );
     // systemd reads it as root.
     const systemd = await runEntrypoint('install', [
@@ -305,7 +308,7 @@ describe('blackout-install', () => {
       'systemd',
     ]);
     expect(systemd.stderr).toBe('');
-    chmodSync(envFile, 0o644);
+    chmodSync(settingsFile, 0o644);
     expect((await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dry-run'])).stderr).toBe('');
   });
 });
@@ -313,8 +316,8 @@ describe('blackout-install', () => {
 describe('the generated cron line runs', () => {
   const execSh = promisify(execFile);
 
-  /** The cron file's jobs for `settings`, run by sh as cron runs them, with ENV_FILE at `envFile`. */
-  async function runCronJobs(settings: JobSettings, envFile: string): Promise<string> {
+  /** The cron file's jobs for `settings`, run by sh as cron runs them, with ENV_FILE at `settingsFile`. */
+  async function runCronJobs(settings: JobSettings, settingsFile: string): Promise<string> {
     const [file] = plannedFiles('cron', settings);
     const lines = (file?.content ?? '').split('\n');
     // cron gives the command only the file's variables (and HOME, LOGNAME, SHELL).
@@ -329,11 +332,23 @@ describe('the generated cron line runs', () => {
     let stderr = '';
     for (const fields of jobs) {
       const command = fields.slice(6).join(' ');
-      expect(command).toContain(`[ -r ${ENV_FILE} ] && . ${ENV_FILE};`);
-      const result = await execSh('/bin/sh', ['-c', command.replaceAll(ENV_FILE, envFile)], { env, cwd: '/' });
+      expect(command).toContain(`--settings-file ${ENV_FILE} `);
+      const result = await execSh('/bin/sh', ['-c', command.replaceAll(ENV_FILE, settingsFile)], { env, cwd: '/' });
       stderr += result.stderr + result.stdout;
     }
     return stderr;
+  }
+
+  /** The systemd units' ExecStart lines, run without a shell as systemd runs them, with ENV_FILE at `envFile`. */
+  async function runSystemdJobs(settings: JobSettings, envFile: string): Promise<string> {
+    let output = '';
+    for (const unit of plannedFiles('systemd', settings).filter((f) => f.path.endsWith('.service'))) {
+      const line = unit.content.split('\n').find((l) => l.startsWith('ExecStart=')) ?? '';
+      const [program = '', ...args] = line.slice('ExecStart='.length).replaceAll(ENV_FILE, envFile).split(' ');
+      const result = await execSh(program, args, { env: { PATH: '/usr/bin:/bin' }, cwd: '/' });
+      output += result.stderr + result.stdout;
+    }
+    return output;
   }
 
   async function storedHours(db: string): Promise<{ hours: number[]; pending: string[] }> {
@@ -379,39 +394,43 @@ describe('the generated cron line runs', () => {
     expect(await storedHours(join(dir, 'db.sqlite'))).toEqual({ hours: [1], pending: [] });
   });
 
-  it('the settings file reaches node exported (a heartbeat is pinged); the options of the line win over it', async () => {
-    const dir = temp();
-    const pings: string[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => {
-        body += chunk;
+  for (const scheduler of ['cron', 'systemd'] as const) {
+    it(`${scheduler}: the settings file reaches node as written (a heartbeat is pinged); the options of the line win over it`, async () => {
+      const dir = temp();
+      const pings: string[] = [];
+      const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => {
+          body += chunk;
+        });
+        req.on('end', () => {
+          pings.push(`${req.method} ${req.url} ${body}`);
+          res.end('OK');
+        });
       });
-      req.on('end', () => {
-        pings.push(`${req.method} ${req.url} ${body}`);
-        res.end('OK');
-      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      cleanups.push(() => server.close());
+      const { port } = server.address() as AddressInfo;
+      const settingsFile = join(dir, 'blackout-monitor');
+      writeFileSync(
+        settingsFile,
+        [
+          '# as in README "Notifications"',
+          // Read literally: `&`, `$` and `;` would be cut, expanded or run by a shell.
+          `BLACKOUT_HEARTBEAT_URL=http://127.0.0.1:${port}/ping?a=1&b=$HOME;c`,
+          // Overridden by the options and arguments in the line:
+          'BLACKOUT_STORE=dynamodb',
+          `BLACKOUT_DB=${join(dir, 'other.sqlite')}`,
+          'BLACKOUT_MODE=dev',
+          'BLACKOUT_DEVICE=other',
+          '',
+        ].join('\n'),
+      );
+      const run = scheduler === 'cron' ? runCronJobs : runSystemdJobs;
+      expect(await run(settingsIn(dir), settingsFile)).toBe('');
+      expect(pings).toEqual(['POST /ping?a=1&b=$HOME;c reading ON']);
+      expect(await storedHours(join(dir, 'db.sqlite'))).toEqual({ hours: [1], pending: [] });
+      expect(existsSync(join(dir, 'other.sqlite'))).toBe(false);
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    cleanups.push(() => server.close());
-    const { port } = server.address() as AddressInfo;
-    const envFile = join(dir, 'blackout-monitor');
-    writeFileSync(
-      envFile,
-      [
-        '# as in README "Notifications"',
-        `BLACKOUT_HEARTBEAT_URL=http://127.0.0.1:${port}/ping`,
-        // Overridden by the options and arguments in the line:
-        'BLACKOUT_STORE=dynamodb',
-        `BLACKOUT_DB=${join(dir, 'other.sqlite')}`,
-        'BLACKOUT_MODE=dev',
-        'BLACKOUT_DEVICE=other',
-        '',
-      ].join('\n'),
-    );
-    expect(await runCronJobs(settingsIn(dir), envFile)).toBe('');
-    expect(pings).toEqual(['POST /ping reading ON']);
-    expect(await storedHours(join(dir, 'db.sqlite'))).toEqual({ hours: [1], pending: [] });
-    expect(existsSync(join(dir, 'other.sqlite'))).toBe(false);
-  });
+  }
 });

@@ -24,6 +24,7 @@ interface BadInput {
 
 const SENSOR = ['--sensor', 'simulate'];
 const long = (n: number, c = 'a'): string => c.repeat(n);
+const SENSOR_OF: Record<Entrypoint, string[]> = { 'read-pin': SENSOR, aggregate: [], report: [] };
 
 const CASES: BadInput[] = [
   // Device alias: it becomes part of every key, so `#`, `/`, spaces and length are refused.
@@ -128,6 +129,19 @@ const CASES: BadInput[] = [
     env: { BLACKOUT_FLUSH_ONLY: '2' },
     message: 'invalid BLACKOUT_FLUSH_ONLY "2"',
   },
+  // A device or mode starting with `-` would read as an option in the jobs' command lines.
+  ...(['read-pin', 'aggregate', 'report'] as const).flatMap((entry): BadInput[] => [
+    { entry, args: ['--device=-rpi', ...SENSOR_OF[entry]], message: 'invalid --device "-rpi"' },
+    { entry, args: ['--mode=--flush-only', ...SENSOR_OF[entry]], message: 'invalid --mode "--flush-only"' },
+    { entry, args: [...SENSOR_OF[entry], '--', '-rpi', '4', 'dev'], message: 'invalid device "-rpi"' },
+    { entry, args: [...SENSOR_OF[entry], '--', 'pi', '4', '-dev'], message: 'invalid mode "-dev"' },
+    {
+      entry,
+      args: [...SENSOR_OF[entry]],
+      env: { BLACKOUT_MODE: '--active-low' },
+      message: 'invalid BLACKOUT_MODE "--active-low"',
+    },
+  ]),
   // DynamoDB: a bad value must not reach the network (no table created, not even a request).
   { entry: 'read-pin', args: ['pi', '4', 'UP', ...SENSOR], dynamodb: true, message: 'invalid mode "UP"' },
   { entry: 'aggregate', args: ['a#b', '4', 'dev'], dynamodb: true, message: 'invalid device "a#b"' },
