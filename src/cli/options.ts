@@ -14,7 +14,6 @@ import { FORMATS } from '../report/report.js';
 import { STORE_KINDS } from '../stores/store.js';
 import {
   dateValue,
-  settingsFileValue,
   deviceValue,
   endpointValue,
   httpUrl,
@@ -26,6 +25,7 @@ import {
   pinValue,
   regionValue,
   sensorValue,
+  settingsFileValue,
   timeZoneValue,
   userValue,
   wholeNumber,
@@ -41,7 +41,10 @@ const storeKind = oneOf(STORE_KINDS, 'sqlite or dynamodb');
 /** Settings file (first of every command: it may set the variables of the others). */
 export const settingsOptions = {
   settingsFile: () =>
-    new Option('--settings-file <file>', 'read NAME=value settings from this file, literally (a missing file is skipped)')
+    new Option(
+      '--settings-file <file>',
+      'read NAME=value settings from this file, literally (a missing file is skipped)',
+    )
       .env('BLACKOUT_SETTINGS_FILE')
       .argParser(settingsFileValue),
 };

@@ -6,7 +6,7 @@
  */
 import { type Command, CommanderError, type OptionValues } from '@commander-js/extra-typings';
 import { createLogger, type Logger } from '../utils/log.js';
-import { type Redactor, secretRedactor } from '../utils/redact.js';
+import { type Redactor, redactText, secretRedactor } from '../utils/redact.js';
 import { UsageError } from './errors.js';
 import { SECRET_FLAGS } from './options.js';
 
@@ -50,7 +50,8 @@ export function commanderErrorLine(name: string, text: string, command: Command<
     const option = refused.flags ? command.options.find((o) => o.flags === refused.flags) : undefined;
     const source = refused.env ?? refused.argument ?? option?.long ?? refused.flags ?? '';
     const secret = option?.long !== undefined && SECRET_FLAGS.has(option.long);
-    const value = secret ? '' : ` ${JSON.stringify(refused.value)}`;
+    // Credentials inside a value (`http://user:pass@host/?token=…`) are never echoed either.
+    const value = secret ? '' : ` ${JSON.stringify(redactText(refused.value ?? ''))}`;
     return `${name}: invalid ${source}${value}: ${oneLine(refused.reason ?? '')}\n`;
   }
   // Commander adds "(Did you mean …?)" on a second line: one line per error.
@@ -130,7 +131,7 @@ export async function runJob<A extends unknown[], O extends OptionValues>(
 function exitCodeOf(error: unknown, name: string, log: Logger | undefined, redact: Redactor): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   if (error instanceof UsageError) {
-    process.stderr.write(`${name}: ${oneLine(error.message)}\n`);
+    process.stderr.write(`${name}: ${redact(oneLine(error.message))}\n`);
     return EXIT_USAGE;
   }
   const message = oneLine(error instanceof Error ? error.message : String(error));

@@ -32,7 +32,10 @@ export function parseSettings(text: string): { settings: SettingsLine[]; problem
     const equals = body.indexOf('=');
     const name = equals > 0 ? body.slice(0, equals) : '';
     if (!NAME_RE.test(name)) {
-      problems.push({ line, reason: equals <= 0 ? 'not a NAME=value line' : `${JSON.stringify(name)} is not a variable name` });
+      problems.push({
+        line,
+        reason: equals <= 0 ? 'not a NAME=value line' : `${JSON.stringify(name)} is not a variable name`,
+      });
       return;
     }
     let value = body.slice(equals + 1);

@@ -143,3 +143,13 @@ describe('--help of every command', () => {
     });
   }
 });
+
+describe('credentials in a refused value', () => {
+  it('are not echoed', async () => {
+    const line = await parseError('read-pin', ['--endpoint', 'http://user:pa55@host:8000/ x?token=t0k']);
+    expect(line).toMatch(/^read-pin: invalid --endpoint "http:\/\/\*\*\*@host:8000\/ x\?token=\*\*\*": /);
+    const install = await runEntrypoint('install', ['--endpoint', 'http://user:pa55@host/%20?token=t0k', '--dry-run']);
+    expect(install.code).toBe(2);
+    expect(install.stderr).not.toMatch(/pa55|t0k/);
+  });
+});
