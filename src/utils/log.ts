@@ -4,10 +4,11 @@
  * when all is well (cron mails any output); errors also go to stderr as one plain line, and
  * `--verbose` mirrors everything to stderr in readable form.
  */
-import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import { DAY_MS, utcDate } from '../domain/time.js';
+import { messageOf } from './errors.js';
 import { redactFields, SECRET_KEYS, secretRedactor } from './redact.js';
 
 export type { Logger } from 'pino';
@@ -88,19 +89,36 @@ export function pruneLogs(logDir: string, keepDays: number, now: Date): string[]
   return removed;
 }
 
+/**
+ * The daily log file, written synchronously (a short cron run never loses its last lines) and
+ * readable by its owner only (lines may name peers and folders). A failed write — a full disk —
+ * is dropped with one stderr line per run: logging never fails a job.
+ */
+function logFileStream(name: string, file: string): DestinationStream {
+  let fd: number | undefined = openSync(file, 'a', 0o600);
+  return {
+    write(line: string) {
+      if (fd === undefined) return;
+      try {
+        writeSync(fd, line);
+      } catch (error) {
+        fd = undefined;
+        process.stderr.write(`${name}: log lines dropped, cannot write ${file}: ${messageOf(error)}\n`);
+      }
+    },
+  };
+}
+
 export function createLogger(options: LogOptions): Logger {
   const now = options.now ?? new Date();
   const streams: StreamEntry[] = [];
   try {
-    mkdirSync(options.logDir, { recursive: true });
-    streams.push({
-      level: 'debug',
-      stream: pino.destination({ dest: logFileFor(options.logDir, now), sync: true, mkdir: true }),
-    });
+    mkdirSync(options.logDir, { recursive: true, mode: 0o700 });
+    streams.push({ level: 'debug', stream: logFileStream(options.name, logFileFor(options.logDir, now)) });
     pruneLogs(options.logDir, options.keepDays ?? 30, now);
   } catch (error) {
     // No log file (read-only or full disk) must not stop the reading; say so once on stderr.
-    process.stderr.write(`${options.name}: cannot write logs in ${options.logDir}: ${(error as Error).message}\n`);
+    process.stderr.write(`${options.name}: cannot write logs in ${options.logDir}: ${messageOf(error)}\n`);
   }
   streams.push(
     options.verbose
