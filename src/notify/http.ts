@@ -21,19 +21,50 @@ function describe(error: unknown, timeoutMs: number): string {
   return e.cause?.message ?? e.message;
 }
 
-/** Sends the request; throws DeliveryError on network errors and timeouts (the status is not checked here). */
+/** A peer's answer is read up to this much and the rest dropped: nothing a peer sends can fill memory. */
+export const MAX_RESPONSE_BYTES = 8 * 1024;
+
+async function readCapped(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < MAX_RESPONSE_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8');
+}
+
+/**
+ * Sends the request; throws DeliveryError on network errors, timeouts and redirects (the status is not
+ * checked here). Redirects are never followed: a 302 would turn a signed POST into an empty GET, a 307
+ * to another origin would hand the body and its signature to a third host.
+ */
 export async function httpRequest(url: string, request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+  let response: Response;
+  let body: string;
   try {
-    const response = await fetch(url, {
+    response = await fetch(url, {
       method: request.method ?? 'POST',
       ...(request.headers ? { headers: request.headers } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
+      redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    return { status: response.status, body: await response.text() };
+    body = await readCapped(response);
   } catch (error) {
     throw new DeliveryError(describe(error, timeoutMs));
   }
+  if (response.status >= 300 && response.status < 400) {
+    const location = response.headers.get('location');
+    const target = location ? originOf(new URL(location, url).toString()) : 'nowhere';
+    throw new DeliveryError(`HTTP ${response.status}: redirect to ${target}, not followed`, response.status);
+  }
+  return { status: response.status, body };
 }
 
 /** Accepts 2xx; anything else becomes a DeliveryError carrying a short piece of the answer. */
