@@ -70,9 +70,27 @@ export function redactFields(
 /** Secrets shorter than this are not searched for (they would blank out ordinary words). */
 const MIN_SECRET_LENGTH = 3;
 
-/** Removes `secrets` (the configured values) and shaped credentials from text. */
+/**
+ * A configured URL's secret parts: its path and query stand alone in a peer's echo (`Cannot POST
+ * /hooks/SECRET`), an ntfy topic or a ping id is the path itself.
+ */
+function secretPartsOf(secret: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(secret);
+  } catch {
+    return [secret];
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return [secret];
+  const path = url.pathname === '/' ? '' : url.pathname;
+  return [secret, `${path}${url.search}`, path, url.search.slice(1), ...(url.password ? [url.password] : [])];
+}
+
+/** Removes `secrets` (the configured values, and the paths and queries of configured URLs) and shaped credentials from text. */
 export function secretRedactor(secrets: readonly string[]): Redactor {
   // Longest first, so a URL is replaced whole before a token inside it.
-  const list = [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  const list = [...new Set(secrets.flatMap(secretPartsOf))]
+    .filter((s) => s.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
   return (text) => redactText(list.reduce((out, secret) => out.split(secret).join('***'), text));
 }

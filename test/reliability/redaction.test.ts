@@ -104,3 +104,50 @@ describe('redaction', () => {
     }
   });
 });
+
+describe('a peer that echoes the secret path', () => {
+  it('leaves it in no log, outbox entry or printed line', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(404, { 'content-type': 'text/html' }).end(`<pre>Cannot POST ${req.url}</pre>`));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as { port: number }).port;
+    const dir = join(tmp.dir, 'echo');
+    const secretPath = '/hooks/s3cretHookPath?key=k3yValue';
+    const ntfyTopic = '/myPrivateTopic42';
+    const env = {
+      BLACKOUT_WEBHOOK_URL: `http://127.0.0.1:${port}${secretPath}`,
+      BLACKOUT_NTFY_URL: `http://127.0.0.1:${port}${ntfyTopic}`,
+    };
+    const common = [
+      '--buffer-dir',
+      join(dir, 'buffer'),
+      '--log-dir',
+      join(dir, 'logs'),
+      '--db',
+      join(dir, 'db.sqlite'),
+    ];
+    const readPin = await runDist('read-pin', ['--sensor', 'simulate', '--at', '2025-06-21T12:00:00Z', ...common], {
+      env,
+    });
+    const test = await runDist('notify-test', common, { env });
+    server.close();
+    expect(readPin.code).toBe(0);
+    expect(test.code).toBe(1);
+    expect(test.stdout).toContain('HTTP 404');
+    const files = (sub: string): string => {
+      const root = join(dir, sub);
+      return readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => readFileSync(join(d.parentPath, d.name), 'utf8'))
+        .join('\n');
+    };
+    const everything = [readPin.stdout, readPin.stderr, test.stdout, test.stderr, files('logs'), files('buffer')].join(
+      '\n',
+    );
+    expect(everything).toContain('Cannot POST');
+    for (const secret of ['s3cretHookPath', 'k3yValue', 'myPrivateTopic42']) expect(everything).not.toContain(secret);
+  });
+});
