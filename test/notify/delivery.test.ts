@@ -96,6 +96,8 @@ describe('delivery', () => {
       text: '🔴 Power OFF at 10:01 — flat. It was on for at least 1 min (since monitoring began).',
     });
     expect(hook?.headers['x-blackout-signature-256']).toBeUndefined();
+    expect(hook?.headers['x-blackout-signature']).toBeUndefined();
+    expect(hook?.headers['x-blackout-timestamp']).toBeUndefined();
     expect(receiver.of('telegram')[0]?.json).toMatchObject({ chat_id: '7', text: hook?.json?.text });
   });
 

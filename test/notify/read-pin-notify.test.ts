@@ -180,9 +180,9 @@ describe('read-pin notifications', () => {
     expect(Date.parse(String(on?.sentAt))).toBeGreaterThan(Date.parse(minute(59)));
     // The signature was checked by the receiver on every webhook request.
     expect(receiver.rejectedSignatures).toEqual([]);
-    expect(
-      receiver.of('webhook').every((r) => String(r.headers['x-blackout-signature-256']).startsWith('sha256=')),
-    ).toBe(true);
+    expect(receiver.of('webhook').every((r) => String(r.headers['x-blackout-signature']).startsWith('sha256='))).toBe(
+      true,
+    );
     expect(receiver.of('telegram')[0]?.json).toMatchObject({ chat_id: '-1001234' });
     expect(receiver.of('ntfy')[0]?.headers).toMatchObject({ title: 'Power OFF - flat', tags: 'red_circle' });
     expect(queued()).toEqual([]);

@@ -2,7 +2,7 @@
  * A real local HTTP server standing in for the webhook receiver, the Telegram Bot API, an ntfy
  * server and heartbeat services (Healthchecks.io and Uptime Kuma push URLs), on 127.0.0.1.
  *
- *   POST /hook                    webhook; checks X-Blackout-Signature-256 when a secret is set (401 if wrong)
+ *   POST /hook                    webhook; checks X-Blackout-Signature (and the legacy -256) when a secret is set (401 if wrong)
  *   POST /bot<token>/sendMessage  Telegram; 401 with the path echoed in `description` for a wrong token
  *   POST /ntfy/<topic>            ntfy
  *   POST /hc/<id>[/fail]          Healthchecks-style ping
@@ -105,9 +105,21 @@ export class Receiver {
       return;
     }
     if (endpoint === 'webhook' && this.options.webhookSecret) {
-      const expected = `sha256=${createHmac('sha256', this.options.webhookSecret).update(body).digest('hex')}`;
-      const given = String(req.headers['x-blackout-signature-256'] ?? '');
-      const ok = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      // As doc/notifications.md tells a receiver: the signature covers `timestamp.body`, and a timestamp
+      // more than five minutes off is a replay. The body-only legacy header must still match too.
+      const sign = (text: string): string =>
+        `sha256=${createHmac('sha256', this.options.webhookSecret ?? '')
+          .update(text)
+          .digest('hex')}`;
+      const same = (given: string, expected: string): boolean =>
+        given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      const timestamp = String(req.headers['x-blackout-timestamp'] ?? '');
+      const given = String(req.headers['x-blackout-signature'] ?? '');
+      const fresh = /^\d+$/.test(timestamp) && Math.abs(Date.now() / 1000 - Number(timestamp)) <= 300;
+      const ok =
+        fresh &&
+        same(given, sign(`${timestamp}.${body}`)) &&
+        same(String(req.headers['x-blackout-signature-256'] ?? ''), sign(body));
       if (!ok) {
         this.rejectedSignatures.push(given);
         res.writeHead(401).end('bad signature');

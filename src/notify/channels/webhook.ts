@@ -1,12 +1,18 @@
 /**
  * Webhook: POST JSON `{device, pin, state, since, previousStateMinutes, delayed, sentAt, text, …}`.
- * With a shared secret the body is signed: `X-Blackout-Signature-256: sha256=<hex HMAC-SHA256 of the body>`.
+ * With a shared secret the request is signed: `X-Blackout-Timestamp: <Unix seconds>` and
+ * `X-Blackout-Signature: sha256=<hex HMAC-SHA256 of timestamp + "." + body>`, so a receiver can refuse
+ * a replayed request (as Stripe and Slack sign theirs). The older `X-Blackout-Signature-256` (the body
+ * alone) is still sent for receivers that verify it; it will be dropped in the next version.
  */
 import { createHmac } from 'node:crypto';
 import { expectSuccess, httpRequest, originOf } from '../http.js';
 import type { Channel, OutgoingMessage } from './channel.js';
 
-export const SIGNATURE_HEADER = 'X-Blackout-Signature-256';
+export const SIGNATURE_HEADER = 'X-Blackout-Signature';
+export const TIMESTAMP_HEADER = 'X-Blackout-Timestamp';
+/** The body-only signature of earlier versions (deprecated). */
+export const LEGACY_SIGNATURE_HEADER = 'X-Blackout-Signature-256';
 
 export interface WebhookOptions {
   url: string;
@@ -42,6 +48,11 @@ export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+/** The signature over `timestamp.body`: the same body replayed later carries a stale timestamp. */
+export function signRequest(timestamp: number, body: string, secret: string): string {
+  return signBody(`${timestamp}.${body}`, secret);
+}
+
 export class WebhookChannel implements Channel {
   readonly id = 'webhook' as const;
   readonly target: string;
@@ -57,7 +68,12 @@ export class WebhookChannel implements Channel {
     const body = JSON.stringify(webhookPayload(message));
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'blackout-monitor' };
     if (message.event) headers['x-blackout-event-id'] = message.event.id;
-    if (this.options.secret) headers[SIGNATURE_HEADER.toLowerCase()] = signBody(body, this.options.secret);
+    if (this.options.secret) {
+      const timestamp = Math.floor(message.sentAt.getTime() / 1000);
+      headers[TIMESTAMP_HEADER.toLowerCase()] = String(timestamp);
+      headers[SIGNATURE_HEADER.toLowerCase()] = signRequest(timestamp, body, this.options.secret);
+      headers[LEGACY_SIGNATURE_HEADER.toLowerCase()] = signBody(body, this.options.secret);
+    }
     return expectSuccess(await httpRequest(this.options.url, { headers, body }, timeoutMs));
   }
 }
