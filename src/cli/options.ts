@@ -121,9 +121,10 @@ export const notifyOptions = {
       .env('BLACKOUT_WEBHOOK_URL')
       .argParser(httpUrl),
   webhookSecret: () =>
-    new Option('--webhook-secret <secret>', 'sign webhook bodies: X-Blackout-Signature-256 HMAC-SHA256').env(
-      'BLACKOUT_WEBHOOK_SECRET',
-    ),
+    new Option(
+      '--webhook-secret <secret>',
+      'sign webhook requests: X-Blackout-Signature, HMAC-SHA256 of timestamp.body',
+    ).env('BLACKOUT_WEBHOOK_SECRET'),
   telegramToken: () =>
     new Option('--telegram-token <token>', 'Telegram bot token')
       .env('BLACKOUT_TELEGRAM_TOKEN')
