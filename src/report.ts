@@ -11,7 +11,7 @@ import { SOURCES } from './report/load.js';
 import { CSV_TABLES } from './report/render-csv.js';
 import { createReport, FORMATS, renderReport } from './report/report.js';
 import { openStore, sqliteFile } from './stores/open-store.js';
-import { writeFileAtomic } from './utils/buffer.js';
+import { writeFileAtomic } from './utils/files.js';
 
 interface ReportOptions extends PeriodOptions {
   tz?: string;

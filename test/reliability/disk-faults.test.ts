@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/utils/buffer.js';
+import { writeFileAtomic } from '../../src/utils/files.js';
 import { tempDir } from '../support/cli.js';
 import { canMountTmpfs, isRoot, logLines, mountTmpfs, runDist, snapshot } from './support.js';
 
