@@ -2,11 +2,11 @@
  * Aggregation math: minutes → one hour item, hours → one day item. Pure; the pipeline feeds it
  * whole partitions read from a store.
  */
-import { parseItemKey, type Series, statusKey } from './keys.js';
+import { type Series, statusKey } from './keys.js';
 import type { AggregateRecord, MinuteRecord } from './records.js';
 
-export const MINUTES_PER_HOUR = 60;
-export const MINUTES_PER_DAY = 1440;
+const MINUTES_PER_HOUR = 60;
+const MINUTES_PER_DAY = 1440;
 
 /** The counts an hours or days item stores. */
 export interface AggregateCounts {
@@ -59,9 +59,4 @@ export function aggregateRecord(
   ts: string,
 ): AggregateRecord {
   return { pk: key.pk, sk: key.sk, pk_status: statusKey(series, 'new'), ts, ...counts };
-}
-
-/** The series a stored item belongs to, read from its key. */
-export function seriesOfMinute(record: MinuteRecord): Series | undefined {
-  return parseItemKey('minutes', record)?.series;
 }

@@ -10,7 +10,6 @@ import { addLocalDays, localDateLabel, localTime, startOfLocalDay } from './zone
 export const MINUTE = { unknown: 0, on: 1, off: 2, pending: 3, unresolved: 4 } as const;
 export type MinuteState = (typeof MINUTE)[keyof typeof MINUTE];
 export const STATE_NAMES = ['unknown', 'on', 'off', 'pending', 'unresolved'] as const;
-export type StateName = (typeof STATE_NAMES)[number];
 
 /** A block of `unresolved` minutes (always inside one local hour) with the counts the hours item gave. */
 export interface UnresolvedBlock {
@@ -74,7 +73,7 @@ export interface Bucket {
   last: number;
 }
 
-export const instantOf = (minuteStates: MinuteStates, index: number): Date =>
+const instantOf = (minuteStates: MinuteStates, index: number): Date =>
   new Date(minuteStates.from.getTime() + index * MINUTE_MS);
 
 export const indexOf = (minuteStates: MinuteStates, instant: Date): number =>
@@ -185,9 +184,4 @@ export function localHours(minuteStates: MinuteStates, tz: string, start: Date, 
     t = next;
   }
   return out;
-}
-
-/** Local hour of day (0-23) at `instant`. */
-export function localHourOf(instant: Date, tz: string): number {
-  return localTime(instant, tz).hour;
 }

@@ -32,7 +32,7 @@ export function parseMode(value: string, source = 'mode'): string {
 }
 
 /** Strict ISO date (`YYYY-MM-DD`, UTC) or zoned date-time. */
-export function parseInstant(value: string, source: string): Date {
+function parseInstant(value: string, source: string): Date {
   const date = parseDateOrTimestamp(value);
   if (!date) {
     throw new UsageError(

@@ -12,7 +12,7 @@ import type { Delivery, NotifyFiles, OutboxEntry, OutboxFile } from './outbox.js
 import type { Redactor } from './redact.js';
 
 /** An event queued this long ago is dropped for a channel that never accepted it (and an error is logged). */
-export const GIVE_UP_AFTER_MS = 7 * DAY_MS;
+const GIVE_UP_AFTER_MS = 7 * DAY_MS;
 
 /**
  * Minutes to wait after `failures` failed attempts. Cron runs every minute, so the first five retries

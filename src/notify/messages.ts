@@ -11,7 +11,7 @@ export const LANGUAGES = ['en', 'uk'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** An event delivered more than this long after it was detected says so. */
-export const DELAY_NOTE_MINUTES = 5;
+const DELAY_NOTE_MINUTES = 5;
 
 export interface TextOptions {
   lang: Language;

@@ -16,7 +16,7 @@ import { listDir, writeFileAtomic } from '../utils/files.js';
 import { tryLock } from '../utils/lock.js';
 import type { ChannelId } from './channels/channel.js';
 
-export const NOTIFY_DIR = 'notify';
+const NOTIFY_DIR = 'notify';
 
 export interface Delivery {
   attempts: number;

@@ -55,9 +55,9 @@ export function parseGpiodVersion(output: string): GpiodVersion | undefined {
 }
 
 /** The pull that makes an open contact read "no power": up for active-low wiring, down otherwise. */
-export const gpiodBias = (activeLow: boolean): 'pull-up' | 'pull-down' => (activeLow ? 'pull-up' : 'pull-down');
+const gpiodBias = (activeLow: boolean): 'pull-up' | 'pull-down' => (activeLow ? 'pull-up' : 'pull-down');
 
-export function gpiogetArgs(version: GpiodVersion, chip: string, offset: number, activeLow: boolean): string[] {
+function gpiogetArgs(version: GpiodVersion, chip: string, offset: number, activeLow: boolean): string[] {
   const bias = gpiodBias(activeLow);
   return version === 1
     ? [`--bias=${bias}`, chip, String(offset)]
@@ -75,7 +75,7 @@ export function parseGpiogetValue(stdout: string): Reading | undefined {
 }
 
 /** Turns gpioget's complaint into what to do. */
-export function explainGpiodFailure(stderr: string, pin: number, chip: string, exitCode: number): SensorError {
+function explainGpiodFailure(stderr: string, pin: number, chip: string, exitCode: number): SensorError {
   const where = `GPIO ${pin} (${chip} line ${pin})`;
   if (/permission denied|operation not permitted|EACCES|EPERM/i.test(stderr)) {
     return new SensorError(`no permission for /dev/${chip}: ${NO_PERMISSION_FIX}`, 'permission');

@@ -6,14 +6,14 @@ import { createHmac } from 'node:crypto';
 import { expectSuccess, httpRequest, originOf } from '../http.js';
 import type { Channel, OutgoingMessage } from './channel.js';
 
-export const SIGNATURE_HEADER = 'X-Blackout-Signature-256';
+const SIGNATURE_HEADER = 'X-Blackout-Signature-256';
 
 export interface WebhookOptions {
   url: string;
   secret?: string;
 }
 
-export function webhookPayload(message: OutgoingMessage): Record<string, unknown> {
+function webhookPayload(message: OutgoingMessage): Record<string, unknown> {
   const { event } = message;
   return {
     id: event?.id ?? null,
@@ -38,7 +38,7 @@ export function webhookPayload(message: OutgoingMessage): Record<string, unknown
   };
 }
 
-export function signBody(body: string, secret: string): string {
+function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
