@@ -36,7 +36,7 @@ export function countHour(minutes: readonly Pick<MinuteRecord, 'sk' | 'reading'>
 
 /**
  * Counts one UTC day from its hour items: on/off summed, count = number of minute readings
- * (the seed's documented meaning), unknown = 1440 − on − off. Duplicate hours count once.
+ * (the Python version's documented meaning), unknown = 1440 − on − off. Duplicate hours count once.
  */
 export function countDay(hours: readonly Pick<AggregateRecord, 'sk' | 'on' | 'off'>[]): AggregateCounts {
   const seen = new Set<string>();
