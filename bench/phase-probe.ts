@@ -1,15 +1,17 @@
 /**
  * Child process for the import-phase breakdown: imports the given modules one after another and
  * prints, after each, the time since the process started and the peak RSS so far (VmHWM).
- * Arguments are package names or module paths of the build (`dist/utils/log.js`).
+ * Arguments are package names or module paths of an unbundled (tsc-only) build, written as
+ * `dist/utils/log.js` (the prefix names the build, not the folder).
  * Special argument `sqlite-open:FILE` opens a SQLite store on FILE (schema, WAL) and closes it.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** The build to probe (the harness passes its private copy). */
-const DIST = process.env.BENCH_DIST_DIR ?? resolve(import.meta.dirname, '..', '..', 'dist');
+/** The unbundled build to probe: the harness builds one on demand (dist/ holds only bundles) and passes its copy. */
+const DIST = process.env.BENCH_DIST_DIR;
+if (!DIST) throw new Error('BENCH_DIST_DIR: the folder of an unbundled (tsc-only) build to probe');
 
 function peakRssKb(): number {
   return Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN);

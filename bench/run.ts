@@ -134,8 +134,11 @@ async function baselines(ctx: BenchContext): Promise<Baseline[]> {
   return out;
 }
 
-/** Where a cold read-pin spends its time and memory: imports in the order the entrypoint does. */
-async function phases(ctx: BenchContext, store: StoreKind): Promise<Phase[]> {
+/**
+ * Where a cold read-pin spends its time and memory: imports in the order the entrypoint does, from
+ * the unbundled build at `unbundledDist` (one file per module).
+ */
+async function phases(ctx: BenchContext, store: StoreKind, unbundledDist: string): Promise<Phase[]> {
   const common = ['commander', 'pino', 'dist/cli/common.js', 'dist/sensors/index.js', 'dist/pipeline/read-pin.js'];
   const storeSteps =
     store === 'sqlite'
@@ -149,7 +152,7 @@ async function phases(ctx: BenchContext, store: StoreKind): Promise<Phase[]> {
   const perStep = new Map<string, { ms: number[]; rss: number[] }>();
   for (let i = 0; i <= ctx.runs; i++) {
     const run = await ctx.runner.runNode([probe, ...common, ...storeSteps], {
-      env: { BENCH_DIST_DIR: ctx.runner.dist },
+      env: { BENCH_DIST_DIR: unbundledDist },
     });
     if (run.code !== 0) throw new Error(`phase probe failed: ${run.stderr}`);
     if (i === 0) continue;
@@ -335,6 +338,28 @@ const report: Report = {
   pythonOriginal: PYTHON_ORIGINAL,
 };
 
+/**
+ * The same code as tsc alone emits it (one file per module, packages from node_modules), for W1
+ * unbundled and the import phases. Built on demand: dist/ holds only the bundles.
+ */
+let unbundled: Runner | undefined;
+function unbundledRunner(): Runner {
+  if (unbundled) return unbundled;
+  progress('building the unbundled tree (tsc only)…');
+  const plain = join(ROOT, '.tools', `bench-tsc-${process.pid}`);
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--noEmit', 'false', '--outDir', plain], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    unbundled = new Runner(plain, 'unbundled');
+  } finally {
+    rmSync(plain, { recursive: true, force: true });
+  }
+  return unbundled;
+}
+
 const hasReport = reportBuilt(ctx);
 try {
   for (const [id, workload] of [
@@ -361,34 +386,21 @@ try {
     report.scale = scale.figures;
   }
   if (values['compare-unbundled'] && only.has('W1')) {
-    // The same code as tsc alone emits it (one file per module, packages from node_modules).
+    const plainRunner = unbundledRunner();
     progress('W1 on an unbundled build (tsc only)…');
-    const plain = join(ROOT, '.tools', `bench-tsc-${process.pid}`);
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', plain],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-      },
-    );
-    const plainRunner = new Runner(plain, 'unbundled');
-    rmSync(plain, { recursive: true, force: true });
-    try {
-      for (const store of stores) report.results.push(await w1({ ...ctx, runner: plainRunner }, store, 'W1 unbundled'));
-    } finally {
-      plainRunner.close();
-    }
+    for (const store of stores) report.results.push(await w1({ ...ctx, runner: plainRunner }, store, 'W1 unbundled'));
   }
   if (!values['no-phases'] && only.has('W1')) {
     progress('baselines and W1 import phases…');
     report.baselines = await baselines(ctx);
-    for (const store of stores) report.phases[store] = await phases(ctx, store);
+    const unbundledDist = unbundledRunner().dist;
+    for (const store of stores) report.phases[store] = await phases(ctx, store, unbundledDist);
   }
 } finally {
   await proxy?.close();
   await dynalite?.close();
   runner.close();
+  unbundled?.close();
   rmSync(tmp, { recursive: true, force: true });
 }
 

@@ -1,7 +1,8 @@
 /**
- * Bundles every entrypoint `src/<name>.ts` into `dist/<name>.js` (after `tsc` has type-checked and
- * emitted dist/). A cron run then loads a few files instead of hundreds: the AWS SDK alone is ~300
- * CommonJS modules, each resolved, read, lexed for exports and compiled (see doc/benchmarks.md).
+ * Bundles every entrypoint `src/<name>.ts` into `dist/<name>.js` (after `tsc` has type-checked; it
+ * emits nothing, so dist/ holds only these bundles and their chunks). A cron run then loads a few
+ * files instead of hundreds: the AWS SDK alone is ~300 CommonJS modules, each resolved, read, lexed
+ * for exports and compiled (see doc/benchmarks.md).
  *
  * Code shared between entrypoints and code loaded lazily (the DynamoDB adapter and the AWS SDK)
  * goes into `dist/chunks/`, so a SQLite run never reads the SDK. Packages with native code (and
@@ -84,3 +85,10 @@ const current = outputs.filter((f) => isChunk(f.path)).map((f) => basename(f.pat
 const keep = new Set([...previous, ...current, 'generation.json']);
 for (const name of readdirSync(chunkDir)) if (!keep.has(name)) rmSync(join(chunkDir, name), { force: true });
 writeFileSync(generationFile, JSON.stringify(current));
+
+// Builds before this one also had tsc emit one file per module (dist/domain/, dist/utils/, …). No
+// bundle imports them, so a running process cannot miss them: removed, so nothing comes to rely on them.
+for (const entry of readdirSync(join(root, 'src'), { withFileTypes: true })) {
+  if (entry.isDirectory() && entry.name !== 'chunks')
+    rmSync(join(outdir, entry.name), { recursive: true, force: true });
+}

@@ -1,5 +1,5 @@
 /** What every doctor check returns, and the small tools the checks share. */
-import { execFile } from 'node:child_process';
+import { type ProgramOutput, runProgram } from '../utils/run-program.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -27,24 +27,22 @@ export const fail = (name: string, message: string, fix: string): CheckResult =>
   fix,
 });
 
-export interface CommandOutput {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs an external program; `undefined` when it is not installed. Injectable so tests use temp scripts. */
-export type RunCommand = (file: string, args: string[]) => Promise<CommandOutput | undefined>;
+export type RunCommand = (file: string, args: string[]) => Promise<ProgramOutput | undefined>;
 
 export function runCommand(timeoutMs = 10_000): RunCommand {
-  return (file, args) =>
-    new Promise((resolve) => {
-      execFile(file, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
-        const errno = (error as NodeJS.ErrnoException | null)?.code;
-        if (errno === 'ENOENT' || errno === 'EACCES') resolve(undefined);
-        else resolve({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
-      });
-    });
+  return async (file, args) => {
+    const run = await runProgram(file, args, { timeoutMs });
+    switch (run.outcome) {
+      case 'missing':
+      case 'not-executable':
+        return undefined;
+      case 'timed-out':
+        return { code: 1, stdout: run.stdout, stderr: run.stderr };
+      case 'exited':
+        return { code: run.code, stdout: run.stdout, stderr: run.stderr };
+    }
+  };
 }
 
 /** Rejects after `ms` so one hanging check cannot hang the whole doctor. */

@@ -73,7 +73,7 @@ const keys = (schema: KeyElement[] | undefined): string =>
   (schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
 
 /** Differences between a described table and the definition the store would create. */
-export function tableProblems(name: string, described: TableDescription): string[] {
+function tableProblems(name: string, described: TableDescription): string[] {
   const expected = tableDefinition(name);
   const problems: string[] = [];
   if (keys(described.KeySchema) !== keys(expected.KeySchema)) {

@@ -1,6 +1,6 @@
 import { type CheckResult, fail, ok } from './check.js';
 
-export const MIN_NODE_MAJOR = 20;
+const MIN_NODE_MAJOR = 20;
 
 export function checkNode(version: string): CheckResult {
   const major = Number(/^v?(\d+)\./.exec(version)?.[1]);

@@ -1,6 +1,6 @@
 /**
  * Are the jobs scheduled? Looks where blackout-install writes (/etc/cron.d, /etc/systemd/system),
- * where the seed's README put them (/etc/crontab + /etc/cron.{minutes,hourly}.pi) and in the
+ * where the Python version's README put them (/etc/crontab + /etc/cron.{minutes,hourly}.pi) and in the
  * user's own crontab. A job counts when a non-comment line names read-pin or aggregate.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -79,7 +79,7 @@ export async function checkSchedule(input: ScheduleInput): Promise<CheckResult> 
       );
     }
   }
-  // The seed's layout: scripts in /etc/cron.{minutes,hourly}.pi run only through a run-parts line.
+  // The Python version's layout: scripts in /etc/cron.{minutes,hourly}.pi run only through a run-parts line.
   const tables = sources.filter((s) => !RUN_PARTS_DIRS.some((dir) => s.where.includes(`/${dir}/`)));
   for (const dir of RUN_PARTS_DIRS) {
     const script = [reader, aggregator].find((s) => s.where.includes(`/${dir}/`));

@@ -2,13 +2,14 @@
  * Aggregation math: minutes → one hour item, hours → one day item. Pure; the pipeline feeds it
  * whole partitions read from a store.
  */
-import { parseItemKey, type Series, statusKey } from './keys.js';
+import { type Series, statusKey } from './keys.js';
 import type { AggregateRecord, MinuteRecord } from './records.js';
 
-export const MINUTES_PER_HOUR = 60;
-export const MINUTES_PER_DAY = 1440;
+const MINUTES_PER_HOUR = 60;
+const MINUTES_PER_DAY = 1440;
 
-export interface Counts {
+/** The counts an hours or days item stores. */
+export interface AggregateCounts {
   on: number;
   off: number;
   unknown: number;
@@ -20,7 +21,7 @@ export interface Counts {
  * Counts one hour from its minute items. A minute is counted once even if it appears twice
  * (first item wins); items whose sk is not a minute of the hour are ignored.
  */
-export function countHour(minutes: readonly Pick<MinuteRecord, 'sk' | 'reading'>[]): Counts {
+export function countHour(minutes: readonly Pick<MinuteRecord, 'sk' | 'reading'>[]): AggregateCounts {
   const seen = new Set<string>();
   let on = 0;
   let off = 0;
@@ -35,9 +36,9 @@ export function countHour(minutes: readonly Pick<MinuteRecord, 'sk' | 'reading'>
 
 /**
  * Counts one UTC day from its hour items: on/off summed, count = number of minute readings
- * (the seed's documented meaning), unknown = 1440 − on − off. Duplicate hours count once.
+ * (the Python version's documented meaning), unknown = 1440 − on − off. Duplicate hours count once.
  */
-export function countDay(hours: readonly Pick<AggregateRecord, 'sk' | 'on' | 'off'>[]): Counts {
+export function countDay(hours: readonly Pick<AggregateRecord, 'sk' | 'on' | 'off'>[]): AggregateCounts {
   const seen = new Set<string>();
   let on = 0;
   let off = 0;
@@ -54,13 +55,8 @@ export function countDay(hours: readonly Pick<AggregateRecord, 'sk' | 'on' | 'of
 export function aggregateRecord(
   key: { pk: string; sk: string },
   series: Series,
-  counts: Counts,
+  counts: AggregateCounts,
   ts: string,
 ): AggregateRecord {
   return { pk: key.pk, sk: key.sk, pk_status: statusKey(series, 'new'), ts, ...counts };
-}
-
-/** The series a stored item belongs to, read from its key. */
-export function seriesOfMinute(record: MinuteRecord): Series | undefined {
-  return parseItemKey('minutes', record)?.series;
 }

@@ -1,5 +1,5 @@
 /**
- * The seed's key formats, one function each. Every pk/sk/pk_status string in the project is built
+ * The Python version's key formats, one function each. Every pk/sk/pk_status string in the project is built
  * and parsed here and nowhere else.
  *
  *   minutes: pk device#<d>#sensor#<p>#date#YYYY-MM-DD-HH  sk time#MM

@@ -1,7 +1,7 @@
 /**
- * A period as one state per minute, and what a report derives from it: totals, counts per local
- * day or hour, outages (maximal runs of OFF minutes) and gaps (runs of minutes without a reading).
- * Pure: the loader builds the series, renderers format the results.
+ * A period as one state per minute (`MinuteStates`), and what a report derives from it: totals,
+ * counts per local day or hour, outages (maximal runs of OFF minutes) and gaps (runs of minutes
+ * without a reading). Pure: the loader builds the minute states, renderers format the results.
  */
 import { MINUTE_MS } from './time.js';
 import { addLocalDays, localDateLabel, localTime, startOfLocalDay } from './zone.js';
@@ -10,11 +10,10 @@ import { addLocalDays, localDateLabel, localTime, startOfLocalDay } from './zone
 export const MINUTE = { unknown: 0, on: 1, off: 2, pending: 3, unresolved: 4 } as const;
 export type MinuteState = (typeof MINUTE)[keyof typeof MINUTE];
 export const STATE_NAMES = ['unknown', 'on', 'off', 'pending', 'unresolved'] as const;
-export type StateName = (typeof STATE_NAMES)[number];
 
 /** A block of `unresolved` minutes (always inside one local hour) with the counts the hours item gave. */
 export interface UnresolvedBlock {
-  /** Minute index in the series. */
+  /** Minute index in `MinuteStates.states`. */
   index: number;
   length: number;
   on: number;
@@ -22,7 +21,8 @@ export interface UnresolvedBlock {
   unknown: number;
 }
 
-export interface MinuteSeries {
+/** A period minute by minute: what the report knows about each minute. */
+export interface MinuteStates {
   /** Minute-aligned start (UTC). */
   from: Date;
   /** One state per minute from `from`. */
@@ -30,7 +30,8 @@ export interface MinuteSeries {
   unresolved: UnresolvedBlock[];
 }
 
-export interface Counts {
+/** Minutes of a period or bucket by state (unresolved minutes counted by their hours item). */
+export interface StateCounts {
   on: number;
   off: number;
   unknown: number;
@@ -54,33 +55,34 @@ export interface Outage {
   endUncertain: boolean;
 }
 
-export interface Gap {
+/** A run of minutes without a reading, for reports (the power events carry theirs as `EventGap`). */
+export interface ReadingGap {
   start: Date;
   end: Date;
   minutes: number;
 }
 
-/** A slice of the series: a local day or hour, clipped to the period. */
+/** A slice of the minute states: a local day or hour, clipped to the period. */
 export interface Bucket {
   /** `YYYY-MM-DD` for a day, the local start `HH:MM` for an hour. */
   label: string;
   start: Date;
   end: Date;
-  /** Minute indexes [first, last) in the series. */
+  /** Minute indexes [first, last) in the minute states. */
   first: number;
   last: number;
 }
 
-export const instantOf = (series: MinuteSeries, index: number): Date =>
-  new Date(series.from.getTime() + index * MINUTE_MS);
+const instantOf = (minuteStates: MinuteStates, index: number): Date =>
+  new Date(minuteStates.from.getTime() + index * MINUTE_MS);
 
-export const indexOf = (series: MinuteSeries, instant: Date): number =>
-  Math.round((instant.getTime() - series.from.getTime()) / MINUTE_MS);
+export const indexOf = (minuteStates: MinuteStates, instant: Date): number =>
+  Math.round((instant.getTime() - minuteStates.from.getTime()) / MINUTE_MS);
 
 /** Maximal runs of equal state over [first, last). */
-export function runs(series: MinuteSeries, first = 0, last = series.states.length): Run[] {
+export function runs(minuteStates: MinuteStates, first = 0, last = minuteStates.states.length): Run[] {
   const out: Run[] = [];
-  const { states } = series;
+  const { states } = minuteStates;
   let i = first;
   while (i < last) {
     const state = states[i] as MinuteState;
@@ -93,9 +95,9 @@ export function runs(series: MinuteSeries, first = 0, last = series.states.lengt
 }
 
 /** Minute counts over [first, last); unresolved blocks count by their hours item. */
-export function countMinutes(series: MinuteSeries, first = 0, last = series.states.length): Counts {
-  const counts: Counts = { on: 0, off: 0, unknown: 0, pending: 0 };
-  const { states } = series;
+export function countMinutes(minuteStates: MinuteStates, first = 0, last = minuteStates.states.length): StateCounts {
+  const counts: StateCounts = { on: 0, off: 0, unknown: 0, pending: 0 };
+  const { states } = minuteStates;
   for (let i = first; i < last; i++) {
     const s = states[i];
     if (s === MINUTE.on) counts.on++;
@@ -103,7 +105,7 @@ export function countMinutes(series: MinuteSeries, first = 0, last = series.stat
     else if (s === MINUTE.unknown) counts.unknown++;
     else if (s === MINUTE.pending) counts.pending++;
   }
-  for (const block of series.unresolved) {
+  for (const block of minuteStates.unresolved) {
     if (block.index >= first && block.index < last) {
       counts.on += block.on;
       counts.off += block.off;
@@ -114,7 +116,7 @@ export function countMinutes(series: MinuteSeries, first = 0, last = series.stat
 }
 
 /** Share of ON among known minutes, or null when none is known. */
-export function onShare(counts: Counts): number | null {
+export function onShare(counts: StateCounts): number | null {
   const known = counts.on + counts.off;
   return known === 0 ? null : counts.on / known;
 }
@@ -122,16 +124,16 @@ export function onShare(counts: Counts): number | null {
 const UNCERTAIN_NEIGHBOURS: ReadonlySet<number> = new Set([MINUTE.unknown, MINUTE.unresolved, MINUTE.pending]);
 
 /** Every maximal run of OFF minutes, with its edges marked uncertain where the neighbour is not known. */
-export function findOutages(series: MinuteSeries): Outage[] {
-  const { states } = series;
-  return runs(series)
+export function findOutages(minuteStates: MinuteStates): Outage[] {
+  const { states } = minuteStates;
+  return runs(minuteStates)
     .filter((r) => r.state === MINUTE.off)
     .map((r) => {
       const before = r.index - 1;
       const after = r.index + r.length;
       return {
-        start: instantOf(series, r.index),
-        end: instantOf(series, after),
+        start: instantOf(minuteStates, r.index),
+        end: instantOf(minuteStates, after),
         minutes: r.length,
         startUncertain: before < 0 || UNCERTAIN_NEIGHBOURS.has(states[before] ?? MINUTE.unknown),
         endUncertain: after >= states.length || UNCERTAIN_NEIGHBOURS.has(states[after] ?? MINUTE.unknown),
@@ -140,20 +142,24 @@ export function findOutages(series: MinuteSeries): Outage[] {
 }
 
 /** Runs of minutes with no reading (the monitor, its network or its UPS was down). */
-export function findGaps(series: MinuteSeries): Gap[] {
-  return runs(series)
+export function findGaps(minuteStates: MinuteStates): ReadingGap[] {
+  return runs(minuteStates)
     .filter((r) => r.state === MINUTE.unknown)
-    .map((r) => ({ start: instantOf(series, r.index), end: instantOf(series, r.index + r.length), minutes: r.length }));
+    .map((r) => ({
+      start: instantOf(minuteStates, r.index),
+      end: instantOf(minuteStates, r.index + r.length),
+      minutes: r.length,
+    }));
 }
 
-function bucket(series: MinuteSeries, label: string, start: Date, end: Date): Bucket {
-  return { label, start, end, first: indexOf(series, start), last: indexOf(series, end) };
+function bucket(minuteStates: MinuteStates, label: string, start: Date, end: Date): Bucket {
+  return { label, start, end, first: indexOf(minuteStates, start), last: indexOf(minuteStates, end) };
 }
 
-/** The local days the series touches, each clipped to it. A DST day is 23 or 25 hours long. */
-export function localDays(series: MinuteSeries, tz: string): Bucket[] {
-  const from = series.from;
-  const to = instantOf(series, series.states.length);
+/** The local days the minute states cover, each clipped to them. A DST day is 23 or 25 hours long. */
+export function localDays(minuteStates: MinuteStates, tz: string): Bucket[] {
+  const from = minuteStates.from;
+  const to = instantOf(minuteStates, minuteStates.states.length);
   const out: Bucket[] = [];
   for (let date = localDateLabel(localTime(from, tz)); ; date = addLocalDays(date, 1)) {
     const start = startOfLocalDay(date, tz);
@@ -161,26 +167,21 @@ export function localDays(series: MinuteSeries, tz: string): Bucket[] {
     const end = startOfLocalDay(addLocalDays(date, 1), tz);
     const clippedStart = new Date(Math.max(start.getTime(), from.getTime()));
     const clippedEnd = new Date(Math.min(end.getTime(), to.getTime()));
-    out.push(bucket(series, date, clippedStart, clippedEnd));
+    out.push(bucket(minuteStates, date, clippedStart, clippedEnd));
   }
   return out;
 }
 
 /** The local hours of [start, end): a boundary wherever the local clock reads :00. */
-export function localHours(series: MinuteSeries, tz: string, start: Date, end: Date): Bucket[] {
+export function localHours(minuteStates: MinuteStates, tz: string, start: Date, end: Date): Bucket[] {
   const out: Bucket[] = [];
   let t = start.getTime();
   while (t < end.getTime()) {
     const local = localTime(t, tz);
     const next = Math.min(t + (60 - local.minute) * MINUTE_MS, end.getTime());
     const label = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
-    out.push(bucket(series, label, new Date(t), new Date(next)));
+    out.push(bucket(minuteStates, label, new Date(t), new Date(next)));
     t = next;
   }
   return out;
-}
-
-/** Local hour of day (0-23) at `instant`. */
-export function localHourOf(instant: Date, tz: string): number {
-  return localTime(instant, tz).hour;
 }

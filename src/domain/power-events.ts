@@ -10,8 +10,11 @@ import { floorToMinute, MINUTE_MS } from './time.js';
 
 export type PowerStateName = 'on' | 'off';
 
-/** Minutes with no reading: `from` is the first missing minute, `to` the minute of the next reading. */
-export interface Gap {
+/**
+ * Minutes with no reading, as a power event carries them (reports use `ReadingGap`): `from` is the
+ * first missing minute, `to` the minute of the next reading.
+ */
+export interface EventGap {
   from: string;
   to: string;
   minutes: number;
@@ -49,11 +52,11 @@ export interface PowerEvent {
   /** `power`: when either edge of the previous state fell in a span without readings, the most it can have lasted. */
   previousStateMinutesMax?: number;
   /** Spans without readings during the previous state (`power`) or the gap itself (`monitor-back`). */
-  gaps: Gap[];
+  gaps: EventGap[];
   /** Gaps left out of `gaps` to keep the event small. */
   gapsOmitted: number;
   /** The change happened somewhere in this gap (no readings right before `since`): the exact minute is unknown. */
-  changeWindow?: Gap;
+  changeWindow?: EventGap;
   /** `monitor-back`: length of the gap. */
   gapMinutes?: number;
   /** Minute of the reading that confirmed the event. */
@@ -65,10 +68,10 @@ export interface PowerState {
   /** `earliestSince`: the change to this state happened in a span without readings that began then. */
   confirmed?: { state: PowerStateName; since: string; sinceKnown: boolean; earliestSince?: string };
   /** A change seen but not yet confirmed by `debounce` consecutive readings. */
-  pending?: { state: PowerStateName; since: string; count: number; changeWindow?: Gap };
+  pending?: { state: PowerStateName; since: string; count: number; changeWindow?: EventGap };
   lastMinute?: string;
   /** Gaps since `confirmed.since` (oldest first, at most MAX_GAPS). */
-  gaps: Gap[];
+  gaps: EventGap[];
   gapsOmitted: number;
   nextSeq: number;
 }
@@ -104,7 +107,7 @@ function eventId(options: PowerEventOptions, kind: PowerEventKind, state: PowerS
   return `${options.device}:${options.pin}:${since.slice(0, 16)}:${kind === 'power' ? state : 'back'}`;
 }
 
-function addGap(state: PowerState, gap: Gap): void {
+function addGap(state: PowerState, gap: EventGap): void {
   state.gaps.push(gap);
   while (state.gaps.length > MAX_GAPS) {
     state.gaps.shift();
@@ -140,7 +143,7 @@ export function observeReading(
     });
   };
 
-  let gapBefore: Gap | undefined;
+  let gapBefore: EventGap | undefined;
   if (state.lastMinute !== undefined) {
     const missing = minutesBetween(state.lastMinute, minute) - 1;
     if (missing >= 1) {
@@ -239,7 +242,7 @@ const isMinute = (v: unknown): v is string =>
 const isStateName = (v: unknown): v is PowerStateName => v === 'on' || v === 'off';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
-function isGap(v: unknown): v is Gap {
+function isGap(v: unknown): v is EventGap {
   return isObject(v) && isMinute(v.from) && isMinute(v.to) && isCount(v.minutes);
 }
 

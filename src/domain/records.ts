@@ -1,5 +1,5 @@
 /**
- * The items stored in the three tables, field for field as the seed writes them.
+ * The items stored in the three tables, field for field as the Python version writes them.
  */
 import { itemKey, parseItemKey, type Series, statusKey, type Table } from './keys.js';
 import { canonicalTimestamp, parseTimestamp } from './time.js';
@@ -37,7 +37,7 @@ export type AggregateTable = Exclude<Table, 'minutes'>;
 
 export type RecordOf<T extends Table> = T extends 'minutes' ? MinuteRecord : AggregateRecord;
 
-/** Builds the minute item for a reading taken at `ts` (a seed-format timestamp). */
+/** Builds the minute item for a reading taken at `ts` (a timestamp in the Python version's format). */
 export function minuteRecord(series: Series, ts: string, reading: Reading): MinuteRecord {
   const instant = parseTimestamp(ts);
   const canonical = canonicalTimestamp(ts);
@@ -91,7 +91,7 @@ export function validateMinuteRecord(raw: unknown, expected?: Series): Validatio
 
 /**
  * Two stored minutes are the same reading when stamp and value agree (a re-flushed file). Stamps
- * compare as instants: the Python version stored `…:03+00:00` where this port writes `…:03.000000+00:00`.
+ * compare as instants: the Python version stored `…:03+00:00` where this one writes `…:03.000000+00:00`.
  */
 export function sameReading(a: MinuteRecord, b: MinuteRecord): boolean {
   return a.reading === b.reading && (a.ts === b.ts || canonicalTimestamp(a.ts) === canonicalTimestamp(b.ts));

@@ -4,10 +4,10 @@
  * under the install root (`/` on a real system, a mounted image or a temp tree otherwise), so the
  * checks agree with where the files go.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../cli/errors.js';
+import { runProgramSync } from '../utils/run-program.js';
 import type { Scheduler } from './schedulers.js';
 import { AGGREGATE_UNIT, CRON_FILE, ENV_FILE, READ_UNIT, SYSTEMD_DIR } from './templates.js';
 
@@ -49,6 +49,9 @@ export interface SystemUser {
   gids: number[];
 }
 
+/** `id` answers at once from local files; a directory service that does not answer is no user. */
+const ID_TIMEOUT_MS = 10_000;
+
 const readLines = (path: string): string[] => (existsSync(path) ? readFileSync(path, 'utf8').split('\n') : []);
 
 function fromPasswd(root: string, name: string): SystemUser | undefined {
@@ -66,12 +69,14 @@ function fromPasswd(root: string, name: string): SystemUser | undefined {
 
 /** Users from LDAP & co. are not in /etc/passwd: on the real system ask `id`. */
 function fromId(name: string): SystemUser | undefined {
-  try {
-    const id = (args: string[]): string => execFileSync('id', [...args, name], { encoding: 'utf8', stdio: 'pipe' });
-    return { name, uid: Number(id(['-u']).trim()), gids: id(['-G']).trim().split(/\s+/).map(Number) };
-  } catch {
-    return undefined;
-  }
+  const id = (args: string[]): string | undefined => {
+    const run = runProgramSync('id', [...args, name], { timeoutMs: ID_TIMEOUT_MS });
+    return run.outcome === 'exited' && run.code === 0 ? run.stdout.trim() : undefined;
+  };
+  const uid = id(['-u']);
+  const gids = uid === undefined ? undefined : id(['-G']);
+  if (uid === undefined || gids === undefined) return undefined;
+  return { name, uid: Number(uid), gids: gids.split(/\s+/).map(Number) };
 }
 
 /** `--user`: must exist on the target system. */
@@ -104,7 +109,7 @@ export function installWarnings(root: string, scheduler: Scheduler, user: System
   } else if (existsSync(at(CRON_FILE))) {
     others.push({ files: [at(CRON_FILE)], remove: `sudo rm ${at(CRON_FILE)}` });
   }
-  // The seed's run-parts layout (README "Scheduling with cron").
+  // The Python version's run-parts layout (README "Scheduling with cron").
   const runParts = at('/etc/cron.minutes.pi/blackout-monitor');
   if (existsSync(runParts)) others.push({ files: [runParts], remove: `sudo rm ${runParts}` });
   const files = others.flatMap((o) => o.files);

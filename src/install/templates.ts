@@ -39,7 +39,7 @@ export const AGGREGATE_UNIT = 'blackout-aggregate';
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** node's own folder first, so anything the jobs start finds the same node. */
-export function jobPath(settings: JobSettings): string {
+function jobPath(settings: JobSettings): string {
   const nodeDir = dirname(settings.node);
   return (SYSTEM_PATH.includes(nodeDir) ? SYSTEM_PATH : [nodeDir, ...SYSTEM_PATH]).join(':');
 }
@@ -111,12 +111,11 @@ function timer(unit: string, what: string, onCalendar: string): string {
   ].join('\n');
 }
 
-export const readPinService = (s: JobSettings): string => service(s, READ_UNIT, 'read the power pin', 'read-pin', 55);
-export const readPinTimer = (): string => timer(READ_UNIT, 'read the power pin every minute', '*-*-* *:*:00');
-export const aggregateService = (s: JobSettings): string =>
+const readPinService = (s: JobSettings): string => service(s, READ_UNIT, 'read the power pin', 'read-pin', 55);
+const readPinTimer = (): string => timer(READ_UNIT, 'read the power pin every minute', '*-*-* *:*:00');
+const aggregateService = (s: JobSettings): string =>
   service(s, AGGREGATE_UNIT, 'roll up hours and days', 'aggregate', 1800);
-export const aggregateTimer = (): string =>
-  timer(AGGREGATE_UNIT, 'roll up hours and days at :05 every hour', '*-*-* *:05:00');
+const aggregateTimer = (): string => timer(AGGREGATE_UNIT, 'roll up hours and days at :05 every hour', '*-*-* *:05:00');
 
 export interface PlannedFile {
   /** Absolute path on the target system (before the install root is prepended). */

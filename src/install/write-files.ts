@@ -1,7 +1,7 @@
 /** Writes the planned files under an install root, never replacing a different file without --force. */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../utils/buffer.js';
+import { writeFileAtomic } from '../utils/files.js';
 import type { PlannedFile } from './templates.js';
 
 export type FileState = 'new' | 'unchanged' | 'differs';

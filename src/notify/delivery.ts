@@ -12,7 +12,7 @@ import { eventText, eventTitle, isDelayed, type Language } from './messages.js';
 import type { Delivery, NotifyFiles, OutboxEntry, OutboxFile } from './outbox.js';
 
 /** An event queued this long ago is dropped for a channel that never accepted it (and an error is logged). */
-export const GIVE_UP_AFTER_MS = 7 * DAY_MS;
+const GIVE_UP_AFTER_MS = 7 * DAY_MS;
 
 /**
  * Minutes to wait after `failures` failed attempts. Cron runs every minute, so the first five retries

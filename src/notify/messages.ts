@@ -3,7 +3,7 @@
  * send time always give the same text. Times are shown in the user's zone as HH:MM, with the date
  * when it is not the day the message is sent.
  */
-import type { Gap, PowerEvent } from '../domain/power-events.js';
+import type { EventGap, PowerEvent } from '../domain/power-events.js';
 import { MINUTE_MS } from '../domain/time.js';
 import { localDateLabel, localTime, systemTimeZone } from '../domain/zone.js';
 
@@ -11,7 +11,7 @@ export const LANGUAGES = ['en', 'uk'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** An event delivered more than this long after it was detected says so. */
-export const DELAY_NOTE_MINUTES = 5;
+const DELAY_NOTE_MINUTES = 5;
 
 export interface TextOptions {
   lang: Language;
@@ -50,7 +50,7 @@ export function formatDuration(minutes: number, lang: Language): string {
   return `${mins} ${m}`;
 }
 
-function gapList(gaps: Gap[], omitted: number, options: TextOptions): string {
+function gapList(gaps: EventGap[], omitted: number, options: TextOptions): string {
   const spans = gaps.map((g) => `${formatClock(g.from, options)}–${formatClock(g.to, options)}`);
   if (omitted > 0) spans.unshift(options.lang === 'uk' ? `ще ${omitted} раніше` : `${omitted} more before`);
   return spans.join(', ');

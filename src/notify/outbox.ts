@@ -11,11 +11,12 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Series } from '../domain/keys.js';
 import { type PowerEvent, type PowerState, parsePowerEvent, parsePowerState } from '../domain/power-events.js';
-import { FileBuffer, listDir, writeFileAtomic } from '../utils/buffer.js';
+import { FileBuffer } from '../utils/buffer.js';
+import { listDir, writeFileAtomic } from '../utils/files.js';
 import { tryLock } from '../utils/lock.js';
 import type { ChannelId } from './channels/channel.js';
 
-export const NOTIFY_DIR = 'notify';
+const NOTIFY_DIR = 'notify';
 
 export interface Delivery {
   attempts: number;

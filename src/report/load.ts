@@ -1,5 +1,5 @@
 /**
- * Loads a report period from a store into a minute series, reading only the partitions of the period.
+ * Loads a report period from a store into minute states, reading only the partitions of the period.
  *
  *   raw         every minute partition of the period.
  *   aggregated  the hours partitions (one per UTC day). An hour whose minutes are all ON, all OFF or
@@ -13,7 +13,7 @@
  * Hours that have not begun are never read: their minutes are pending.
  */
 import { parseItemKey, partitionKey, partitionKeysBetween, type Series } from '../domain/keys.js';
-import { MINUTE, type MinuteSeries, type UnresolvedBlock } from '../domain/outages.js';
+import { MINUTE, type MinuteStates, type UnresolvedBlock } from '../domain/outages.js';
 import type { AggregateRecord } from '../domain/records.js';
 import { HOUR_MS, MINUTE_MS, parseTimestamp } from '../domain/time.js';
 import { localTime, offsetMinutes } from '../domain/zone.js';
@@ -40,7 +40,7 @@ export interface LoadStats {
 }
 
 export interface Loaded {
-  series: MinuteSeries;
+  minuteStates: MinuteStates;
   stats: LoadStats;
 }
 
@@ -49,7 +49,7 @@ function alignedWithLocalHour(start: number, tz: string): boolean {
   return localTime(start, tz).minute === 0 && offsetMinutes(start, tz) === offsetMinutes(start + HOUR_MS - 1, tz);
 }
 
-export async function loadMinuteSeries(store: Store, request: LoadRequest): Promise<Loaded> {
+export async function loadMinuteStates(store: Store, request: LoadRequest): Promise<Loaded> {
   const { series: line, tz, source, now } = request;
   const from = request.from.getTime();
   const to = request.to.getTime();
@@ -161,5 +161,5 @@ export async function loadMinuteSeries(store: Store, request: LoadRequest): Prom
   for (let i = firstPending; i < length; i++) {
     if (states[i] === MINUTE.unknown) states[i] = MINUTE.pending;
   }
-  return { series: { from: new Date(from), states, unresolved }, stats };
+  return { minuteStates: { from: new Date(from), states, unresolved }, stats };
 }

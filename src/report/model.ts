@@ -1,18 +1,18 @@
 /**
  * The report: the stable JSON shape (documented in the README) plus what the renderers draw from
- * (the minute series and the local day buckets). Built from a loaded minute series, no I/O.
+ * (the minute states and the local day buckets). Built from loaded minute states, no I/O.
  */
 import type { Series } from '../domain/keys.js';
 import {
   type Bucket,
-  type Counts,
   countMinutes,
   findGaps,
   findOutages,
   localDays,
   localHours,
-  type MinuteSeries,
+  type MinuteStates,
   onShare,
+  type StateCounts,
 } from '../domain/outages.js';
 import type { Period } from '../domain/period.js';
 import { DAY_MS, MINUTE_MS } from '../domain/time.js';
@@ -77,7 +77,7 @@ export interface ReportJson {
 
 export interface Report {
   json: ReportJson;
-  series: MinuteSeries;
+  minuteStates: MinuteStates;
   tz: string;
   /** Local days of the period, clipped to it, in the same order as `json.days`. */
   days: Bucket[];
@@ -91,15 +91,15 @@ export function buildReport(input: {
   mode: string;
   period: Period;
   source: Source;
-  series: MinuteSeries;
+  minuteStates: MinuteStates;
   now: Date;
 }): Report {
-  const { series, period } = input;
+  const { minuteStates, period } = input;
   const tz = period.tz;
   const iso = (d: Date): string => formatLocalIso(d, tz);
-  const total = countMinutes(series);
-  const days = localDays(series, tz);
-  const hours = period.kind === 'day' ? localHours(series, tz, period.from, period.to) : [];
+  const total = countMinutes(minuteStates);
+  const days = localDays(minuteStates, tz);
+  const hours = period.kind === 'day' ? localHours(minuteStates, tz, period.from, period.to) : [];
   return {
     json: {
       device: input.line.device,
@@ -115,18 +115,18 @@ export function buildReport(input: {
         start: iso(d.start),
         end: iso(d.end),
         minutes: d.last - d.first,
-        ...counts(countMinutes(series, d.first, d.last)),
+        ...counts(countMinutes(minuteStates, d.first, d.last)),
       })),
       hours: hours.map((h) => ({
         hour: h.label,
         start: iso(h.start),
         end: iso(h.end),
-        ...counts(countMinutes(series, h.first, h.last)),
+        ...counts(countMinutes(minuteStates, h.first, h.last)),
       })),
-      outages: findOutages(series).map((o) => ({ ...o, start: iso(o.start), end: iso(o.end) })),
-      gaps: findGaps(series).map((g) => ({ ...g, start: iso(g.start), end: iso(g.end) })),
+      outages: findOutages(minuteStates).map((o) => ({ ...o, start: iso(o.start), end: iso(o.end) })),
+      gaps: findGaps(minuteStates).map((g) => ({ ...g, start: iso(g.start), end: iso(g.end) })),
     },
-    series,
+    minuteStates,
     tz,
     days,
     generatedAt: input.now,
@@ -137,15 +137,15 @@ export interface HourCell {
   /** Local hour of day 0-23 (twice the same on a 25-hour day). */
   hourOfDay: number;
   bucket: Bucket;
-  counts: Counts;
+  counts: StateCounts;
 }
 
 /** The local hours of one day of the report with their counts. */
 export function hourCells(report: Report, day: Bucket): HourCell[] {
-  return localHours(report.series, report.tz, day.start, day.end).map((bucket) => ({
+  return localHours(report.minuteStates, report.tz, day.start, day.end).map((bucket) => ({
     hourOfDay: Number(bucket.label.slice(0, 2)),
     bucket,
-    counts: countMinutes(report.series, bucket.first, bucket.last),
+    counts: countMinutes(report.minuteStates, bucket.first, bucket.last),
   }));
 }
 

@@ -95,16 +95,16 @@ function rect(cls: string, x: number, y: number, w: number, h: number, tip: stri
 }
 
 function timelines(report: Report): string {
-  const { series, tz } = report;
+  const { minuteStates, tz } = report;
   const rows = report.days.map((day) => {
     const length = day.last - day.first;
     // Days cut by the period still take their place on a full-day axis.
     const dayStartLocal = localTime(day.start, tz);
     const offset = dayStartLocal.hour * 60 + dayStartLocal.minute;
     const width = Math.max(1440, offset + length);
-    const marks = runs(series, day.first, day.last).map((run) => {
+    const marks = runs(minuteStates, day.first, day.last).map((run) => {
       const name = STATE_NAMES[run.state as MinuteState];
-      const start = new Date(series.from.getTime() + run.index * 60_000);
+      const start = new Date(minuteStates.from.getTime() + run.index * 60_000);
       const end = new Date(start.getTime() + run.length * 60_000);
       const tip = `${day.label} ${formatClock(start, tz)}–${formatClock(end, tz)} ${STATE_LABEL[name]}: ${formatDuration(run.length)}`;
       return rect(name, offset + run.index - day.first, 0, run.length, 10, tip, 'timeline');
@@ -238,7 +238,13 @@ export function renderHtml(report: Report): string {
   const { json } = report;
   const t = json.totals;
   const title = `Power report — ${json.device} pin ${json.pin}`;
-  const legend = ['on', 'off', 'unknown', 'pending', ...(report.series.unresolved.length > 0 ? ['unresolved'] : [])]
+  const legend = [
+    'on',
+    'off',
+    'unknown',
+    'pending',
+    ...(report.minuteStates.unresolved.length > 0 ? ['unresolved'] : []),
+  ]
     .map((s) => `<span><i class="${s}"></i>${STATE_LABEL[s]}</span>`)
     .join('');
   const hourly =
@@ -257,7 +263,8 @@ export function renderHtml(report: Report): string {
           'min',
         )}`
       : '';
-  const hasUnresolved = report.series.unresolved.length > 0 || report.series.states.includes(MINUTE.unresolved);
+  const hasUnresolved =
+    report.minuteStates.unresolved.length > 0 || report.minuteStates.states.includes(MINUTE.unresolved);
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -2,7 +2,7 @@
 import type { Report } from './model.js';
 
 /** `onShare` to 4 decimals (0.9628): more digits would only repeat the minute counts next to it. */
-export function roundShare(share: number | null): number | null {
+function roundShare(share: number | null): number | null {
   return share === null ? null : Math.round(share * 10_000) / 10_000;
 }
 

@@ -2,7 +2,7 @@
  * `--format table`: one line per local day with a timeline of one block character per local hour,
  * then totals, the outage list and the gaps. Colour only when asked (a TTY without NO_COLOR).
  */
-import type { Counts } from '../domain/outages.js';
+import type { StateCounts } from '../domain/outages.js';
 import { localDateLabel, localTime } from '../domain/zone.js';
 import { formatClock, formatDuration, formatShare, hourCells, type Report } from './model.js';
 
@@ -18,7 +18,7 @@ const COLOURS: Record<Tone, string> = {
 const RESET = '\u001b[0m';
 
 /** The character for one local hour. */
-export function hourGlyph(c: Counts): { glyph: string; tone: Tone } {
+function hourGlyph(c: StateCounts): { glyph: string; tone: Tone } {
   const recorded = c.on + c.off + c.unknown;
   if (recorded === 0) return { glyph: ' ', tone: 'pending' };
   if (c.off > 0) return c.on === 0 && c.unknown === 0 ? { glyph: '░', tone: 'off' } : { glyph: '▒', tone: 'mixed' };

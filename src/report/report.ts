@@ -4,7 +4,7 @@
 import type { Series } from '../domain/keys.js';
 import type { Period } from '../domain/period.js';
 import type { Store } from '../stores/store.js';
-import { type LoadStats, loadMinuteSeries, type Source } from './load.js';
+import { type LoadStats, loadMinuteStates, type Source } from './load.js';
 import { buildReport, type Report } from './model.js';
 import { type CsvTable, renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
@@ -26,7 +26,7 @@ export async function createReport(
   store: Store,
   request: ReportRequest,
 ): Promise<{ report: Report; stats: LoadStats }> {
-  const { series, stats } = await loadMinuteSeries(store, {
+  const { minuteStates, stats } = await loadMinuteStates(store, {
     series: request.line,
     from: request.period.from,
     to: request.period.to,
@@ -34,7 +34,7 @@ export async function createReport(
     source: request.source,
     now: request.now,
   });
-  return { report: buildReport({ ...request, series }), stats };
+  return { report: buildReport({ ...request, minuteStates }), stats };
 }
 
 export function renderReport(

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../utils/buffer.js';
+import { writeFileAtomic } from '../utils/files.js';
 
 /** Writes a report to `--out` atomically, with a message that names the file (not its temp file) on failure. */
 export function writeReportFile(out: string, text: string): void {

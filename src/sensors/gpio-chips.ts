@@ -12,7 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SensorError } from './sensor.js';
 
-export const PI_GPIO_LABELS = ['pinctrl-bcm2711', 'pinctrl-bcm2835', 'pinctrl-rp1'];
+const PI_GPIO_LABELS = ['pinctrl-bcm2711', 'pinctrl-bcm2835', 'pinctrl-rp1'];
 
 export interface GpioChip {
   /** `gpiochip512` (sysfs, named by base) or `gpiochip0` (character device). */

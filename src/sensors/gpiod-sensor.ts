@@ -10,9 +10,9 @@
  * it prints `"4"=active`). The chip is found by label through `gpiodetect`, so a Pi 5 works
  * whether its controller is gpiochip4 (older kernels) or gpiochip0 (newer).
  */
-import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import type { Reading } from '../domain/records.js';
+import { type ProgramOutput, runProgram } from '../utils/run-program.js';
 import { type GpioChip, parseGpiodetect, piChipFor } from './gpio-chips.js';
 import { type Sensor, SensorError } from './sensor.js';
 import { NO_PERMISSION_FIX } from './sysfs-sensor.js';
@@ -29,30 +29,21 @@ export interface GpiodOptions {
 
 export type GpiodVersion = 1 | 2;
 
-interface Output {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 const INSTALL_FIX = 'install libgpiod tools: sudo apt install gpiod';
 
 /** Runs a tool; a missing binary becomes a SensorError with the install command. */
-function runTool(file: string, args: string[], timeoutMs: number): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
-      const errno = (error as NodeJS.ErrnoException | null)?.code;
-      if (errno === 'ENOENT') {
-        reject(new SensorError(`${file} not found: ${INSTALL_FIX}`, 'missing'));
-      } else if (errno === 'EACCES') {
-        reject(new SensorError(`${file} is not executable`, 'missing'));
-      } else if (error?.killed) {
-        reject(new SensorError(`${file} did not answer within ${timeoutMs / 1000} s`));
-      } else {
-        resolve({ code: typeof error?.code === 'number' ? error.code : error ? 1 : 0, stdout, stderr });
-      }
-    });
-  });
+async function runTool(file: string, args: string[], timeoutMs: number): Promise<ProgramOutput> {
+  const run = await runProgram(file, args, { timeoutMs });
+  switch (run.outcome) {
+    case 'missing':
+      throw new SensorError(`${file} not found: ${INSTALL_FIX}`, 'missing');
+    case 'not-executable':
+      throw new SensorError(`${file} is not executable`, 'missing');
+    case 'timed-out':
+      throw new SensorError(`${file} did not answer within ${timeoutMs / 1000} s`);
+    case 'exited':
+      return { code: run.code, stdout: run.stdout, stderr: run.stderr };
+  }
 }
 
 /** `gpioget (libgpiod) v1.6.3` → 1, `gpioget (libgpiod) v2.1` → 2. */
@@ -64,9 +55,9 @@ export function parseGpiodVersion(output: string): GpiodVersion | undefined {
 }
 
 /** The pull that makes an open contact read "no power": up for active-low wiring, down otherwise. */
-export const gpiodBias = (activeLow: boolean): 'pull-up' | 'pull-down' => (activeLow ? 'pull-up' : 'pull-down');
+const gpiodBias = (activeLow: boolean): 'pull-up' | 'pull-down' => (activeLow ? 'pull-up' : 'pull-down');
 
-export function gpiogetArgs(version: GpiodVersion, chip: string, offset: number, activeLow: boolean): string[] {
+function gpiogetArgs(version: GpiodVersion, chip: string, offset: number, activeLow: boolean): string[] {
   const bias = gpiodBias(activeLow);
   return version === 1
     ? [`--bias=${bias}`, chip, String(offset)]
@@ -84,7 +75,7 @@ export function parseGpiogetValue(stdout: string): Reading | undefined {
 }
 
 /** Turns gpioget's complaint into what to do. */
-export function explainGpiodFailure(stderr: string, pin: number, chip: string, exitCode: number): SensorError {
+function explainGpiodFailure(stderr: string, pin: number, chip: string, exitCode: number): SensorError {
   const where = `GPIO ${pin} (${chip} line ${pin})`;
   if (/permission denied|operation not permitted|EACCES|EPERM/i.test(stderr)) {
     return new SensorError(`no permission for /dev/${chip}: ${NO_PERMISSION_FIX}`, 'permission');

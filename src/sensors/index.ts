@@ -6,10 +6,9 @@ import { SimulatedSensor } from './simulated-sensor.js';
 import { SysfsGpioSensor } from './sysfs-sensor.js';
 
 export type { Sensor } from './sensor.js';
-export { SensorError } from './sensor.js';
 
 /** GPIO drivers: `gpio` picks sysfs or gpiod by what the machine offers; the others force one. */
-export const GPIO_SENSORS = ['gpio', 'onoff', 'gpiod'] as const;
+const GPIO_SENSORS = ['gpio', 'onoff', 'gpiod'] as const;
 
 export interface SensorChoice {
   /** `gpio`, `onoff`, `gpiod`, `simulate` or `file:PATH`. */

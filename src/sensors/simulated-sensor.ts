@@ -22,7 +22,7 @@ function minuteOf(at: Date): { minute: number; day: number; minuteOfDay: number 
  * day, like published outage schedules) plus a few random short outages. A pure function of the
  * minute, so demos and tests are repeatable.
  */
-export function simulatedReading(at: Date): Reading {
+function simulatedReading(at: Date): Reading {
   const { minute, day, minuteOfDay } = minuteOf(at);
   // Scheduled: a 3-hour and a 2-hour window, shifted by up to ~2 h depending on the day.
   const shift = Math.floor(hash(day) * 8) * 15;

@@ -3,30 +3,20 @@
  * touched, and a file is deleted only after the store has accepted its reading. Names and JSON are
  * the Python version's, so its leftover files flush the same way.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseItemKey, type Series } from '../domain/keys.js';
 import { type MinuteRecord, validateMinuteRecord } from '../domain/records.js';
 import { DEVICE_RULE, isDeviceAlias, PIN_RULE, parsePinNumber } from '../domain/validate.js';
+import { listDir, writeFileAtomic } from './files.js';
 import { ownerAlive } from './lock.js';
 
 export const REJECTED_DIR = 'rejected';
 /** Lock files inside the mode folder: one for flushing the buffer, one for aggregating the mode. */
 export type LockName = 'flush' | 'aggregate';
+/** A temp file of `writeFileAtomic`: `<name>.json.<pid>.tmp`. */
 const TEMP_RE = /^(.+\.json)\.(\d+)\.tmp$/;
 /** A temp file this old is abandoned even if its pid seems alive (pid reuse). */
 const TEMP_STALE_MS = 10 * 60_000;
@@ -50,52 +40,6 @@ export interface BufferedFile {
 export type BufferedRead =
   | { ok: true; file: BufferedFile; record: MinuteRecord }
   | { ok: false; file: BufferedFile; reason: string };
-
-/** Names in `dir`; none when the folder does not exist (yet). Other errors are thrown. */
-export function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-/** Writes `data` to `path` so that a crash leaves either the whole file or none: temp, fsync, rename. */
-export function writeFileAtomic(path: string, data: string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
-  try {
-    const bytes = Buffer.from(data);
-    // writeSync may write less than asked; a short write must never be renamed into place.
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  syncDirectory(path.slice(0, path.lastIndexOf('/')) || '.');
-}
-
-function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename is still atomic.
-  }
-}
 
 /**
  * `mkdir -p` that reports the real cause: Node's recursive mkdir says ENOENT where the parent

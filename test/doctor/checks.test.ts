@@ -357,7 +357,7 @@ describe('schedule', () => {
     expect((await schedule(s)).status).toBe('fail');
   });
 
-  it('the seed layout (cron.minutes.pi / cron.hourly.pi scripts) and a user crontab count', async () => {
+  it("the Python version's layout (cron.minutes.pi / cron.hourly.pi scripts) and a user crontab count", async () => {
     const s = newSystem();
     for (const dir of ['cron.minutes.pi/blackout-monitor', 'cron.hourly.pi/aggregate_blackout_readings']) {
       s.file(`etc/${dir}`, readFileSync(join(import.meta.dirname, '../../cron_example', dir), 'utf8'));

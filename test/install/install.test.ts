@@ -278,13 +278,15 @@ describe('blackout-install', () => {
     expect(again.stderr).toBe(
       `install: warning: ${join(root, 'etc/cron.d/blackout-monitor')} also schedules the jobs: both would run (two readings per minute); remove the other: sudo rm ${join(root, 'etc/cron.d/blackout-monitor')}\n`,
     );
-    // The seed's run-parts layout counts too.
-    const seed = targetSystem();
-    mkdirSync(join(seed, 'etc/cron.minutes.pi'), { recursive: true });
-    writeFileSync(join(seed, 'etc/cron.minutes.pi/blackout-monitor'), '#!/bin/sh\n');
-    const withSeed = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', seed, '--dry-run']);
-    expect(withSeed.code).toBe(0);
-    expect(withSeed.stderr).toContain(`${join(seed, 'etc/cron.minutes.pi/blackout-monitor')} also schedules the jobs`);
+    // The Python version's run-parts layout counts too.
+    const pythonLayout = targetSystem();
+    mkdirSync(join(pythonLayout, 'etc/cron.minutes.pi'), { recursive: true });
+    writeFileSync(join(pythonLayout, 'etc/cron.minutes.pi/blackout-monitor'), '#!/bin/sh\n');
+    const withPythonLayout = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', pythonLayout, '--dry-run']);
+    expect(withPythonLayout.code).toBe(0);
+    expect(withPythonLayout.stderr).toContain(
+      `${join(pythonLayout, 'etc/cron.minutes.pi/blackout-monitor')} also schedules the jobs`,
+    );
   });
 
   it('cron: a settings file the job user cannot read is warned about (cron would skip it silently)', async () => {

@@ -200,7 +200,7 @@ describe.each(STORES)('read-pin and aggregate on $name', (setup) => {
 });
 
 describe('DynamoDB tables', () => {
-  it('are created on first use with exactly the seed schema', async () => {
+  it("are created on first use with exactly the Python version's schema", async () => {
     const { DescribeTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const dir = join(tmp.dir, 'schema');
     mkdirSync(dir);
@@ -270,7 +270,7 @@ describe('DynamoDB tables', () => {
     client.destroy();
   });
 
-  it('keeps working on a Python-era table set and its items', async () => {
+  it("keeps working on the Python version's table set and its items", async () => {
     const { CreateTableCommand, DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
     const { tableDefinition } = await import('../../src/stores/dynamodb/tables.js');
     const client = new DynamoDBClient({ endpoint: dynalite().endpoint });
@@ -279,7 +279,7 @@ describe('DynamoDB tables', () => {
       await client.send(new CreateTableCommand(tableDefinition(`${mode}-blackout-monitor-${table}`)));
     }
     // Items exactly as boto3 wrote them (numbers as N), including a day whose count is the
-    // number of hour items, as the Python code stored it.
+    // number of hour items, as the Python version stored it.
     const s = (v: string) => ({ S: v });
     const num = (v: number) => ({ N: String(v) });
     for (const [minute, reading] of [

@@ -10,11 +10,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { partitionKey } from '../../src/domain/keys.js';
 import { minuteRecord } from '../../src/domain/records.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
-import { ROOT, tempDir } from '../support/cli.js';
+import { tempDir } from '../support/cli.js';
 import { SERIES } from '../support/data.js';
+import { bundleModule } from '../support/module-build.js';
 import { logLines, runDist } from './support.js';
 
 const tmp = tempDir('blackout-buffer-locks-');
+const LOCK_MODULE = bundleModule('src/utils/lock.ts', tmp.dir);
 const holders: ChildProcess[] = [];
 afterEach(() => {
   for (const child of holders.splice(0)) child.kill('SIGKILL');
@@ -56,7 +58,7 @@ function setup() {
 /** A process holding the lock file at `path` until killed. */
 async function holdLock(path: string): Promise<ChildProcess> {
   const script = `
-    const { tryLock } = await import(${JSON.stringify(join(ROOT, 'dist', 'utils', 'lock.js'))});
+    const { tryLock } = await import(${JSON.stringify(LOCK_MODULE)});
     const attempt = tryLock(${JSON.stringify(path)});
     process.stdout.write(attempt.acquired ? 'held\\n' : 'busy\\n');
     setInterval(() => {}, 1000);

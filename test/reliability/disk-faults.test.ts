@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
-import { writeFileAtomic } from '../../src/utils/buffer.js';
+import { writeFileAtomic } from '../../src/utils/files.js';
 import { tempDir } from '../support/cli.js';
 import { canMountTmpfs, isRoot, logLines, mountTmpfs, runDist, snapshot } from './support.js';
 

@@ -2,11 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentOwner, type LockOwner, ownerAlive, tryLock } from '../../src/utils/lock.js';
-import { ROOT, tempDir } from '../support/cli.js';
+import { tempDir } from '../support/cli.js';
+import { bundleModule } from '../support/module-build.js';
 
-const LOCK_MODULE = join(ROOT, 'dist', 'utils', 'lock.js');
+const lockBuild = tempDir('blackout-lock-module-');
+const LOCK_MODULE = bundleModule('src/utils/lock.ts', lockBuild.dir);
+afterAll(() => lockBuild.cleanup());
 
 let dir: string;
 let cleanup: () => void;

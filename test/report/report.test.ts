@@ -159,7 +159,7 @@ describe('report from SQLite', () => {
     };
     const raw = await reportIn('raw');
     const aggregated = await reportIn('aggregated');
-    expect(aggregated.series.unresolved).toEqual([]);
+    expect(aggregated.minuteStates.unresolved).toEqual([]);
     expect(aggregated.json.days).toEqual(raw.json.days);
     expect(aggregated.json.outages).toEqual(raw.json.outages);
     expect(raw.json.outages[0]?.start).toBe('2025-10-26T02:10:00+05:30');
@@ -168,9 +168,9 @@ describe('report from SQLite', () => {
   it('marks outages from hourly data alone as uncertain where an hour is mixed', async () => {
     await store.putMinutes(knownMinutes());
     await aggregate(store, SERIES, log);
-    const { json, series } = await report({ from: '2025-10-25', to: '2025-10-27' }, 'aggregated');
+    const { json, minuteStates } = await report({ from: '2025-10-25', to: '2025-10-27' }, 'aggregated');
     // 7 mixed hours: A (2), B (2), C's gap-then-outage hour, D, and the last hour of the long gap.
-    expect(series.unresolved).toHaveLength(7);
+    expect(minuteStates.unresolved).toHaveLength(7);
     expect(json.totals).toEqual({ ...EXPECTED_TOTALS, onShare: json.totals.onShare });
     expect(json.outages).toEqual([]);
     // Whole hours without a reading are still exact gaps.

@@ -14,7 +14,7 @@ import {
 
 const alex = { device: 'alex_rpi', pin: 4 };
 
-describe('key formats (the seed README examples)', () => {
+describe("key formats (the Python version's README examples)", () => {
   it('builds minutes, hours and days keys', () => {
     const at = new Date('2025-06-21T19:00:03.241Z');
     expect(itemKey('minutes', alex, at)).toEqual({ pk: 'device#alex_rpi#sensor#4#date#2025-06-21-19', sk: 'time#00' });

@@ -8,14 +8,14 @@ import {
   timestampMicros,
 } from '../../src/domain/time.js';
 
-describe('seed timestamp format', () => {
+describe("the Python version's timestamp format", () => {
   it('formats like Python isoformat of an aware UTC time', () => {
     expect(formatTimestamp(new Date('2025-06-21T19:00:03.241Z'), 241_969)).toBe('2025-06-21T19:00:03.241969+00:00');
     expect(formatTimestamp(new Date('2025-06-21T19:00:03.241Z'))).toBe('2025-06-21T19:00:03.241000+00:00');
     expect(nowTimestamp()).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
   });
 
-  it('parses the seed format, Python without microseconds, Z and offsets', () => {
+  it("parses the Python version's format, also without microseconds, Z and offsets", () => {
     expect(parseTimestamp('2025-06-21T19:00:03.241969+00:00')).toEqual(new Date('2025-06-21T19:00:03.241Z'));
     expect(parseTimestamp('2025-06-21T19:00:03+00:00')).toEqual(new Date('2025-06-21T19:00:03Z'));
     expect(parseTimestamp('2025-06-21T22:00:03+03:00')).toEqual(new Date('2025-06-21T19:00:03Z'));

@@ -4,7 +4,7 @@
  */
 import type { PowerEvent } from '../../domain/power-events.js';
 
-export const CHANNEL_IDS = ['webhook', 'telegram', 'ntfy'] as const;
+const CHANNEL_IDS = ['webhook', 'telegram', 'ntfy'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 
 export interface OutgoingMessage {

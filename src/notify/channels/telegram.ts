@@ -4,7 +4,7 @@ import { httpRequest, originOf } from '../http.js';
 import type { Channel, OutgoingMessage } from './channel.js';
 import { DeliveryError } from './channel.js';
 
-export const TELEGRAM_API_URL = 'https://api.telegram.org';
+const TELEGRAM_API_URL = 'https://api.telegram.org';
 
 export interface TelegramOptions {
   token: string;

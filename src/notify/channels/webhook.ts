@@ -9,17 +9,17 @@ import { createHmac } from 'node:crypto';
 import { expectSuccess, httpRequest, originOf } from '../http.js';
 import type { Channel, OutgoingMessage } from './channel.js';
 
-export const SIGNATURE_HEADER = 'X-Blackout-Signature';
-export const TIMESTAMP_HEADER = 'X-Blackout-Timestamp';
+const SIGNATURE_HEADER = 'X-Blackout-Signature';
+const TIMESTAMP_HEADER = 'X-Blackout-Timestamp';
 /** The body-only signature of earlier versions (deprecated). */
-export const LEGACY_SIGNATURE_HEADER = 'X-Blackout-Signature-256';
+const LEGACY_SIGNATURE_HEADER = 'X-Blackout-Signature-256';
 
 export interface WebhookOptions {
   url: string;
   secret?: string;
 }
 
-export function webhookPayload(message: OutgoingMessage): Record<string, unknown> {
+function webhookPayload(message: OutgoingMessage): Record<string, unknown> {
   const { event } = message;
   return {
     id: event?.id ?? null,
@@ -44,7 +44,7 @@ export function webhookPayload(message: OutgoingMessage): Record<string, unknown
   };
 }
 
-export function signBody(body: string, secret: string): string {
+function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
