@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
 import { parsePositiveInt } from './domain/validate.js';
-import { addLocalDays, localDateLabel, localTime, startOfLocalDay, systemTimeZone } from './domain/zone.js';
+import { addLocalDays, formatLocalDate, startOfLocalDay, systemTimeZone } from './domain/zone.js';
 import { aggregate } from './pipeline/aggregate.js';
 import { simulateHistory } from './pipeline/simulate-history.js';
 import { terminalReport } from './report/report.js';
@@ -28,7 +28,7 @@ await runCli('quickstart', command, async (cmd) => {
   const log = loggerFor('quickstart', config);
   // Whole local days, so the report shows whole days; the readings themselves depend only on the minute.
   const tz = systemTimeZone(process.env.TZ);
-  const today = localDateLabel(localTime(new Date(), tz));
+  const today = formatLocalDate(new Date(), tz);
   const to = startOfLocalDay(today, tz);
   const from = startOfLocalDay(addLocalDays(today, -days), tz);
   const store = await openStore(config);

@@ -3,8 +3,10 @@
  * day or hour, outages (maximal runs of OFF minutes) and gaps (runs of minutes without a reading).
  * Pure: the loader builds the series, renderers format the results.
  */
+import { TZDate } from '@date-fns/tz';
+import { zeroPad } from './format.js';
 import { MINUTE_MS } from './time.js';
-import { addLocalDays, localDateLabel, localTime, startOfLocalDay } from './zone.js';
+import { addLocalDays, formatLocalDate, startOfLocalDay } from './zone.js';
 
 /** Minute states. `unresolved`: from an hours item with both ON and OFF minutes, order unknown. */
 export const MINUTE = { unknown: 0, on: 1, off: 2, pending: 3, unresolved: 4 } as const;
@@ -155,7 +157,7 @@ export function localDays(series: MinuteSeries, tz: string): Bucket[] {
   const from = series.from;
   const to = instantOf(series, series.states.length);
   const out: Bucket[] = [];
-  for (let date = localDateLabel(localTime(from, tz)); ; date = addLocalDays(date, 1)) {
+  for (let date = formatLocalDate(from, tz); ; date = addLocalDays(date, 1)) {
     const start = startOfLocalDay(date, tz);
     if (start >= to) break;
     const end = startOfLocalDay(addLocalDays(date, 1), tz);
@@ -171,16 +173,14 @@ export function localHours(series: MinuteSeries, tz: string, start: Date, end: D
   const out: Bucket[] = [];
   let t = start.getTime();
   while (t < end.getTime()) {
-    const local = localTime(t, tz);
-    const next = Math.min(t + (60 - local.minute) * MINUTE_MS, end.getTime());
-    const label = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
-    out.push(bucket(series, label, new Date(t), new Date(next)));
+    // One read of the local clock per hour (this runs for every hour of a report). Counted in instants:
+    // in Kathmandu (+05:45) a local hour starts at :15 UTC, and on Lord Howe Island one lasts 30 minutes.
+    const clock = new TZDate(t, tz);
+    const next = Math.min(t + (60 - clock.getMinutes()) * MINUTE_MS, end.getTime());
+    out.push(
+      bucket(series, `${zeroPad(clock.getHours())}:${zeroPad(clock.getMinutes())}`, new Date(t), new Date(next)),
+    );
     t = next;
   }
   return out;
-}
-
-/** Local hour of day (0-23) at `instant`. */
-export function localHourOf(instant: Date, tz: string): number {
-  return localTime(instant, tz).hour;
 }

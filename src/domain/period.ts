@@ -5,15 +5,7 @@
  */
 import { MINUTE_MS } from './time.js';
 import { UsageError } from './validate.js';
-import {
-  addLocalDays,
-  isTimeZone,
-  type LocalTime,
-  localDateLabel,
-  localTime,
-  startOfLocalDay,
-  zonedInstant,
-} from './zone.js';
+import { addLocalDays, formatLocalDate, isTimeZone, type LocalTime, startOfLocalDay, zonedInstant } from './zone.js';
 
 /** Longest period a report covers (a minute series of it is kept in memory). */
 export const MAX_PERIOD_DAYS = 400;
@@ -95,7 +87,7 @@ function parseBound(text: string, flag: '--from' | '--to', tz: string): Date {
 }
 
 function today(now: Date, tz: string): string {
-  return localDateLabel(localTime(now, tz));
+  return formatLocalDate(now, tz);
 }
 
 /** Resolves the period options; exactly one way of choosing a period may be used. Default: the last 7 days. */
