@@ -2,7 +2,8 @@
 /** Hourly from cron: roll new minute readings up into hours and days. */
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_FAILURE, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
-import { parseUtcRange, UsageError } from './domain/validate.js';
+import { parseUtcRange } from './cli/period.js';
+import { UsageError } from './domain/validate.js';
 import { aggregate } from './pipeline/aggregate.js';
 import { openStore } from './stores/open-store.js';
 import type { Store } from './stores/store.js';

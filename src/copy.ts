@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
-import { parseChoice, parseUtcRange, UsageError } from './domain/validate.js';
+import { parseUtcRange } from './cli/period.js';
+import { parseChoice, UsageError } from './domain/validate.js';
 import { copyRange } from './pipeline/copy.js';
 import { openStore, sqliteFile } from './stores/open-store.js';
 import { STORE_KINDS } from './stores/store.js';

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { addCommonOptions, EXIT_FAILURE, EXIT_OK, loggerFor, resolveCommon, runCli } from './cli/common.js';
-import { type PeriodOptions, parseTimeZone, resolvePeriod } from './domain/period.js';
+import { type PeriodOptions, parseTimeZone, resolvePeriod } from './cli/period.js';
 import { parseChoice, UsageError } from './domain/validate.js';
 import { systemTimeZone } from './domain/zone.js';
 import { SOURCES } from './report/load.js';

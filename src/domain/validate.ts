@@ -3,7 +3,7 @@
  * A device alias or mode becomes part of keys, paths and table names, so the rules are strict.
  */
 import { UsageError } from '../cli/errors.js';
-import { DAY_MS, parseDateOrTimestamp, parseUtcDate } from './time.js';
+import { parseDateOrTimestamp } from './time.js';
 
 export { UsageError };
 
@@ -82,16 +82,4 @@ export function parseFlag(value: string, source: string): boolean {
   if (TRUE_WORDS.includes(word)) return true;
   if (FALSE_WORDS.includes(word)) return false;
   throw new UsageError(`invalid ${source} ${JSON.stringify(value)}: 1/true/yes/on or 0/false/no/off`);
-}
-
-/**
- * A UTC range from `--from`/`--to` text: a date is the whole UTC day (so `--to` includes it), a
- * date-time is an exact instant (`--to` excluded). `from` must come before `to`.
- */
-export function parseUtcRange(fromText: string, toText: string): { from: Date; to: Date } {
-  const from = parseInstant(fromText, '--from');
-  const toDay = parseUtcDate(toText);
-  const to = toDay ? new Date(toDay.getTime() + DAY_MS) : parseInstant(toText, '--to');
-  if (from >= to) throw new UsageError(`--from ${fromText} is not before --to ${toText}`);
-  return { from, to };
 }

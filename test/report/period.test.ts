@@ -1,6 +1,6 @@
 /** Period and time-zone resolution: dates are whole local days, date-times are instants, DST is exact. */
 import { describe, expect, it } from 'vitest';
-import { resolvePeriod } from '../../src/domain/period.js';
+import { resolvePeriod } from '../../src/cli/period.js';
 import { UsageError } from '../../src/domain/validate.js';
 import { formatLocalIso, startOfLocalDay, systemTimeZone, zonedInstant } from '../../src/domain/zone.js';
 

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolvePeriod } from '../../src/domain/period.js';
+import { resolvePeriod } from '../../src/cli/period.js';
 import { formatClock, isAmbiguousLocalTime } from '../../src/domain/zone.js';
 import { aggregate } from '../../src/pipeline/aggregate.js';
 import type { Source } from '../../src/report/load.js';
