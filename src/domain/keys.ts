@@ -7,6 +7,7 @@
  *   days:    pk device#<d>#sensor#<p>#date#YYYY-MM        sk time#DD
  *   index:   pk_status device#<d>#sensor#<p>#status#new|done
  */
+import { zeroPad } from './format.js';
 import {
   addUtcMonths,
   DAY_MS,
@@ -37,8 +38,6 @@ export interface ItemKey {
 
 /** An item's key as one string, `pk sk`: for sets of keys and for log lines. */
 export const keyText = (key: ItemKey): string => `${key.pk} ${key.sk}`;
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 export function seriesPrefix(series: Series): string {
   return `device#${series.device}#sensor#${series.pin}`;
@@ -72,7 +71,7 @@ interface Layout {
 
 const LAYOUTS: Record<Table, Layout> = {
   minutes: {
-    partitionLabel: (d) => `${utcDate(d)}-${pad2(d.getUTCHours())}`,
+    partitionLabel: (d) => `${utcDate(d)}-${zeroPad(d.getUTCHours())}`,
     bucketIndex: (d) => d.getUTCMinutes(),
     floorPartition: floorToHour,
     nextPartition: (d) => new Date(d.getTime() + HOUR_MS),
@@ -111,7 +110,7 @@ export function itemKey(table: Table, series: Series, instant: Date): ItemKey {
   const layout = LAYOUTS[table];
   return {
     pk: partitionKey(table, series, instant),
-    sk: `time#${pad2(layout.bucketIndex(layout.floorBucket(instant)))}`,
+    sk: `time#${zeroPad(layout.bucketIndex(layout.floorBucket(instant)))}`,
   };
 }
 

@@ -3,8 +3,10 @@
  * counts per local day or hour, outages (maximal runs of OFF minutes) and gaps (runs of minutes
  * without a reading). Pure: the loader builds the minute states, renderers format the results.
  */
+import { TZDate } from '@date-fns/tz';
+import { zeroPad } from './format.js';
 import { MINUTE_MS } from './time.js';
-import { addLocalDays, localDateLabel, localTime, startOfLocalDay } from './zone.js';
+import { addLocalDays, formatLocalDate, startOfLocalDay } from './zone.js';
 
 /** Minute states. `unresolved`: from an hours item with both ON and OFF minutes, order unknown. */
 export const MINUTE = { unknown: 0, on: 1, off: 2, pending: 3, unresolved: 4 } as const;
@@ -161,7 +163,7 @@ export function localDays(minuteStates: MinuteStates, tz: string): Bucket[] {
   const from = minuteStates.from;
   const to = instantOf(minuteStates, minuteStates.states.length);
   const out: Bucket[] = [];
-  for (let date = localDateLabel(localTime(from, tz)); ; date = addLocalDays(date, 1)) {
+  for (let date = formatLocalDate(from, tz); ; date = addLocalDays(date, 1)) {
     const start = startOfLocalDay(date, tz);
     if (start >= to) break;
     const end = startOfLocalDay(addLocalDays(date, 1), tz);
@@ -177,10 +179,13 @@ export function localHours(minuteStates: MinuteStates, tz: string, start: Date, 
   const out: Bucket[] = [];
   let t = start.getTime();
   while (t < end.getTime()) {
-    const local = localTime(t, tz);
-    const next = Math.min(t + (60 - local.minute) * MINUTE_MS, end.getTime());
-    const label = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
-    out.push(bucket(minuteStates, label, new Date(t), new Date(next)));
+    // One read of the local clock per hour (this runs for every hour of a report). Counted in instants:
+    // in Kathmandu (+05:45) a local hour starts at :15 UTC, and on Lord Howe Island one lasts 30 minutes.
+    const clock = new TZDate(t, tz);
+    const next = Math.min(t + (60 - clock.getMinutes()) * MINUTE_MS, end.getTime());
+    out.push(
+      bucket(minuteStates, `${zeroPad(clock.getHours())}:${zeroPad(clock.getMinutes())}`, new Date(t), new Date(next)),
+    );
     t = next;
   }
   return out;

@@ -3,7 +3,7 @@
  * Pure functions, no I/O.
  */
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
+import { zeroPad } from './format.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -11,12 +11,12 @@ export const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD` of the UTC day containing `date`. */
 export function utcDate(date: Date): string {
-  return `${date.getUTCFullYear()}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}`;
+  return `${date.getUTCFullYear()}-${zeroPad(date.getUTCMonth() + 1)}-${zeroPad(date.getUTCDate())}`;
 }
 
 /** `YYYY-MM` of the UTC month containing `date`. */
 export function utcMonth(date: Date): string {
-  return `${date.getUTCFullYear()}-${pad2(date.getUTCMonth() + 1)}`;
+  return `${date.getUTCFullYear()}-${zeroPad(date.getUTCMonth() + 1)}`;
 }
 
 export function floorToMinute(date: Date): Date {
@@ -50,7 +50,7 @@ export function daysInUtcMonth(date: Date): number {
  */
 export function formatTimestamp(date: Date, micros = date.getUTCMilliseconds() * 1000): string {
   const base = date.toISOString().slice(0, 19);
-  return `${base}.${String(micros).padStart(6, '0')}+00:00`;
+  return `${base}.${zeroPad(micros, 6)}+00:00`;
 }
 
 /** Now, with microseconds taken from the high-resolution clock. */

@@ -1,11 +1,16 @@
 /**
- * Local time in an IANA zone, on top of Intl only. Storage is UTC; reports turn instants into local
- * days and hours here. Pure (Intl's tz database is part of the runtime, not I/O).
+ * Local time in an IANA zone. Storage is UTC; reports and messages turn instants into local days,
+ * hours and clock times here. Pure: the tz database is the runtime's (Intl), read by @date-fns/tz.
+ *
+ * From an instant to its local date, clock time or offset is date-fns in the zone's context
+ * (`{ in: tz(zone) }`). From a local wall-clock time to its instant is the one helper `occurrences`
+ * below, because TZDate cannot be trusted with it (see there).
  */
-import { MINUTE_MS } from './time.js';
+import { tz, tzOffset } from '@date-fns/tz';
+import { format, getHours, getMinutes } from 'date-fns';
+import { DAY_MS, MINUTE_MS, utcDate } from './time.js';
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
+/** A wall-clock time: what a clock on the wall in the zone shows. */
 export interface LocalTime {
   year: number;
   month: number;
@@ -14,32 +19,11 @@ export interface LocalTime {
   minute: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(tz: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(tz);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, formatter);
-  }
-  return formatter;
-}
-
-/** True when the runtime knows `tz` as a time zone. */
-export function isTimeZone(tz: string): boolean {
-  if (tz.trim() === '') return false;
+/** True when the runtime knows `zone` as a time zone. */
+export function isTimeZone(zone: string): boolean {
+  if (zone.trim() === '') return false;
   try {
-    formatterFor(tz);
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone !== '';
   } catch {
     return false;
   }
@@ -55,23 +39,57 @@ export function systemTimeZone(tzVariable: string | undefined): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-/** Wall-clock time of `instant` in `tz` (seconds dropped). */
-export function localTime(instant: Date | number, tz: string): LocalTime {
-  const parts = formatterFor(tz).formatToParts(instant);
-  const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
+const inZone = (zone: string) => ({ in: tz(zone) });
+
+/** `YYYY-MM-DD`: the local date of `instant`. */
+export function formatLocalDate(instant: Date | number, zone: string): string {
+  return format(instant, 'yyyy-MM-dd', inZone(zone));
 }
 
-/** Minutes to add to UTC to get local time at `instant` (e.g. 180 for Kyiv in summer). */
-export function offsetMinutes(instant: Date | number, tz: string): number {
-  const ms = typeof instant === 'number' ? instant : instant.getTime();
-  const floored = Math.floor(ms / MINUTE_MS) * MINUTE_MS;
-  const t = localTime(floored, tz);
-  return Math.round((Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute) - floored) / MINUTE_MS);
+/** `HH:MM` local. */
+export function formatLocalClock(instant: Date | number, zone: string): string {
+  return format(instant, 'HH:mm', inZone(zone));
 }
 
-export function localDateLabel(t: Pick<LocalTime, 'year' | 'month' | 'day'>): string {
-  return `${t.year}-${pad2(t.month)}-${pad2(t.day)}`;
+/** ISO-8601 local time with its offset, to the minute: `2025-10-26T03:00:00+02:00`. */
+export function formatLocalIso(instant: Date | number, zone: string): string {
+  return format(instant, "yyyy-MM-dd'T'HH:mm':00'xxx", inZone(zone));
+}
+
+/** Minutes past the local hour at `instant` (not past the UTC hour: India is 30 minutes off it). */
+export function localMinuteOfHour(instant: Date | number, zone: string): number {
+  return getMinutes(instant, inZone(zone));
+}
+
+/** Minutes since local midnight by the clock at `instant`: 210 at 03:30, in both 03:30s of a repeated hour. */
+export function localMinuteOfDay(instant: Date | number, zone: string): number {
+  return getHours(instant, inZone(zone)) * 60 + getMinutes(instant, inZone(zone));
+}
+
+/** True when the UTC offset of `zone` is the same at `a` and `b` (no DST change between them). */
+export function sameOffset(a: Date | number, b: Date | number, zone: string): boolean {
+  return tzOffset(zone, new Date(a)) === tzOffset(zone, new Date(b));
+}
+
+/**
+ * The instants at which a wall-clock time happens in `zone`, earliest first: one, none in a DST gap,
+ * two in an overlap; and the offset in force before the change. `wallAsUtc` is the wall time read as
+ * if it were UTC.
+ *
+ * This is the one case date-fns cannot say: TZDate builds a wall time through the host's own `Date`,
+ * so near a DST change the answer depends on the machine's zone. On a UTC host the repeated 03:30 in
+ * Kyiv becomes the later instant, on a Kyiv host the earlier; on a Kyiv host 02:00 on 2015-03-29 in
+ * Europe/London (which exists) becomes 03:00. Offsets a day either side cover every real change (none
+ * lasts more than a few hours); each candidate is kept when the zone really has that offset then.
+ */
+function occurrences(wallAsUtc: number, zone: string): { instants: number[]; offsetBefore: number } {
+  const offsetBefore = tzOffset(zone, new Date(wallAsUtc - DAY_MS));
+  const offsetAfter = tzOffset(zone, new Date(wallAsUtc + DAY_MS));
+  const instants = [...new Set([offsetBefore, offsetAfter])]
+    .filter((offset) => tzOffset(zone, new Date(wallAsUtc - offset * MINUTE_MS)) === offset)
+    .map((offset) => wallAsUtc - offset * MINUTE_MS)
+    .sort((a, b) => a - b);
+  return { instants, offsetBefore };
 }
 
 /**
@@ -79,49 +97,50 @@ export function localDateLabel(t: Pick<LocalTime, 'year' | 'month' | 'day'>): st
  * the gap (03:30 → 04:30, so a skipped midnight becomes the moment the clocks jumped); a time in an
  * overlap (that exists twice) is the earlier one.
  */
-export function zonedInstant(wall: LocalTime, tz: string): Date {
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  // Offsets a day either side cover every real transition (none is longer than a few hours).
-  const before = offsetMinutes(asUtc - 86_400_000, tz);
-  const after = offsetMinutes(asUtc + 86_400_000, tz);
-  const candidates = [...new Set([before, after])]
-    .map((offset) => asUtc - offset * MINUTE_MS)
-    .filter((t) => {
-      const back = localTime(t, tz);
-      return Date.UTC(back.year, back.month - 1, back.day, back.hour, back.minute) === asUtc;
-    });
-  if (candidates.length > 0) return new Date(Math.min(...candidates));
-  return new Date(asUtc - before * MINUTE_MS);
+export function zonedInstant(wall: LocalTime, zone: string): Date {
+  const wallAsUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  const { instants, offsetBefore } = occurrences(wallAsUtc, zone);
+  // Read with the offset before the gap, the time lands as far after the jump as it was into the gap.
+  return new Date(instants[0] ?? wallAsUtc - offsetBefore * MINUTE_MS);
+}
+
+/**
+ * True when the local clock time of `instant` occurs twice in `zone` (the hour repeated when DST ends,
+ * or half an hour on Lord Howe Island).
+ */
+export function isAmbiguousLocalTime(instant: Date | number, zone: string): boolean {
+  const t = +instant;
+  return occurrences(t + tzOffset(zone, new Date(t)) * MINUTE_MS, zone).instants.length > 1;
+}
+
+function dateParts(date: string): { year: number; month: number; day: number } {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
+  return { year, month, day };
 }
 
 /** Local midnight at the start of the local date `YYYY-MM-DD` (or the first instant of that day). */
-export function startOfLocalDay(date: string, tz: string): Date {
-  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
-  return zonedInstant({ year, month, day, hour: 0, minute: 0 }, tz);
+export function startOfLocalDay(date: string, zone: string): Date {
+  return zonedInstant({ ...dateParts(date), hour: 0, minute: 0 }, zone);
 }
 
-/** The local date `YYYY-MM-DD` `days` after `date` (calendar arithmetic, no zone involved). */
+/**
+ * The local date `YYYY-MM-DD` `days` after `date`: calendar arithmetic, no zone involved. Not date-fns
+ * `addDays`, which steps the wall clock through the host's `Date` (on a host in Samoa, which skipped
+ * 2011-12-30, even a UTC TZDate goes from 2011-12-29 to 2011-12-31).
+ */
 export function addLocalDays(date: string, days: number): string {
-  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
-  const d = new Date(Date.UTC(year, month - 1, day + days));
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  const { year, month, day } = dateParts(date);
+  return utcDate(new Date(Date.UTC(year, month - 1, day + days)));
 }
 
-/** `+03:00` style offset. */
-export function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+/** Local `HH:MM`, and the UTC offset (`+03:00`) only when that clock time is ambiguous. */
+export function clockParts(instant: Date | number, zone: string): { clock: string; offset?: string } {
+  const clock = formatLocalClock(instant, zone);
+  return isAmbiguousLocalTime(instant, zone) ? { clock, offset: format(instant, 'xxx', inZone(zone)) } : { clock };
 }
 
-/** ISO-8601 local time with its offset, to the minute: `2025-10-26T03:00:00+02:00`. */
-export function formatLocalIso(instant: Date | number, tz: string): string {
-  const t = localTime(instant, tz);
-  return `${localDateLabel(t)}T${pad2(t.hour)}:${pad2(t.minute)}:00${formatOffset(offsetMinutes(instant, tz))}`;
-}
-
-/** `HH:MM` local. */
-export function formatLocalClock(instant: Date | number, tz: string): string {
-  const t = localTime(instant, tz);
-  return `${pad2(t.hour)}:${pad2(t.minute)}`;
+/** Local `HH:MM`, with the UTC offset when that clock time is ambiguous: `03:30 (+03:00)`. */
+export function formatClock(instant: Date | number, zone: string): string {
+  const { clock, offset } = clockParts(instant, zone);
+  return offset ? `${clock} (${offset})` : clock;
 }

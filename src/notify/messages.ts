@@ -3,9 +3,10 @@
  * send time always give the same text. Times are shown in the user's zone as HH:MM, with the date
  * when it is not the day the message is sent.
  */
+import { type DurationUnits, ENGLISH_UNITS, formatDuration as formatLength } from '../domain/format.js';
 import type { EventGap, PowerEvent } from '../domain/power-events.js';
 import { MINUTE_MS } from '../domain/time.js';
-import { localDateLabel, localTime, systemTimeZone } from '../domain/zone.js';
+import { formatLocalClock, formatLocalDate, systemTimeZone } from '../domain/zone.js';
 
 export const LANGUAGES = ['en', 'uk'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -24,34 +25,25 @@ export function isDelayed(event: PowerEvent, sentAt: Date): boolean {
   return sentAt.getTime() - Date.parse(event.detectedAt) > DELAY_NOTE_MINUTES * MINUTE_MS;
 }
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-function parts(date: Date, timeZone: string | undefined): { day: string; time: string } {
+/** `14:02`, or `2025-06-21 14:02` when not on the local day of `sentAt`. */
+function formatTime(iso: string, options: Pick<TextOptions, 'timeZone' | 'sentAt'>): string {
   // Without a zone: the one Intl resolved for this process (it honours TZ).
-  const t = localTime(date, timeZone ?? systemTimeZone(undefined));
-  return { day: localDateLabel(t), time: `${pad2(t.hour)}:${pad2(t.minute)}` };
+  const zone = options.timeZone ?? systemTimeZone(undefined);
+  const instant = new Date(iso);
+  const day = formatLocalDate(instant, zone);
+  const time = formatLocalClock(instant, zone);
+  return day === formatLocalDate(options.sentAt, zone) ? time : `${day} ${time}`;
 }
 
-/** `14:02`, or `2025-06-21 14:02` when not on the day of `reference`. */
-export function formatClock(iso: string, options: Pick<TextOptions, 'timeZone' | 'sentAt'>): string {
-  const shown = parts(new Date(iso), options.timeZone);
-  const today = parts(options.sentAt, options.timeZone);
-  return shown.day === today.day ? shown.time : `${shown.day} ${shown.time}`;
-}
+const UNITS: Record<Language, DurationUnits> = { en: ENGLISH_UNITS, uk: { day: 'дн', hour: 'год', minute: 'хв' } };
 
 /** `45 min`, `3 h 43 min`, `2 d 4 h` (Ukrainian: `45 хв`, `3 год 43 хв`, `2 дн 4 год`). */
 export function formatDuration(minutes: number, lang: Language): string {
-  const [d, h, m] = lang === 'uk' ? ['дн', 'год', 'хв'] : ['d', 'h', 'min'];
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const mins = minutes % 60;
-  if (days > 0) return hours > 0 ? `${days} ${d} ${hours} ${h}` : `${days} ${d}`;
-  if (hours > 0) return mins > 0 ? `${hours} ${h} ${mins} ${m}` : `${hours} ${h}`;
-  return `${mins} ${m}`;
+  return formatLength(minutes, { style: 'words', units: UNITS[lang] });
 }
 
 function gapList(gaps: EventGap[], omitted: number, options: TextOptions): string {
-  const spans = gaps.map((g) => `${formatClock(g.from, options)}–${formatClock(g.to, options)}`);
+  const spans = gaps.map((g) => `${formatTime(g.from, options)}–${formatTime(g.to, options)}`);
   if (omitted > 0) spans.unshift(options.lang === 'uk' ? `ще ${omitted} раніше` : `${omitted} more before`);
   return spans.join(', ');
 }
@@ -65,7 +57,7 @@ function previousLength(event: PowerEvent, lang: Language): string {
 }
 
 function english(event: PowerEvent, o: TextOptions): string {
-  const t = (iso: string): string => formatClock(iso, o);
+  const t = (iso: string): string => formatTime(iso, o);
   const where = event.device;
   if (event.kind === 'monitor-back') {
     const gap = event.gaps[0];
@@ -96,7 +88,7 @@ function english(event: PowerEvent, o: TextOptions): string {
 }
 
 function ukrainian(event: PowerEvent, o: TextOptions): string {
-  const t = (iso: string): string => formatClock(iso, o);
+  const t = (iso: string): string => formatTime(iso, o);
   const where = event.device;
   if (event.kind === 'monitor-back') {
     const gap = event.gaps[0];
@@ -129,12 +121,12 @@ function ukrainian(event: PowerEvent, o: TextOptions): string {
 export function eventText(event: PowerEvent, options: TextOptions): string {
   const text = options.lang === 'uk' ? ukrainian(event, options) : english(event, options);
   if (!isDelayed(event, options.sentAt)) return text;
-  const sent = formatClock(options.sentAt.toISOString(), options);
+  const sent = formatTime(options.sentAt.toISOString(), options);
   return options.lang === 'uk' ? `${text} (із запізненням: надіслано ${sent})` : `${text} (delayed: sent ${sent})`;
 }
 
 export function testText(device: string, pin: number, options: TextOptions): string {
-  const at = formatClock(options.sentAt.toISOString(), options);
+  const at = formatTime(options.sentAt.toISOString(), options);
   return options.lang === 'uk'
     ? `✅ Тестове сповіщення Blackout Monitor — ${device}, пін ${pin}, ${at}. Сповіщення працюють.`
     : `✅ Test alert from Blackout Monitor — ${device} pin ${pin}, ${at}. Notifications work.`;

@@ -9,6 +9,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { zeroPad } from '../domain/format.js';
 import type { Series } from '../domain/keys.js';
 import { type PowerEvent, type PowerState, parsePowerEvent, parsePowerState } from '../domain/power-events.js';
 import { FileBuffer } from '../utils/buffer.js';
@@ -98,7 +99,7 @@ export class NotifyFiles {
   }
 
   private fileFor(seq: number): OutboxFile {
-    const name = `${String(seq).padStart(10, '0')}.json`;
+    const name = `${zeroPad(seq, 10)}.json`;
     return { name, path: join(this.outboxDir, name), seq };
   }
 

@@ -3,7 +3,7 @@
  * store), aggregated, and the text that shows them with where data and logs went.
  */
 import type { CommonConfig } from '../cli/config.js';
-import { addLocalDays, localDateLabel, localTime, startOfLocalDay, systemTimeZone } from '../domain/zone.js';
+import { addLocalDays, formatLocalDate, startOfLocalDay, systemTimeZone } from '../domain/zone.js';
 import { terminalReport } from '../report/report.js';
 import { SimulatedSensor, simulatedMonitorDown } from '../sensors/simulated-sensor.js';
 import { sqliteFile } from '../stores/open-store.js';
@@ -31,7 +31,7 @@ export async function runQuickstart(input: QuickstartInput): Promise<string> {
   const { config, store, log, days, now } = input;
   // Whole local days, so the report shows whole days; the readings themselves depend only on the minute.
   const tz = systemTimeZone(input.tz);
-  const today = input.today ?? localDateLabel(localTime(now, tz));
+  const today = input.today ?? formatLocalDate(now, tz);
   const to = startOfLocalDay(today, tz);
   const from = startOfLocalDay(addLocalDays(today, -days), tz);
   const recorded = await simulateHistory({

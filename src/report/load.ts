@@ -16,7 +16,7 @@ import { parseItemKey, partitionKey, partitionKeysBetween, type Series } from '.
 import { MINUTE, type MinuteStates, type UnresolvedBlock } from '../domain/outages.js';
 import type { AggregateRecord } from '../domain/records.js';
 import { HOUR_MS, MINUTE_MS, parseTimestamp } from '../domain/time.js';
-import { localTime, offsetMinutes } from '../domain/zone.js';
+import { localMinuteOfHour, sameOffset } from '../domain/zone.js';
 import type { Store } from '../stores/store.js';
 
 export type Source = 'raw' | 'aggregated' | 'auto';
@@ -46,7 +46,7 @@ export interface Loaded {
 
 /** True when the UTC hour starting at `start` is exactly one local hour in `tz`. */
 function alignedWithLocalHour(start: number, tz: string): boolean {
-  return localTime(start, tz).minute === 0 && offsetMinutes(start, tz) === offsetMinutes(start + HOUR_MS - 1, tz);
+  return localMinuteOfHour(start, tz) === 0 && sameOffset(start, start + HOUR_MS - 1, tz);
 }
 
 export async function loadMinuteStates(store: Store, request: LoadRequest): Promise<Loaded> {

@@ -15,8 +15,7 @@ import {
   type StateCounts,
 } from '../domain/outages.js';
 import type { Period } from '../domain/period.js';
-import { DAY_MS, MINUTE_MS } from '../domain/time.js';
-import { formatLocalClock, formatLocalIso, formatOffset, offsetMinutes } from '../domain/zone.js';
+import { formatLocalIso } from '../domain/zone.js';
 import type { Source } from './load.js';
 
 export interface CountsJson {
@@ -149,38 +148,6 @@ export function hourCells(report: Report, day: Bucket): HourCell[] {
   }));
 }
 
-/** "47 min", "≥ 47 min" when an edge is uncertain, "2 h 05 min" for longer ones. */
-export function formatDuration(minutes: number, uncertain = false): string {
-  const text =
-    minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
-  return uncertain ? `≥ ${text}` : text;
-}
-
 export function formatShare(share: number | null): string {
   return share === null ? '–' : `${(share * 100).toFixed(1)}%`;
-}
-
-/**
- * True when the local clock time of `instant` occurs twice in `tz` (the hour repeated when DST ends):
- * the same wall time under the offset in force a day before or after is a real instant too.
- */
-export function isAmbiguousLocalTime(instant: Date | number, tz: string): boolean {
-  const t = typeof instant === 'number' ? instant : instant.getTime();
-  const own = offsetMinutes(t, tz);
-  for (const other of [offsetMinutes(t - DAY_MS, tz), offsetMinutes(t + DAY_MS, tz)]) {
-    if (other !== own && offsetMinutes(t + (own - other) * MINUTE_MS, tz) === other) return true;
-  }
-  return false;
-}
-
-/** Local `HH:MM`, and the UTC offset (`+03:00`) only when that clock time is ambiguous. */
-export function clockParts(instant: Date | number, tz: string): { clock: string; offset?: string } {
-  const clock = formatLocalClock(instant, tz);
-  return isAmbiguousLocalTime(instant, tz) ? { clock, offset: formatOffset(offsetMinutes(instant, tz)) } : { clock };
-}
-
-/** Local `HH:MM`, with the UTC offset when that clock time is ambiguous: `03:30 (+03:00)`. */
-export function formatClock(instant: Date | number, tz: string): string {
-  const { clock, offset } = clockParts(instant, tz);
-  return offset ? `${clock} (${offset})` : clock;
 }

@@ -4,17 +4,10 @@
  * timeline per local day, stacked hourly (day view) and daily bars, an hour × day heatmap, and the
  * outage and gap tables.
  */
+import { formatDuration, zeroPad } from '../domain/format.js';
 import { MINUTE, type MinuteState, runs, STATE_NAMES } from '../domain/outages.js';
-import { localDateLabel, localTime } from '../domain/zone.js';
-import {
-  clockParts,
-  formatClock,
-  formatDuration,
-  formatShare,
-  type HourCell,
-  hourCells,
-  type Report,
-} from './model.js';
+import { clockParts, formatClock, formatLocalDate, localMinuteOfDay } from '../domain/zone.js';
+import { formatShare, type HourCell, hourCells, type Report } from './model.js';
 
 const escapeHtml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -36,7 +29,7 @@ function clock(instant: Date, tz: string): string {
   return offset ? `${text} <span class="offset">(${offset})</span>` : text;
 }
 
-const hm = (minutes: number): string => `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+const hm = (minutes: number): string => formatDuration(minutes, { style: 'hours' });
 
 const CSS = `
 :root{--on:#2e9e4f;--off:#d7263d;--unknown:#9aa0a6;--pending:#e9ecef;--unresolved:#e8a33d;--ink:#1f2328;--muted:#656d76;--line:#d0d7de}
@@ -99,8 +92,7 @@ function timelines(report: Report): string {
   const rows = report.days.map((day) => {
     const length = day.last - day.first;
     // Days cut by the period still take their place on a full-day axis.
-    const dayStartLocal = localTime(day.start, tz);
-    const offset = dayStartLocal.hour * 60 + dayStartLocal.minute;
+    const offset = localMinuteOfDay(day.start, tz);
     const width = Math.max(1440, offset + length);
     const marks = runs(minuteStates, day.first, day.last).map((run) => {
       const name = STATE_NAMES[run.state as MinuteState];
@@ -196,7 +188,7 @@ function heatmap(report: Report): string {
     const cells = [...byHour.values()].map((cell) => {
       const { fill, name } = heatColour(cell);
       const twice = repeated.has(cell.hourOfDay) ? ' (this hour came twice: both counted)' : '';
-      const tip = `${day.label} ${String(cell.hourOfDay).padStart(2, '0')}:00${twice} — ${name}`;
+      const tip = `${day.label} ${zeroPad(cell.hourOfDay)}:00${twice} — ${name}`;
       const t = escapeHtml(tip);
       return `<rect class="cell" data-chart="heatmap" data-tip="${t}" x="${cell.hourOfDay * 10 + 0.5}" y="0" width="9" height="10" fill="${fill}"><title>${t}</title></rect>`;
     });
@@ -211,10 +203,10 @@ function outageTable(report: Report): string {
   const rows = json.outages.map((o) => {
     const start = new Date(o.start);
     const end = new Date(o.end);
-    const endDate = localDateLabel(localTime(end, tz));
-    const startDate = localDateLabel(localTime(start, tz));
+    const endDate = formatLocalDate(end, tz);
+    const startDate = formatLocalDate(start, tz);
     const notes = [o.startUncertain && 'start uncertain', o.endUncertain && 'end uncertain'].filter(Boolean).join(', ');
-    return `<tr class="outage"><td>${startDate} ${clock(start, tz)}</td><td>${endDate === startDate ? '' : `${endDate} `}${clock(end, tz)}</td><td class="num">${escapeHtml(formatDuration(o.minutes, o.startUncertain || o.endUncertain))}${notes ? `<small>${notes}</small>` : ''}</td></tr>`;
+    return `<tr class="outage"><td>${startDate} ${clock(start, tz)}</td><td>${endDate === startDate ? '' : `${endDate} `}${clock(end, tz)}</td><td class="num">${escapeHtml(formatDuration(o.minutes, { atLeast: o.startUncertain || o.endUncertain }))}${notes ? `<small>${notes}</small>` : ''}</td></tr>`;
   });
   return `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
@@ -225,7 +217,7 @@ function gapTable(report: Report): string {
   const rows = json.gaps.map((g) => {
     const start = new Date(g.start);
     const end = new Date(g.end);
-    return `<tr class="gap"><td>${localDateLabel(localTime(start, tz))} ${clock(start, tz)}</td><td>${localDateLabel(localTime(end, tz))} ${clock(end, tz)}</td><td class="num">${formatDuration(g.minutes)}</td></tr>`;
+    return `<tr class="gap"><td>${formatLocalDate(start, tz)} ${clock(start, tz)}</td><td>${formatLocalDate(end, tz)} ${clock(end, tz)}</td><td class="num">${formatDuration(g.minutes)}</td></tr>`;
   });
   const table = `<div class="scroll"><table><thead><tr><th>start</th><th>end</th><th class="num">duration</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
   // A long list of short gaps would bury the page: folded, with the total in the summary.

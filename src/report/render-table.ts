@@ -2,9 +2,10 @@
  * `--format table`: one line per local day with a timeline of one block character per local hour,
  * then totals, the outage list and the gaps. Colour only when asked (a TTY without NO_COLOR).
  */
+import { formatDuration } from '../domain/format.js';
 import type { StateCounts } from '../domain/outages.js';
-import { localDateLabel, localTime } from '../domain/zone.js';
-import { formatClock, formatDuration, formatShare, hourCells, type Report } from './model.js';
+import { formatClock, formatLocalDate } from '../domain/zone.js';
+import { formatShare, hourCells, type Report } from './model.js';
 
 type Tone = 'on' | 'off' | 'mixed' | 'unknown' | 'pending';
 
@@ -27,7 +28,7 @@ function hourGlyph(c: StateCounts): { glyph: string; tone: Tone } {
   return { glyph: '█', tone: 'on' };
 }
 
-const hm = (minutes: number): string => `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+const hm = (minutes: number): string => formatDuration(minutes, { style: 'clock' });
 
 export function renderTable(report: Report, options: { colour: boolean }): string {
   const { json, tz } = report;
@@ -96,17 +97,18 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
   function span(startIso: string, endIso: string): string {
     const start = new Date(startIso);
     const end = new Date(endIso);
-    const sameDay = localDateLabel(localTime(start, tz)) === localDateLabel(localTime(end, tz));
+    const startDate = formatLocalDate(start, tz);
+    const endDate = formatLocalDate(end, tz);
     // A clock time of the hour repeated when DST ends carries its offset: `03:30 (+03:00)`.
-    const endText = sameDay ? formatClock(end, tz) : `${localDateLabel(localTime(end, tz))} ${formatClock(end, tz)}`;
-    return `${localDateLabel(localTime(start, tz))} ${formatClock(start, tz)} – ${endText.padEnd(16)}`;
+    const endText = startDate === endDate ? formatClock(end, tz) : `${endDate} ${formatClock(end, tz)}`;
+    return `${startDate} ${formatClock(start, tz)} – ${endText.padEnd(16)}`;
   }
 
   function outageLines(): string[] {
     return json.outages.map((o) => {
       const uncertain = o.startUncertain || o.endUncertain;
       const notes = [o.startUncertain && 'start uncertain', o.endUncertain && 'end uncertain'].filter(Boolean);
-      return `  ${span(o.start, o.end)}  ${formatDuration(o.minutes, uncertain).padStart(12)}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`;
+      return `  ${span(o.start, o.end)}  ${formatDuration(o.minutes, { atLeast: uncertain }).padStart(12)}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`;
     });
   }
 }

@@ -3,7 +3,7 @@
  * from SQLite, from every source, reading only the period's partitions with Query (never Scan).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePeriod } from '../../src/domain/period.js';
+import { resolvePeriod } from '../../src/cli/period.js';
 import { aggregate } from '../../src/pipeline/aggregate.js';
 import { createReport } from '../../src/report/report.js';
 import { DynamoStore } from '../../src/stores/dynamodb/dynamodb-store.js';

@@ -1,7 +1,7 @@
 /** Period and time-zone resolution: dates are whole local days, date-times are instants, DST is exact. */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
-import { resolvePeriod } from '../../src/domain/period.js';
+import { resolvePeriod } from '../../src/cli/period.js';
 import { formatLocalIso, startOfLocalDay, systemTimeZone, zonedInstant } from '../../src/domain/zone.js';
 
 const KYIV = 'Europe/Kyiv';

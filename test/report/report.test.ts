@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolvePeriod } from '../../src/domain/period.js';
+import { resolvePeriod } from '../../src/cli/period.js';
+import { formatClock, isAmbiguousLocalTime } from '../../src/domain/zone.js';
 import { aggregate } from '../../src/pipeline/aggregate.js';
 import type { Source } from '../../src/report/load.js';
-import { formatClock, isAmbiguousLocalTime } from '../../src/report/model.js';
 import { createReport, renderReport } from '../../src/report/report.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { silentLogger } from '../../src/utils/log.js';
