@@ -44,7 +44,7 @@ export function daysInUtcMonth(date: Date): number {
 }
 
 /**
- * The seed's timestamp format: Python's `datetime.isoformat()` of an aware UTC time,
+ * The Python version's timestamp format: Python's `datetime.isoformat()` of an aware UTC time,
  * e.g. `2025-06-21T19:00:03.241969+00:00` (microseconds, explicit +00:00 offset).
  * `micros` is the microsecond-of-second (0–999999); defaults to the milliseconds of `date`.
  */
@@ -100,7 +100,7 @@ export function timestampMicros(text: string): number {
 }
 
 /**
- * The seed's form of a zoned ISO instant (UTC, six fraction digits, `+00:00`); undefined when it is not
+ * The Python version's form of a zoned ISO instant (UTC, six fraction digits, `+00:00`); undefined when it is not
  * one. Python's isoformat leaves out a zero fraction, so one instant can be written two ways.
  */
 export function canonicalTimestamp(text: string): string | undefined {

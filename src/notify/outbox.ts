@@ -7,13 +7,13 @@
  *
  * Every write is atomic (temp file, fsync, rename), so a kill at any moment leaves the old or the new file.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { zeroPad } from '../domain/format.js';
 import type { Series } from '../domain/keys.js';
 import { type PowerEvent, type PowerState, parsePowerEvent, parsePowerState } from '../domain/power-events.js';
 import { FileBuffer } from '../utils/buffer.js';
-import { listDir, writeFileAtomic } from '../utils/files.js';
+import { listDir, moveAside, unreadableReason, writeFileAtomic } from '../utils/files.js';
 import { tryLock } from '../utils/lock.js';
 import type { ChannelId } from './channels/channel.js';
 
@@ -88,14 +88,13 @@ export class NotifyFiles {
       state = undefined;
     }
     if (state) return { state };
-    const aside = `${this.statePath}.bad`;
-    renameSync(this.statePath, aside);
+    const aside = moveAside(this.statePath, this.dir, `${basename(this.statePath)}.bad`);
     return { problem: `unreadable notification state moved to ${aside}; starting afresh` };
   }
 
   saveState(state: PowerState): void {
-    mkdirSync(this.dir, { recursive: true });
-    writeFileAtomic(this.statePath, `${JSON.stringify(state)}\n`);
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    writeFileAtomic(this.statePath, `${JSON.stringify(state)}\n`, { mode: 0o600 });
   }
 
   private fileFor(seq: number): OutboxFile {
@@ -108,7 +107,7 @@ export class NotifyFiles {
    * a run that died before saving the state, and it may already carry delivery progress.
    */
   add(event: PowerEvent, createdAt: Date): boolean {
-    mkdirSync(this.outboxDir, { recursive: true });
+    mkdirSync(this.outboxDir, { recursive: true, mode: 0o700 });
     const file = this.fileFor(event.seq);
     try {
       statSync(file.path);
@@ -117,7 +116,7 @@ export class NotifyFiles {
       // Not queued yet.
     }
     const entry: OutboxEntry = { event, createdAt: createdAt.toISOString(), deliveries: {} };
-    writeFileAtomic(file.path, `${JSON.stringify(entry)}\n`);
+    writeFileAtomic(file.path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     return true;
   }
 
@@ -140,12 +139,12 @@ export class NotifyFiles {
       const entry = parseEntry(JSON.parse(readFileSync(file.path, 'utf8')));
       return entry ? { ok: true, file, entry } : { ok: false, file, reason: 'not an outbox entry' };
     } catch (error) {
-      return { ok: false, file, reason: `unreadable: ${(error as Error).message}` };
+      return { ok: false, file, reason: `unreadable: ${unreadableReason(error)}` };
     }
   }
 
   update(file: OutboxFile, entry: OutboxEntry): void {
-    writeFileAtomic(file.path, `${JSON.stringify(entry)}\n`);
+    writeFileAtomic(file.path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
   }
 
   remove(file: OutboxFile): void {
@@ -154,11 +153,7 @@ export class NotifyFiles {
 
   /** Moves an unreadable entry aside so it never blocks the events after it. */
   reject(file: OutboxFile): string {
-    const dir = join(this.outboxDir, 'rejected');
-    mkdirSync(dir, { recursive: true });
-    const target = join(dir, file.name);
-    renameSync(file.path, target);
-    return target;
+    return moveAside(file.path, join(this.outboxDir, 'rejected'), file.name);
   }
 
   /** Deletes temp files of runs killed mid-write (same rule as the reading buffer's). Returns their number. */
@@ -177,7 +172,7 @@ export class NotifyFiles {
    * A lock left by a killed run is taken over (see utils/lock.ts).
    */
   lock(which: 'state' | 'delivery'): (() => void) | undefined {
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const attempt = tryLock(which === 'state' ? this.lockPath : this.deliveryLockPath);
     return attempt.acquired ? () => attempt.lock.release() : undefined;
   }

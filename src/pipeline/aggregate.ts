@@ -39,7 +39,7 @@ export interface AggregateSummary {
 function wellFormed(pks: readonly string[], table: 'minutes' | 'hours', log: Logger): string[] {
   return pks.filter((pk) => {
     if (rollupKey(table, pk)) return true;
-    log.warn({ table, pk }, 'skipped a pending partition whose key is not in the seed format');
+    log.warn({ table, pk }, "skipped a pending partition whose key is not in the Python version's format");
     return false;
   });
 }

@@ -3,21 +3,21 @@
  * touched, and a file is deleted only after the store has accepted its reading. Names and JSON are
  * the Python version's, so its leftover files flush the same way.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseItemKey, type Series } from '../domain/keys.js';
 import { type MinuteRecord, validateMinuteRecord } from '../domain/records.js';
 import { DEVICE_RULE, isDeviceAlias, PIN_RULE, parsePinNumber } from '../domain/validate.js';
-import { listDir, writeFileAtomic } from './files.js';
+import { listDir, moveAside, unreadableReason, writeFileAtomic } from './files.js';
 import { ownerAlive } from './lock.js';
 
 export const REJECTED_DIR = 'rejected';
 /** Lock files inside the mode folder: one for flushing the buffer, one for aggregating the mode. */
 export type LockName = 'flush' | 'aggregate';
-/** A temp file of `writeFileAtomic`: `<name>.json.<pid>.tmp`. */
-const TEMP_RE = /^(.+\.json)\.(\d+)\.tmp$/;
+/** A temp file of `writeFileAtomic`: `<name>.json.<pid>.<random>.tmp` (`<name>.json.<pid>.tmp` before). */
+const TEMP_RE = /^(.+\.json)\.(\d+)(?:\.[0-9a-f]+)?\.tmp$/;
 /** A temp file this old is abandoned even if its pid seems alive (pid reuse). */
 const TEMP_STALE_MS = 10 * 60_000;
 
@@ -98,7 +98,7 @@ export class FileBuffer {
     try {
       raw = JSON.parse(readFileSync(file.path, 'utf8'));
     } catch (error) {
-      return { ok: false, file, reason: `unreadable JSON: ${(error as Error).message}` };
+      return { ok: false, file, reason: `unreadable JSON: ${unreadableReason(error)}` };
     }
     const checked = validateMinuteRecord(raw, expected);
     if (!checked.ok) return { ok: false, file, reason: checked.reason };
@@ -173,13 +173,7 @@ export class FileBuffer {
 
   /** Moves a file out of the way into `rejected/` so it never blocks the files after it. */
   reject(file: BufferedFile): string {
-    const dir = join(this.dir, REJECTED_DIR);
-    mkdirSync(dir, { recursive: true });
-    // Never replace an earlier rejected file of the same name: both are evidence.
-    let target = join(dir, file.name);
-    for (let n = 1; existsSync(target); n++) target = join(dir, `${file.name}.${n}`);
-    renameSync(file.path, target);
-    return target;
+    return moveAside(file.path, join(this.dir, REJECTED_DIR), file.name);
   }
 
   rejected(): string[] {

@@ -1,5 +1,19 @@
 /** File helpers shared by the buffer, the notification outbox, reports and the installer. */
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
 
 /** Names in `dir`; none when the folder does not exist (yet). Other errors are thrown. */
 export function listDir(dir: string): string[] {
@@ -11,13 +25,19 @@ export function listDir(dir: string): string[] {
   }
 }
 
+/** Created new (never an existing file or a planted symlink), for this process only. */
+const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
 /**
  * Writes `data` to `path` so that a crash leaves either the whole file or none: temp, fsync, rename.
- * The temp file is `<path>.<pid>.tmp`; the buffer recognises that name to clean up after killed runs.
+ * The temp file `<path>.<pid>.<random>.tmp` is created exclusively in the target folder, so a name
+ * planted there (a symlink to another file, in a shared folder) makes the write fail instead of
+ * writing through it; the buffer recognises the name to clean up after killed runs. `mode` is the new
+ * file's permission (0600 for files that may name secrets).
  */
-export function writeFileAtomic(path: string, data: string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
+export function writeFileAtomic(path: string, data: string, options: { mode?: number } = {}): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(temp, EXCLUSIVE, options.mode ?? 0o644);
   try {
     const bytes = Buffer.from(data);
     // writeSync may write less than asked; a short write must never be renamed into place.
@@ -48,4 +68,34 @@ function syncDirectory(dir: string): void {
   } catch {
     // Some file systems refuse fsync on a directory; the rename is still atomic.
   }
+}
+
+/**
+ * Moves `path` into `dir` as `name`, or `name.1`, `name.2`, … when that is taken: an earlier file
+ * moved aside under the same name is never replaced (both are evidence). Returns the new path.
+ */
+export function moveAside(path: string, dir: string, name: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (let n = 0; ; n++) {
+    const target = join(dir, n === 0 ? name : `${name}.${n}`);
+    try {
+      // link fails when the name exists (rename would replace it); the path then goes.
+      linkSync(path, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    unlinkSync(path);
+    return target;
+  }
+}
+
+/**
+ * Why a file could not be read as JSON, without quoting any of it: JSON.parse's message shows the
+ * text near the error, and a file may be anything (a symlink to /etc/shadow).
+ */
+export function unreadableReason(error: unknown): string {
+  if (error instanceof SyntaxError) return 'not valid JSON';
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `cannot read it (${code})` : 'cannot read it';
 }

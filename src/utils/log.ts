@@ -1,5 +1,5 @@
 /**
- * Logging: pino JSON lines into one file per UTC day (`logs/YYYY-MM-DD_log.txt`, the seed's naming),
+ * Logging: pino JSON lines into one file per UTC day (`logs/YYYY-MM-DD_log.txt`, the Python version's naming),
  * written synchronously so a short cron run never loses its last lines. Nothing reaches the terminal
  * when all is well (cron mails any output); errors also go to stderr as one plain line, and
  * `--verbose` mirrors everything to stderr in readable form.

@@ -3,7 +3,7 @@
  * backoff, "delayed" and giving up can be checked minute by minute.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Series } from '../../src/domain/keys.js';
@@ -206,9 +206,17 @@ describe('delivery', () => {
     writeFileSync(n.files.statePath, '{"version":1,');
     await reading(1, 0, n); // starts afresh: no event
     expect(existsSync(`${n.files.statePath}.bad`)).toBe(true);
+    // The state and outbox files may name peers: their owner's only.
+    expect(statSync(n.files.statePath).mode & 0o777).toBe(0o600);
+    // A second corrupt state file goes beside the first, never over it.
+    writeFileSync(n.files.statePath, '{"version":2,');
+    await reading(1, 0, n);
+    expect(readFileSync(`${n.files.statePath}.bad`, 'utf8')).toBe('{"version":1,');
+    expect(readFileSync(`${n.files.statePath}.bad.1`, 'utf8')).toBe('{"version":2,');
     receiver.down.add('webhook').add('telegram');
     await reading(2, 1, n);
     await reading(3, 0, n);
+    expect(n.files.list().map((f) => statSync(f.path).mode & 0o777)).toEqual([0o600, 0o600]);
     writeFileSync(n.files.list()[0]?.path ?? '', 'garbage');
     receiver.down.clear();
     await reading(4, 0, n);
