@@ -51,7 +51,7 @@ await runCli('copy', command, async (cmd) => {
     throw new UsageError(`invalid --db: no database at ${sqliteFile(config)} to copy from`);
   }
   const log = loggerFor('copy', config);
-  const source = await openStore(config);
+  const source = await openStore(config, { access: 'read' });
   const target = await openStore(targetConfig);
   try {
     const summary = await copyRange(source, target, config.series, { from, to }, log);

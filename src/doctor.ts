@@ -52,12 +52,15 @@ await runCli('doctor', command, async (cmd) => {
   const opts = cmd.opts<DoctorOptions>();
   const sensorChoice = resolveSensorChoice(cmd, config.series.pin);
   const minFreeMb = parsePositiveInt(opts.minFreeMb, '--min-free-mb', 1_000_000);
+  // The region the SDK would take from the environment, for the store line (src/doctor/ reads none).
+  const storeConfig = { ...config, region: config.region ?? process.env.AWS_REGION };
   const results = await runDoctor({
     config,
     sensor: createSensor(sensorChoice),
     sensorSpec: sensorChoice.spec,
     activeLow: sensorChoice.activeLow,
-    openStore: () => openStore(config),
+    openStore: ({ signal }) => openStore(storeConfig, { access: 'read', signal }),
+    home: process.env.HOME,
     run: runCommand(),
     commands: {
       pinctrl: opts.pinctrl,

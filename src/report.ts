@@ -77,7 +77,7 @@ await runCli('report', command, async (cmd) => {
   }
 
   const log = loggerFor('report', config);
-  const store = await openStore(config);
+  const store = await openStore(config, { access: 'read' });
   try {
     const { report, stats } = await createReport(store, {
       line: config.series,
