@@ -56,6 +56,7 @@ export interface DynamoStoreOptions {
   concurrency?: number;
   /** Attempts for one request (SDK retries throttling, 5xx and network errors). */
   maxAttempts?: number;
+  /** Limits of one attempt: the SDK destroys it and retries. A deadline for a whole call is a signal. */
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
 }

@@ -49,17 +49,22 @@ export class WalFilesMissingError extends Error {
  * (not the last one: nothing deleted), then the read-only one.
  */
 export function closeWriterKeepingWal(db: Database.Database, file: string): void {
-  let keeper: Database.Database | undefined;
   try {
-    // Not waiting for readers: one still on an older snapshot leaves the rest to the next writer.
+    // Not waiting for readers or another writer: whoever still uses the WAL leaves it to the next writer.
     db.pragma('busy_timeout = 0');
     db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // Busy: the frames stay in the WAL, which is kept all the same.
+  }
+  let keeper: Database.Database | undefined;
+  try {
     keeper = new Database(file, { readonly: true, fileMustExist: true, timeout: 1000 });
     keeper.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
   } catch {
     // Without the keeper SQLite removes the files; the next writer puts them back.
-  } finally {
-    db.close();
     keeper?.close();
+    keeper = undefined;
   }
+  db.close();
+  keeper?.close();
 }
