@@ -28,7 +28,7 @@ await runJob(copyCommand(), async (cmd, job) => {
     throw new UsageError(`invalid --db: no database at ${sqliteFile(config)} to copy from`);
   }
   const log = job.logger(config);
-  const source = job.closeLater(await openStore(config));
+  const source = job.closeLater(await openStore(config, { access: 'read' }));
   const target = job.closeLater(await openStore(targetConfig));
   const summary = await copyRange(source, target, config.series, range, log);
   log.info({ ...summary, source: source.location, target: target.location }, 'copy done');

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Self-check: runs every check of the set-up and prints one line each, with the fix. */
 import { doctorCommand } from './cli/commands.js';
-import { resolveCommon, resolveSensor } from './cli/config.js';
+import { environment, resolveCommon, resolveSensor } from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
 import { runCommand } from './doctor/check.js';
 import { allPassed, formatResults, runDoctor } from './doctor/run-doctor.js';
@@ -12,12 +12,16 @@ await runJob(doctorCommand(), async (cmd, job) => {
   const config = resolveCommon(cmd);
   const sensor = resolveSensor(cmd, config.series.pin);
   const o = cmd.opts();
+  const env = environment();
+  // The region the SDK would take from the environment, for the store line (src/doctor/ reads none).
+  const storeConfig = { ...config, region: config.region ?? env.awsRegion };
   const results = await runDoctor({
     config,
     sensor: createSensor(sensor),
     sensorSpec: sensor.spec,
     activeLow: sensor.activeLow,
-    openStore: () => openStore(config),
+    openStore: ({ signal }) => openStore(storeConfig, { access: 'read', signal }),
+    home: env.home,
     run: runCommand(),
     commands: { pinctrl: o.pinctrl, timedatectl: o.timedatectl, systemctl: o.systemctl, crontab: o.crontab },
     systemRoot: o.systemRoot,

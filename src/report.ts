@@ -32,7 +32,7 @@ await runJob(reportCommand(), async (cmd, job) => {
     return EXIT_FAILURE;
   }
   const log = job.logger(config);
-  const store = job.closeLater(await openStore(config));
+  const store = job.closeLater(await openStore(config, { access: 'read' }));
   const { report, stats } = await createReport(store, {
     line: config.series,
     mode: config.mode,

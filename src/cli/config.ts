@@ -108,6 +108,7 @@ export function resolveCommon<A extends unknown[], O extends CommonOptionValues>
   const any = command as unknown as AnyCommand;
   const [device, pin, mode] = command.processedArgs as unknown as [string?, number?, string?];
   const o = command.opts();
+  const env = environment();
   return Object.freeze({
     series: Object.freeze({
       device: pick(any, device, 'device') ?? DEFAULT_DEVICE,
@@ -116,7 +117,8 @@ export function resolveCommon<A extends unknown[], O extends CommonOptionValues>
     mode: pick(any, mode, 'mode') ?? DEFAULT_MODE,
     store: o.store,
     ...(o.db ? { db: o.db } : {}),
-    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    // The SDK reads AWS_ENDPOINT_URL_DYNAMODB itself too; passed on so the store can name where it is.
+    ...(o.endpoint || env.awsEndpointDynamodb ? { endpoint: o.endpoint || env.awsEndpointDynamodb } : {}),
     ...(o.region ? { region: o.region } : {}),
     bufferDir: o.bufferDir ?? defaultBufferDir(),
     logDir: o.logDir ?? defaultLogDir(),

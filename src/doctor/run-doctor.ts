@@ -12,7 +12,7 @@ import { checkFreshness } from './freshness-check.js';
 import { checkNode } from './node-check.js';
 import { checkSchedule } from './schedule-check.js';
 import { checkSensor } from './sensor-check.js';
-import { checkStoreReachable, checkTables } from './store-check.js';
+import { checkStore, type StoreLines, tablesNotChecked } from './store-check.js';
 
 export interface DoctorCommands {
   pinctrl: string;
@@ -26,7 +26,10 @@ export interface DoctorSetup {
   sensor: Sensor;
   sensorSpec: string;
   activeLow: boolean;
-  openStore: () => Promise<Store>;
+  /** Opens the store for reading (the doctor only looks); the signal bounds every request. */
+  openStore: (options: { signal: AbortSignal }) => Promise<Store>;
+  /** HOME of the user the jobs run as, named when no AWS credentials are found. */
+  home: string | undefined;
   run: RunCommand;
   commands: DoctorCommands;
   /** Prefix of /etc and /run: `/` on a real system. */
@@ -39,12 +42,15 @@ export interface DoctorSetup {
 const MINUTE_MS = 60_000;
 const STORE_TIMEOUT_MS = 30_000;
 
+const thrown = (name: string, error: unknown): CheckResult =>
+  fail(name, (error as Error).message, 'see the message; run the job with --verbose for details');
+
 /** Runs a check; a check that throws becomes a failure line, never a stack trace. */
 async function guarded(name: string, check: () => CheckResult | Promise<CheckResult>): Promise<CheckResult> {
   try {
     return await check();
   } catch (error) {
-    return fail(name, (error as Error).message, 'see the message; run the job with --verbose for details');
+    return thrown(name, error);
   }
 }
 
@@ -74,22 +80,26 @@ export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
       syncFlag: join(setup.systemRoot, 'run', 'systemd', 'timesync', 'synchronized'),
     }),
   );
-  const store = await add('store', () => withTimeout(checkStoreReachable(config), STORE_TIMEOUT_MS, 'the store'));
-  const tables = await add('tables', () =>
-    store.status === 'fail'
-      ? fail('tables', 'not checked: the store is not reachable', 'fix the store first')
-      : withTimeout(checkTables(config), STORE_TIMEOUT_MS, 'the store'),
-  );
+  // Each store request is cancelled at the timeout; the race also covers what is not a request.
+  const openStore = () => setup.openStore({ signal: AbortSignal.timeout(STORE_TIMEOUT_MS) });
+  let storeLines: StoreLines;
+  try {
+    storeLines = await withTimeout(checkStore(openStore, { home: setup.home }), STORE_TIMEOUT_MS, 'the store');
+  } catch (error) {
+    storeLines = { store: thrown('store', error), tables: tablesNotChecked() };
+  }
+  results.push(storeLines.store, storeLines.tables);
+  const { tables } = storeLines;
   await add('buffer', () =>
     checkBuffer({ bufferDir: config.bufferDir, mode: config.mode, now, staleMs: 5 * MINUTE_MS }),
   );
-  // Reading a store whose tables are missing could create them; the doctor only looks.
+  // Nothing to read from tables that are missing or wrong.
   await add('freshness', () =>
     tables.status === 'fail'
       ? fail('freshness', 'not checked: the tables are not ready', 'fix the tables first')
       : withTimeout(
           checkFreshness({
-            openStore: setup.openStore,
+            openStore,
             series: config.series,
             now,
             staleMs: 5 * MINUTE_MS,

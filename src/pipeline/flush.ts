@@ -20,36 +20,13 @@ export interface FlushResult {
 
 export interface FlushOptions {
   /**
-   * Time (ms since epoch) after which no store call is started or waited for: the rest stays
-   * buffered for the next run. A call cut short may or may not have stored its readings; their
-   * files stay, and the next run finds them stored (a no-op) or stores them.
+   * Time (ms since epoch) after which no store call is started, and one under way is cancelled (its
+   * requests aborted): the rest stays buffered for the next run. A call cut short may or may not have
+   * stored its readings; their files stay, and the next run finds them stored (a no-op) or stores them.
    */
   deadline?: number;
   /** Readings per store call. */
   batchSize?: number;
-}
-
-export class FlushDeadlineError extends Error {
-  override name = 'FlushDeadlineError';
-}
-
-/** Waits for `work` but not past `deadline`. */
-async function beforeDeadline<T>(work: Promise<T>, deadline: number | undefined): Promise<T> {
-  if (deadline === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new FlushDeadlineError('flush deadline reached during a store call')),
-      Math.max(0, deadline - Date.now()),
-    );
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-    // A call abandoned at the deadline may still fail later; that failure is already accounted for.
-    work.catch(() => undefined);
-  }
 }
 
 export async function flushBuffer(
@@ -82,11 +59,17 @@ export async function flushBuffer(
       break;
     }
     const fileOf = new Map(batch.map(({ record, file }) => [record, file]));
+    const signal =
+      options.deadline === undefined ? undefined : AbortSignal.timeout(Math.max(0, options.deadline - Date.now()));
     let put: PutMinutesResult;
     try {
-      put = await beforeDeadline(store.putMinutes(batch.map((b) => b.record)), options.deadline);
+      put = await store.putMinutes(
+        batch.map((b) => b.record),
+        { signal },
+      );
     } catch (error) {
-      if (!(error instanceof FlushDeadlineError)) throw error;
+      // Whatever the call failed with once the deadline fired, it was the deadline that stopped it.
+      if (!signal?.aborted) throw error;
       result.remaining = batches.slice(i).reduce((n, b) => n + b.length, 0);
       log.warn({ remaining: result.remaining }, 'flush deadline reached; the rest stays buffered for the next run');
       break;

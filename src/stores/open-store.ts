@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { defaultDataDir } from '../utils/paths.js';
-import type { Store, StoreKind } from './store.js';
+import type { Store, StoreAccess, StoreKind } from './store.js';
 
 export interface StoreConfig {
   store: StoreKind;
@@ -11,6 +11,16 @@ export interface StoreConfig {
   region?: string;
 }
 
+export interface OpenStoreOptions {
+  /**
+   * `write` (default) for the jobs that store readings and roll-ups; `read` for reports, copy's
+   * source and the doctor: nothing is created, migrated or written.
+   */
+  access?: StoreAccess;
+  /** Aborting it cancels every call of the store, requests in flight included. */
+  signal?: AbortSignal;
+}
+
 export function sqliteFile(config: Pick<StoreConfig, 'mode' | 'db'>): string {
   return config.db ?? join(defaultDataDir(), `${config.mode}.sqlite`);
 }
@@ -19,10 +29,11 @@ export function sqliteFile(config: Pick<StoreConfig, 'mode' | 'db'>): string {
  * Opens the configured store. Each adapter is imported only when used: the AWS SDK for DynamoDB,
  * better-sqlite3 for SQLite (a cron run loads one of them, never both).
  */
-export async function openStore(config: StoreConfig): Promise<Store> {
+export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
+  const { access = 'write', signal } = options;
   if (config.store === 'sqlite') {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
-    return new SqliteStore({ file: sqliteFile(config) });
+    return new SqliteStore({ file: sqliteFile(config), access, signal });
   }
   // Quiet the SDK's Node-20 notice and skip the EC2 metadata probe (a Pi has none; it costs a second).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -30,6 +41,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const { DynamoStore } = await import('./dynamodb/dynamodb-store.js');
   return new DynamoStore({
     mode: config.mode,
+    access,
+    signal,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.region ? { region: config.region } : {}),
   });

@@ -40,7 +40,6 @@ const TRANSIENT_NAMES = new Set([
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'TransactionConflictException',
-  'FlushDeadlineError',
 ]);
 
 interface ErrorLike {

@@ -1,6 +1,6 @@
 /**
- * The one storage contract. `read-pin`, `aggregate`, reports and copy talk only to this; the
- * SQLite and DynamoDB adapters implement it with the same logical layout (three tables per mode,
+ * The one storage contract. `read-pin`, `aggregate`, reports, copy and the doctor talk only to this;
+ * the SQLite and DynamoDB adapters implement it with the same logical layout (three tables per mode,
  * the seed's pk/sk/pk_status/ts strings and fields).
  */
 import type { Series, Table } from '../domain/keys.js';
@@ -8,6 +8,21 @@ import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '..
 
 export type StoreKind = 'sqlite' | 'dynamodb';
 export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'dynamodb'];
+
+/**
+ * What a store is opened for. A writer creates what is missing (SQLite file, DynamoDB tables) and
+ * brings the schema up to date; a reader (report, copy's source, doctor) never creates, migrates or
+ * writes anything, and finds nothing where nothing was stored yet.
+ */
+export type StoreAccess = 'read' | 'write';
+
+export interface StoreCallOptions {
+  /**
+   * Cancels the call: requests in flight are aborted and no new one starts. The call rejects with the
+   * signal's reason (an `AbortError` or `TimeoutError`, which the store errors count as transient).
+   */
+  signal?: AbortSignal;
+}
 
 export interface MinuteConflict {
   incoming: MinuteRecord;
@@ -23,27 +38,72 @@ export interface PutMinutesResult {
   conflicts: MinuteConflict[];
 }
 
+/** One finding of a store's own check, in the doctor's words: status, what was found, what to do. */
+export interface StoreFinding {
+  status: 'ok' | 'warn' | 'fail';
+  message: string;
+  /** What to do about it (for warn and fail). */
+  fix?: string;
+}
+
+export interface StoreCheck {
+  /** Reachable and usable by the jobs: SQLite file or folder writable; DynamoDB region, credentials, endpoint. */
+  reachable: StoreFinding;
+  /** Tables and schema as this version expects them; absent when the store could not be reached. */
+  schema?: StoreFinding;
+}
+
+export interface StoreCheckOptions {
+  /** HOME of the user the jobs run as, named when no AWS credentials are found (read by the CLI, not here). */
+  home?: string;
+}
+
 export interface Store {
   readonly kind: StoreKind;
+  readonly access: StoreAccess;
   /** Human-readable location for logs: a file path or a table prefix and endpoint. */
   readonly location: string;
+  /**
+   * Looks, changing nothing: is the store reachable, are its tables as expected, and the fix when not.
+   * Failures are findings, not exceptions.
+   */
+  check(options?: StoreCheckOptions): Promise<StoreCheck>;
   /**
    * Puts minute readings idempotently: a free minute is written, a minute already holding the same
    * reading is left alone, a minute holding a different reading is reported as a conflict.
    */
-  putMinutes(records: readonly MinuteRecord[]): Promise<PutMinutesResult>;
+  putMinutes(records: readonly MinuteRecord[], options?: StoreCallOptions): Promise<PutMinutesResult>;
   /** Partition keys of `table` that hold items with status `new` for the series, sorted. */
-  pendingPartitions(table: Table, series: Series): Promise<string[]>;
+  pendingPartitions(table: Table, series: Series, options?: StoreCallOptions): Promise<string[]>;
   /** All items of each partition (missing partitions map to empty arrays). */
-  readPartitions<T extends Table>(table: T, pks: readonly string[]): Promise<Map<string, RecordOf<T>[]>>;
+  readPartitions<T extends Table>(
+    table: T,
+    pks: readonly string[],
+    options?: StoreCallOptions,
+  ): Promise<Map<string, RecordOf<T>[]>>;
   /** Writes (replaces) hours or days items. */
-  putAggregates(table: AggregateTable, records: readonly AggregateRecord[]): Promise<void>;
+  putAggregates(table: AggregateTable, records: readonly AggregateRecord[], options?: StoreCallOptions): Promise<void>;
   /**
    * Marks the given items `done`, but only where they are still exactly as read (same ts), so an
    * item rewritten since is left pending.
    */
-  markDone<T extends Table>(table: T, records: readonly RecordOf<T>[]): Promise<void>;
+  markDone<T extends Table>(table: T, records: readonly RecordOf<T>[], options?: StoreCallOptions): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A write asked of a store opened for reading: a programming error, never transient. */
+export class ReadOnlyStoreError extends Error {
+  override name = 'ReadOnlyStoreError';
+  constructor(location: string, operation: string) {
+    super(`${location} is open for reading: ${operation} needs it opened for writing`);
+  }
+}
+
+/** The signal a call runs under: the store's own (cancels everything) and the call's, whichever aborts first. */
+export function callSignal(storeSignal: AbortSignal | undefined, options?: StoreCallOptions): AbortSignal | undefined {
+  const call = options?.signal;
+  if (!storeSignal || !call) return storeSignal ?? call;
+  return AbortSignal.any([storeSignal, call]);
 }
 
 /** Splits a list into chunks of at most `size`. */

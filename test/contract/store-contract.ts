@@ -7,13 +7,21 @@ import { itemKey, partitionKey, type Series, statusKey } from '../../src/domain/
 import { type AggregateRecord, type MinuteRecord, minuteRecord } from '../../src/domain/records.js';
 import { aggregate } from '../../src/pipeline/aggregate.js';
 import { copyRange } from '../../src/pipeline/copy.js';
-import type { Store } from '../../src/stores/store.js';
+import { type OpenStoreOptions, openStore, type StoreConfig } from '../../src/stores/open-store.js';
+import { ReadOnlyStoreError, type Store } from '../../src/stores/store.js';
+import { isTransientStoreError } from '../../src/stores/store-errors.js';
 import { silentLogger } from '../../src/utils/log.js';
 import { generateMinutes, SERIES } from '../support/data.js';
 
 export interface StoreHarness {
-  /** A store on fresh, empty tables. */
-  open(): Promise<Store>;
+  /** Where a new store lives: a file or a mode nothing was ever stored in. */
+  freshConfig(): StoreConfig;
+  /** A store that cannot be reached: a path through a file, a port nobody listens on. */
+  unreachableConfig(): StoreConfig;
+  /** Damages the tables a writer made at `config`, as a hand or another tool might; returns what the check must name. */
+  breakSchema(config: StoreConfig): Promise<string>;
+  /** Everything a reader must leave as it found it at `config`: files and their bytes, or the tables. */
+  footprint(config: StoreConfig): Promise<unknown>;
 }
 
 const DAY1 = new Date('2025-06-21T00:00:00Z');
@@ -34,10 +42,13 @@ function hourItem(): AggregateRecord {
 const log = silentLogger();
 
 export function defineStoreContract(name: string, harness: StoreHarness): void {
+  /** A store on fresh, empty tables. */
+  const open = (options?: OpenStoreOptions) => openStore(harness.freshConfig(), options);
+
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
-      store = await harness.open();
+      store = await open();
     });
     afterEach(async () => {
       await store.close();
@@ -184,7 +195,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
     });
 
     it('copies only the items of the range: the target keeps its own hours and days outside it', async () => {
-      const target = await harness.open();
+      const target = await open();
       try {
         const inRange = generateMinutes(SERIES, new Date('2025-06-10T00:00:00Z'), 10, () => 1);
         const outside = generateMinutes(SERIES, new Date('2025-06-20T00:00:00Z'), 10, () => 1);
@@ -215,7 +226,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
     });
 
     it('copy recomputes from the target readings the hours and days where the target kept its own minute', async () => {
-      const target = await harness.open();
+      const target = await open();
       try {
         const hourStart = new Date('2025-06-10T09:00:00Z');
         await store.putMinutes(generateMinutes(SERIES, hourStart, 60, () => 0));
@@ -341,6 +352,117 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
         const month = partitionKey('days', SERIES, DAY1);
         expect((await store.readPartitions('days', [month])).get(month)).toHaveLength(1);
       });
+    });
+  });
+
+  describe(`Store contract: ${name}: check, readers, cancelling`, () => {
+    const minute = minuteRecord(SERIES, '2025-06-21T19:00:03.241969+00:00', 1);
+    const stored = async (config: StoreConfig): Promise<void> => {
+      const writer = await openStore(config);
+      await writer.putMinutes([minute]);
+      await aggregate(writer, SERIES, log);
+      await writer.close();
+    };
+    const withStore = async <R>(config: StoreConfig, options: OpenStoreOptions, use: (s: Store) => Promise<R>) => {
+      const opened = await openStore(config, options);
+      try {
+        return await use(opened);
+      } finally {
+        await opened.close();
+      }
+    };
+
+    it('a healthy store passes its check, for a writer and a reader alike', async () => {
+      const config = harness.freshConfig();
+      await stored(config);
+      for (const access of ['write', 'read'] as const) {
+        const check = await withStore(config, { access }, (s) => s.check());
+        expect(check.reachable).toMatchObject({ status: 'ok' });
+        expect(check.schema).toMatchObject({ status: 'ok', message: expect.stringMatching(/minutes/) });
+        expect(check.schema?.fix).toBeUndefined();
+      }
+    });
+
+    it('where nothing was stored yet: reachable, tables missing, and the fix says the first run creates them', async () => {
+      const check = await withStore(harness.freshConfig(), { access: 'read' }, (s) => s.check());
+      expect(check.reachable.status).toBe('ok');
+      expect(check.schema).toMatchObject({ status: 'fail', fix: expect.stringContaining('blackout-read-pin') });
+    });
+
+    it('tables changed by hand fail the check, naming what differs, with the fix', async () => {
+      const config = harness.freshConfig();
+      await stored(config);
+      const differs = await harness.breakSchema(config);
+      const check = await withStore(config, { access: 'read' }, (s) => s.check());
+      expect(check.reachable.status).toBe('ok');
+      expect(check.schema).toMatchObject({
+        status: 'fail',
+        message: expect.stringContaining(differs),
+        fix: expect.stringMatching(/\S/),
+      });
+    });
+
+    it('an unreachable store fails reachable, with the fix, and leaves the schema unchecked', async () => {
+      const check = await withStore(harness.unreachableConfig(), { access: 'read' }, (s) => s.check());
+      expect(check.reachable).toMatchObject({ status: 'fail', fix: expect.stringMatching(/\S/) });
+      expect(check.schema).toBeUndefined();
+    });
+
+    it('a reader where nothing was stored reads nothing, refuses writes and creates nothing', async () => {
+      const config = harness.freshConfig();
+      const before = await harness.footprint(config);
+      await withStore(config, { access: 'read' }, async (reader) => {
+        expect(reader.access).toBe('read');
+        expect(await reader.pendingPartitions('minutes', SERIES)).toEqual([]);
+        expect(await reader.readPartitions('hours', ['x'])).toEqual(new Map([['x', []]]));
+        await expect(reader.putMinutes([minute])).rejects.toBeInstanceOf(ReadOnlyStoreError);
+        await expect(reader.putAggregates('hours', [])).rejects.toBeInstanceOf(ReadOnlyStoreError);
+        await expect(reader.markDone('minutes', [])).rejects.toBeInstanceOf(ReadOnlyStoreError);
+        await reader.check();
+      });
+      expect(await harness.footprint(config)).toEqual(before);
+    });
+
+    it('a reader on a stored history reads it, refuses writes and leaves everything as it found it', async () => {
+      const config = harness.freshConfig();
+      await stored(config);
+      const before = await harness.footprint(config);
+      await withStore(config, { access: 'read' }, async (reader) => {
+        expect((await reader.readPartitions('minutes', [minute.pk])).get(minute.pk)).toEqual([
+          { ...minute, pk_status: statusKey(SERIES, 'done') },
+        ]);
+        const hourPk = partitionKey('hours', SERIES, new Date('2025-06-21T00:00:00Z'));
+        expect((await reader.readPartitions('hours', [hourPk])).get(hourPk)).toHaveLength(1);
+        await expect(reader.putMinutes([minute])).rejects.toThrow(/open for reading/);
+        expect((await reader.check()).schema?.status).toBe('ok');
+      });
+      expect(await harness.footprint(config)).toEqual(before);
+    });
+
+    it("an aborted signal, the store's or the call's, stops every call with a transient error", async () => {
+      const controller = new AbortController();
+      const cancelled = await open({ signal: controller.signal });
+      try {
+        await cancelled.putMinutes([minute]);
+        controller.abort();
+        const failure = await cancelled.readPartitions('minutes', [minute.pk]).catch((error: unknown) => error);
+        expect(isTransientStoreError(failure)).toBe(true);
+        await expect(cancelled.putMinutes([minute])).rejects.toMatchObject({ name: 'AbortError' });
+      } finally {
+        await cancelled.close();
+      }
+      const plain = await open();
+      try {
+        const signal = AbortSignal.abort();
+        await expect(plain.pendingPartitions('minutes', SERIES, { signal })).rejects.toMatchObject({
+          name: 'AbortError',
+        });
+        await expect(plain.putMinutes([minute], { signal })).rejects.toMatchObject({ name: 'AbortError' });
+        // The store itself is unharmed: the next call without that signal works.
+        expect((await plain.putMinutes([minute])).stored).toEqual([minute]);
+      } finally {
+        await plain.close();
+      }
     });
   });
 }

@@ -13,12 +13,7 @@ import { checkNode } from '../../src/doctor/node-check.js';
 import { allPassed, formatResults } from '../../src/doctor/run-doctor.js';
 import { checkSchedule } from '../../src/doctor/schedule-check.js';
 import { checkSensor } from '../../src/doctor/sensor-check.js';
-import {
-  checkSqliteTables,
-  checkSqliteWritable,
-  checkStoreReachable,
-  checkTables,
-} from '../../src/doctor/store-check.js';
+import { checkStore } from '../../src/doctor/store-check.js';
 import { minuteRecord } from '../../src/domain/records.js';
 import { formatTimestamp } from '../../src/domain/time.js';
 import { cronFile, EXAMPLE_SETTINGS, plannedFiles } from '../../src/install/templates.js';
@@ -26,6 +21,7 @@ import { FileSensor } from '../../src/sensors/file-sensor.js';
 import { GpiodSensor } from '../../src/sensors/gpiod-sensor.js';
 import { SimulatedSensor } from '../../src/sensors/simulated-sensor.js';
 import { createTableAndWait, tableDefinition, tableName } from '../../src/stores/dynamodb/tables.js';
+import { openStore, type StoreConfig } from '../../src/stores/open-store.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { FileBuffer } from '../../src/utils/buffer.js';
 import { GPIOD_ERRORS, GPIODETECT, writeFakeGpiod } from '../sensors/fake-gpio.js';
@@ -47,6 +43,13 @@ const run = runCommand();
 const NOW = new Date('2026-03-10T12:30:00Z');
 const series = { device: 'pi4', pin: 4 };
 const status = (r: CheckResult) => r.status;
+// The doctor's store and tables lines for a config, through the store's own check (opened for reading).
+const storeLines = (config: StoreConfig) => checkStore(() => openStore(config, { access: 'read' }));
+const sqliteLines = (file: string) => storeLines({ store: 'sqlite', mode: 'prod', db: file });
+const checkSqliteWritable = async (file: string) => (await sqliteLines(file)).store;
+const checkSqliteTables = async (file: string) => (await sqliteLines(file)).tables;
+const checkStoreReachable = async (config: StoreConfig) => (await storeLines(config)).store;
+const checkTables = async (config: StoreConfig) => (await storeLines(config)).tables;
 
 describe('node', () => {
   it('20 or newer passes, older fails with the install fix', () => {
@@ -165,13 +168,13 @@ describe('clock', () => {
 });
 
 describe('store (SQLite)', () => {
-  it('a writable database or folder passes; a path through a file fails', () => {
+  it('a writable database or folder passes; a path through a file fails', async () => {
     const s = newSystem();
-    expect(checkSqliteWritable(join(s.dir, 'data', 'prod.sqlite'))).toMatchObject({ status: 'ok' });
+    expect(await checkSqliteWritable(join(s.dir, 'data', 'prod.sqlite'))).toMatchObject({ status: 'ok' });
     new SqliteStore({ file: join(s.dir, 'data', 'prod.sqlite') }).close();
-    expect(checkSqliteWritable(join(s.dir, 'data', 'prod.sqlite')).message).toMatch(/writable/);
+    expect((await checkSqliteWritable(join(s.dir, 'data', 'prod.sqlite'))).message).toMatch(/writable/);
     const blocker = s.file('blocker', 'x');
-    expect(checkSqliteWritable(join(blocker, 'prod.sqlite'))).toMatchObject({ status: 'fail' });
+    expect(await checkSqliteWritable(join(blocker, 'prod.sqlite'))).toMatchObject({ status: 'fail' });
   });
 
   it.skipIf(process.getuid?.() === 0)('a read-only folder fails (not testable as root)', async () => {
@@ -179,21 +182,21 @@ describe('store (SQLite)', () => {
     const { chmodSync } = await import('node:fs');
     mkdirSync(join(s.dir, 'ro'));
     chmodSync(join(s.dir, 'ro'), 0o555);
-    expect(checkSqliteWritable(join(s.dir, 'ro', 'x.sqlite'))).toMatchObject({ status: 'fail' });
+    expect(await checkSqliteWritable(join(s.dir, 'ro', 'x.sqlite'))).toMatchObject({ status: 'fail' });
   });
 
-  it('tables: the store-made schema passes; missing database, missing or foreign tables fail', () => {
+  it('tables: the store-made schema passes; missing database, missing or foreign tables fail', async () => {
     const s = newSystem();
     const file = join(s.dir, 'prod.sqlite');
-    expect(checkSqliteTables(file)).toMatchObject({ status: 'fail', message: `no database yet at ${file}` });
+    expect(await checkSqliteTables(file)).toMatchObject({ status: 'fail', message: `no database yet at ${file}` });
     new SqliteStore({ file }).close();
-    expect(checkSqliteTables(file)).toMatchObject({ status: 'ok' });
+    expect(await checkSqliteTables(file)).toMatchObject({ status: 'ok' });
 
     const foreign = join(s.dir, 'foreign.sqlite');
     const db = new Database(foreign);
     db.exec('CREATE TABLE minutes (pk TEXT, reading INTEGER)');
     db.close();
-    const result = checkSqliteTables(foreign);
+    const result = await checkSqliteTables(foreign);
     expect(result.status).toBe('fail');
     expect(result.message).toContain('table minutes differs');
     expect(result.message).toContain('table hours missing');

@@ -4,7 +4,7 @@
  * stores it, and a call cut short never stores a reading twice.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { partitionKey } from '../../src/domain/keys.js';
 import { flushBuffer } from '../../src/pipeline/flush.js';
 import { DEFAULT_FLUSH_BUDGET_MS } from '../../src/pipeline/read-pin.js';
@@ -47,6 +47,8 @@ describe('flush deadline', () => {
     const first = await flushBuffer(buffer, store, silentLogger(), { deadline: Date.now() + 1000, batchSize: 10 });
     proxy.setPolicy(undefined);
     expect(first.remaining).toBeGreaterThan(0);
+    // The call under way at the deadline was cancelled: its request destroyed, not left to finish.
+    await vi.waitFor(() => expect(proxy.clientCancels()).toBeGreaterThan(0));
     expect(first.stored + first.remaining).toBe(60);
     expect(buffer.list().length).toBeGreaterThanOrEqual(first.remaining);
     const second = await flushBuffer(buffer, store, silentLogger(), { batchSize: 10 });

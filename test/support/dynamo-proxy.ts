@@ -30,6 +30,8 @@ export interface DynamoProxy {
   totalRequests(): number;
   /** Faults injected so far, per kind. */
   faults: Map<string, number>;
+  /** Requests whose client hung up before the answer: requests the client cancelled. */
+  clientCancels(): number;
   setPolicy(policy: FaultPolicy | undefined): void;
   resetCounts(): void;
   close(): Promise<void>;
@@ -95,6 +97,7 @@ export async function startDynamoProxy(target: string, policy?: FaultPolicy): Pr
   const counts = new Map<string, number>();
   const faults = new Map<string, number>();
   let current = policy;
+  let clientCancels = 0;
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
   const forward = (req: IncomingMessage, body: string): Promise<{ status: number; text: string }> =>
@@ -120,6 +123,12 @@ export async function startDynamoProxy(target: string, policy?: FaultPolicy): Pr
       bump(counts, operation);
       const action = current?.(operation, body) ?? { kind: 'pass' };
       if (action.kind !== 'pass') bump(faults, action.kind);
+      // The proxy's own resets are not the client's doing.
+      if (action.kind !== 'reset' && action.kind !== 'reset-after') {
+        res.on('close', () => {
+          if (!res.writableFinished) clientCancels++;
+        });
+      }
       switch (action.kind) {
         case 'throttle':
           return sendJson(res, 400, {
@@ -179,6 +188,7 @@ export async function startDynamoProxy(target: string, policy?: FaultPolicy): Pr
     endpoint: `http://127.0.0.1:${port}`,
     counts,
     faults,
+    clientCancels: () => clientCancels,
     totalRequests: () => [...counts.values()].reduce((a, b) => a + b, 0),
     setPolicy: (p) => {
       current = p;

@@ -2,8 +2,20 @@
  * DynamoDB adapter on the seed's tables `<mode>-blackout-monitor-{minutes,hours,days}`.
  * Query only (never Scan), paginated; batched writes with UnprocessedItems retried with backoff;
  * bounded parallelism; conditional puts so a stored minute is never overwritten.
+ *
+ * Time limits: each attempt of a request is bounded by the SDK's connection and request timeouts
+ * (and retried); a caller's deadline is an AbortSignal (the store's own and/or the call's) passed to
+ * every `send`, so a request past it is destroyed, not abandoned, and backoff sleeps stop too.
  */
-import { ConditionalCheckFailedException, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ConditionalCheckFailedException,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -13,16 +25,30 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Series, Table } from '../../domain/keys.js';
-import { statusKey, withStatus } from '../../domain/keys.js';
+import { type Series, statusKey, TABLES, type Table, withStatus } from '../../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../../domain/records.js';
 import { sameReading } from '../../domain/records.js';
-import { chunk, type PutMinutesResult, type Store } from '../store.js';
-import { createTableAndWait, STATUS_INDEX, tableName } from './tables.js';
+import {
+  callSignal,
+  chunk,
+  type PutMinutesResult,
+  ReadOnlyStoreError,
+  type Store,
+  type StoreAccess,
+  type StoreCallOptions,
+  type StoreCheck,
+  type StoreCheckOptions,
+  type StoreFinding,
+} from '../store.js';
+import { createTableAndWait, STATUS_INDEX, tableName, tableProblems } from './tables.js';
 
 export interface DynamoStoreOptions {
   mode: string;
-  /** Overrides AWS_ENDPOINT_URL_DYNAMODB (DynamoDB Local, dynalite, a VPC endpoint). */
+  /** Default `write`: creates missing tables on first write. A reader never creates a table. */
+  access?: StoreAccess;
+  /** Cancels every request in flight and every later one (a caller's deadline for the whole store). */
+  signal?: AbortSignal;
+  /** DynamoDB Local, dynalite, a VPC endpoint (the CLI passes AWS_ENDPOINT_URL_DYNAMODB here when no option is given). */
   endpoint?: string;
   /** Overrides AWS_REGION / the shared config file. */
   region?: string;
@@ -30,6 +56,7 @@ export interface DynamoStoreOptions {
   concurrency?: number;
   /** Attempts for one request (SDK retries throttling, 5xx and network errors). */
   maxAttempts?: number;
+  /** Limits of one attempt: the SDK destroys it and retries. A deadline for a whole call is a signal. */
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
 }
@@ -38,16 +65,21 @@ const BATCH_WRITE_MAX = 25;
 const BATCH_GET_MAX = 100;
 const UNPROCESSED_ATTEMPTS = 8;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const backoff = (attempt: number): number => Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const keyOf = (r: { pk: string; sk: string }): string => `${r.pk}\u0000${r.sk}`;
 
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. Stops starting new ones once aborted. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
+      signal?.throwIfAborted();
       const i = next++;
       results[i] = await fn(items[i] as T);
     }
@@ -86,8 +118,11 @@ function toAggregate(item: Item): AggregateRecord {
 const toRecord = <T extends Table>(table: T, item: Item): RecordOf<T> =>
   (table === 'minutes' ? toMinute(item) : toAggregate(item)) as RecordOf<T>;
 
+const fail = (message: string, fix: string): StoreFinding => ({ status: 'fail', message, fix });
+
 export class DynamoStore implements Store {
   readonly kind = 'dynamodb' as const;
+  readonly access: StoreAccess;
   readonly location: string;
   private readonly client: DynamoDBClient;
   private readonly doc: DynamoDBDocumentClient;
@@ -95,7 +130,8 @@ export class DynamoStore implements Store {
   private readonly created = new Map<Table, Promise<void>>();
 
   constructor(private readonly options: DynamoStoreOptions) {
-    const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    const endpoint = options.endpoint;
+    this.access = options.access ?? 'write';
     this.location = `${tableName(options.mode, 'minutes').replace(/-minutes$/, '-*')}${endpoint ? ` at ${endpoint}` : ''}`;
     this.client = new DynamoDBClient({
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -117,39 +153,142 @@ export class DynamoStore implements Store {
     return tableName(this.options.mode, table);
   }
 
+  /** The signal a call runs under; throws at once when it has already fired. */
+  private signalFor(options: StoreCallOptions | undefined): AbortSignal | undefined {
+    const signal = callSignal(this.options.signal, options);
+    signal?.throwIfAborted();
+    return signal;
+  }
+
+  private assertWriter(operation: string): void {
+    if (this.access !== 'write') throw new ReadOnlyStoreError(this.location, operation);
+  }
+
   /**
-   * Runs a write; if the table does not exist yet, creates it with the seed's schema and runs it again.
-   * Reads pass `whenMissing` instead: a missing table holds nothing, and a report or a doctor run must
-   * not create tables as a side effect.
+   * Runs an operation on `table`. A missing table: a read (`whenMissing`) finds nothing, since a
+   * report or a doctor run must not create tables as a side effect; a write creates it with the
+   * seed's schema and runs again.
    */
-  private async withTable<R>(table: Table, op: () => Promise<R>, whenMissing?: () => R): Promise<R> {
+  private async withTable<R>(
+    table: Table,
+    signal: AbortSignal | undefined,
+    op: () => Promise<R>,
+    whenMissing?: () => R,
+  ): Promise<R> {
     try {
       return await op();
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
       if (whenMissing) return whenMissing();
+      this.assertWriter('creating a table');
       let creating = this.created.get(table);
       if (!creating) {
-        creating = createTableAndWait(this.client, this.name(table));
+        creating = createTableAndWait(this.client, this.name(table), { signal });
         this.created.set(table, creating);
+        // A failed or cancelled creation is tried again by the next write, not remembered.
+        creating.catch(() => this.created.delete(table));
       }
       await creating;
       return op();
     }
   }
 
-  async putMinutes(records: readonly MinuteRecord[]): Promise<PutMinutesResult> {
+  async check(options: StoreCheckOptions = {}): Promise<StoreCheck> {
+    const where = this.options.endpoint ?? `region ${this.options.region ?? '(from ~/.aws/config)'}`;
+    try {
+      await this.client.config.region();
+    } catch {
+      return {
+        reachable: fail(
+          'no AWS region configured',
+          'pass --region eu-central-1, or run aws configure as the user the jobs run as',
+        ),
+      };
+    }
+    try {
+      await this.client.config.credentials();
+    } catch {
+      return {
+        reachable: fail(
+          `no AWS credentials found for ${userInfo().username} (HOME=${options.home ?? '?'})`,
+          'run aws configure as the user the jobs run as (or set AWS_PROFILE / AWS_ACCESS_KEY_ID in their environment)',
+        ),
+      };
+    }
+    let minutes: TableDescription | undefined;
+    try {
+      minutes = await this.describe('minutes');
+    } catch (error) {
+      return {
+        reachable: fail(
+          `DynamoDB at ${where} not reachable: ${(error as Error).message}`,
+          'check the network, the endpoint/region and the IAM permissions (dynamodb:DescribeTable)',
+        ),
+      };
+    }
+    const reachable: StoreFinding = { status: 'ok', message: `DynamoDB at ${where} reachable, credentials found` };
+    const problems: string[] = [];
+    try {
+      for (const table of TABLES) {
+        const description = table === 'minutes' ? minutes : await this.describe(table);
+        if (description) problems.push(...tableProblems(this.name(table), description));
+        else problems.push(`${this.name(table)} missing`);
+      }
+    } catch (error) {
+      return {
+        reachable,
+        schema: fail((error as Error).message, 'check the network and the IAM permissions (dynamodb:DescribeTable)'),
+      };
+    }
+    if (problems.length > 0) {
+      return {
+        reachable,
+        schema: fail(
+          problems.join('; '),
+          'missing tables are created by the first blackout-read-pin / blackout-aggregate run; a table with another layout must be recreated or the --mode changed',
+        ),
+      };
+    }
+    return {
+      reachable,
+      schema: {
+        status: 'ok',
+        message: `${this.name('minutes').replace(/-minutes$/, '-{minutes,hours,days}')} with pk/sk and ${STATUS_INDEX}`,
+      },
+    };
+  }
+
+  /** The table as DynamoDB describes it; undefined when it does not exist. */
+  private async describe(table: Table): Promise<TableDescription | undefined> {
+    try {
+      const out = await this.client.send(new DescribeTableCommand({ TableName: this.name(table) }), {
+        abortSignal: this.signalFor(undefined),
+      });
+      return out.Table ?? {};
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  }
+
+  async putMinutes(records: readonly MinuteRecord[], options?: StoreCallOptions): Promise<PutMinutesResult> {
+    this.assertWriter('putMinutes');
+    const signal = this.signalFor(options);
     const result: PutMinutesResult = { stored: [], duplicates: [], conflicts: [] };
     if (records.length === 0) return result;
-    return this.withTable('minutes', async () => {
-      if (records.length === 1) await this.putOneMinute(records[0] as MinuteRecord, result);
-      else await this.putManyMinutes(records, result);
+    return this.withTable('minutes', signal, async () => {
+      if (records.length === 1) await this.putOneMinute(records[0] as MinuteRecord, result, signal);
+      else await this.putManyMinutes(records, result, signal);
       return result;
     });
   }
 
   /** The every-minute path: one conditional put, a read only when the minute is taken. */
-  private async putOneMinute(record: MinuteRecord, result: PutMinutesResult): Promise<void> {
+  private async putOneMinute(
+    record: MinuteRecord,
+    result: PutMinutesResult,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     try {
       await this.doc.send(
         new PutCommand({
@@ -157,6 +296,7 @@ export class DynamoStore implements Store {
           Item: record,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
+        { abortSignal: signal },
       );
       result.stored.push(record);
     } catch (error) {
@@ -167,6 +307,7 @@ export class DynamoStore implements Store {
           Key: { pk: record.pk, sk: record.sk },
           ConsistentRead: true,
         }),
+        { abortSignal: signal },
       );
       const existing = toMinute(Item ?? {});
       if (sameReading(existing, record)) result.duplicates.push(record);
@@ -178,10 +319,14 @@ export class DynamoStore implements Store {
    * Backlog path: read which minutes are already taken (BatchGetItem), then write only the free
    * ones (BatchWriteItem). The per-mode flush lock keeps other writers out of that window.
    */
-  private async putManyMinutes(records: readonly MinuteRecord[], result: PutMinutesResult): Promise<void> {
+  private async putManyMinutes(
+    records: readonly MinuteRecord[],
+    result: PutMinutesResult,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     // BatchGetItem refuses a key twice: two buffered files for one minute (a clock jump) share one.
     const keys = new Map(records.map((r) => [keyOf(r), r]));
-    const existing = await this.batchGet('minutes', [...keys.values()]);
+    const existing = await this.batchGet('minutes', [...keys.values()], signal);
     // In order, as SQLite does: a stored reading decides first, then the first of the batch takes a free minute.
     const free: MinuteRecord[] = [];
     for (const r of records) {
@@ -192,45 +337,59 @@ export class DynamoStore implements Store {
       } else if (sameReading(found, r)) result.duplicates.push(r);
       else result.conflicts.push({ incoming: r, existing: found });
     }
-    await this.batchPut('minutes', free);
+    await this.batchPut('minutes', free, signal);
     result.stored.push(...free);
   }
 
   private async batchGet<T extends Table>(
     table: T,
     keys: readonly { pk: string; sk: string }[],
+    signal: AbortSignal | undefined,
   ): Promise<Map<string, RecordOf<T>>> {
     const found = new Map<string, RecordOf<T>>();
     const name = this.name(table);
-    await mapLimit(chunk(keys, BATCH_GET_MAX), this.concurrency, async (part) => {
-      let pending: Record<string, unknown>[] = part.map((k) => ({ pk: k.pk, sk: k.sk }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchGetItem on ${name}: keys still unprocessed`);
-        if (attempt > 0) await sleep(backoff(attempt));
-        const out = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[name] ?? []) {
-          const record = toRecord(table, item);
-          found.set(keyOf(record), record);
+    await mapLimit(
+      chunk(keys, BATCH_GET_MAX),
+      this.concurrency,
+      async (part) => {
+        let pending: Record<string, unknown>[] = part.map((k) => ({ pk: k.pk, sk: k.sk }));
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchGetItem on ${name}: keys still unprocessed`);
+          if (attempt > 0) await sleep(backoff(attempt), undefined, { signal });
+          const out = await this.doc.send(
+            new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }),
+            { abortSignal: signal },
+          );
+          for (const item of out.Responses?.[name] ?? []) {
+            const record = toRecord(table, item);
+            found.set(keyOf(record), record);
+          }
+          pending = (out.UnprocessedKeys?.[name]?.Keys as Record<string, unknown>[] | undefined) ?? [];
         }
-        pending = (out.UnprocessedKeys?.[name]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
-    });
+      },
+      signal,
+    );
     return found;
   }
 
-  private async batchPut(table: Table, items: readonly object[]): Promise<void> {
+  private async batchPut(table: Table, items: readonly object[], signal: AbortSignal | undefined): Promise<void> {
     const name = this.name(table);
-    await mapLimit(chunk(items, BATCH_WRITE_MAX), this.concurrency, async (part) => {
-      let pending = part.map((Item) => ({ PutRequest: { Item: Item as Record<string, unknown> } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchWriteItem on ${name}: items still unprocessed`);
-        if (attempt > 0) await sleep(backoff(attempt));
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending } }));
-        pending = (out.UnprocessedItems?.[name] as typeof pending | undefined) ?? [];
-      }
-    });
+    await mapLimit(
+      chunk(items, BATCH_WRITE_MAX),
+      this.concurrency,
+      async (part) => {
+        let pending = part.map((Item) => ({ PutRequest: { Item: Item as Record<string, unknown> } }));
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchWriteItem on ${name}: items still unprocessed`);
+          if (attempt > 0) await sleep(backoff(attempt), undefined, { signal });
+          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending } }), {
+            abortSignal: signal,
+          });
+          pending = (out.UnprocessedItems?.[name] as typeof pending | undefined) ?? [];
+        }
+      },
+      signal,
+    );
   }
 
   private async queryAll(input: {
@@ -239,6 +398,7 @@ export class DynamoStore implements Store {
     keyName: string;
     keyValue: string;
     projection?: string;
+    signal: AbortSignal | undefined;
   }): Promise<Item[]> {
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
@@ -253,6 +413,7 @@ export class DynamoStore implements Store {
           ...(input.projection ? { ProjectionExpression: input.projection } : {}),
           ExclusiveStartKey: start,
         }),
+        { abortSignal: input.signal },
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
@@ -260,9 +421,11 @@ export class DynamoStore implements Store {
     return items;
   }
 
-  async pendingPartitions(table: Table, series: Series): Promise<string[]> {
+  async pendingPartitions(table: Table, series: Series, options?: StoreCallOptions): Promise<string[]> {
+    const signal = this.signalFor(options);
     const items = await this.withTable(
       table,
+      signal,
       () =>
         this.queryAll({
           table,
@@ -270,23 +433,37 @@ export class DynamoStore implements Store {
           keyName: 'pk_status',
           keyValue: statusKey(series, 'new'),
           projection: 'pk',
+          signal,
         }),
       () => [],
     );
     return [...new Set(items.map((i) => String(i.pk)))].sort();
   }
 
-  async readPartitions<T extends Table>(table: T, pks: readonly string[]): Promise<Map<string, RecordOf<T>[]>> {
+  async readPartitions<T extends Table>(
+    table: T,
+    pks: readonly string[],
+    options?: StoreCallOptions,
+  ): Promise<Map<string, RecordOf<T>[]>> {
+    const signal = this.signalFor(options);
     const lists = await this.withTable(
       table,
-      () => mapLimit(pks, this.concurrency, (pk) => this.queryAll({ table, keyName: 'pk', keyValue: pk })),
+      signal,
+      () =>
+        mapLimit(pks, this.concurrency, (pk) => this.queryAll({ table, keyName: 'pk', keyValue: pk, signal }), signal),
       () => [],
     );
     return new Map(pks.map((pk, i) => [pk, (lists[i] ?? []).map((item) => toRecord(table, item))]));
   }
 
-  async putAggregates(table: AggregateTable, records: readonly AggregateRecord[]): Promise<void> {
-    await this.withTable(table, () => this.batchPut(table, records));
+  async putAggregates(
+    table: AggregateTable,
+    records: readonly AggregateRecord[],
+    options?: StoreCallOptions,
+  ): Promise<void> {
+    this.assertWriter('putAggregates');
+    const signal = this.signalFor(options);
+    await this.withTable(table, signal, () => this.batchPut(table, records, signal));
   }
 
   /**
@@ -295,29 +472,41 @@ export class DynamoStore implements Store {
    * meanwhile (`blackout-copy`, another machine): one conditional UpdateItem each, so an item whose ts
    * changed since it was read stays pending.
    */
-  async markDone<T extends Table>(table: T, records: readonly RecordOf<T>[]): Promise<void> {
+  async markDone<T extends Table>(
+    table: T,
+    records: readonly RecordOf<T>[],
+    options?: StoreCallOptions,
+  ): Promise<void> {
+    this.assertWriter('markDone');
+    const signal = this.signalFor(options);
     if (table === 'minutes') {
       const done = records.map((r) => ({ ...r, pk_status: withStatus(r.pk_status, 'done') }));
-      await this.withTable(table, () => this.batchPut(table, done));
+      await this.withTable(table, signal, () => this.batchPut(table, done, signal));
       return;
     }
-    await this.withTable(table, () =>
-      mapLimit(records, this.concurrency, async (record) => {
-        try {
-          await this.doc.send(
-            new UpdateCommand({
-              TableName: this.name(table),
-              Key: { pk: record.pk, sk: record.sk },
-              UpdateExpression: 'SET pk_status = :done',
-              ConditionExpression: '#ts = :ts',
-              ExpressionAttributeNames: { '#ts': 'ts' },
-              ExpressionAttributeValues: { ':done': withStatus(record.pk_status, 'done'), ':ts': record.ts },
-            }),
-          );
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
-      }),
+    await this.withTable(table, signal, () =>
+      mapLimit(
+        records,
+        this.concurrency,
+        async (record) => {
+          try {
+            await this.doc.send(
+              new UpdateCommand({
+                TableName: this.name(table),
+                Key: { pk: record.pk, sk: record.sk },
+                UpdateExpression: 'SET pk_status = :done',
+                ConditionExpression: '#ts = :ts',
+                ExpressionAttributeNames: { '#ts': 'ts' },
+                ExpressionAttributeValues: { ':done': withStatus(record.pk_status, 'done'), ':ts': record.ts },
+              }),
+              { abortSignal: signal },
+            );
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        },
+        signal,
+      ),
     );
   }
 

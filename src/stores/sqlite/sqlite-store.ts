@@ -1,37 +1,38 @@
 /**
  * SQLite adapter: one database file per mode, tables `minutes`, `hours`, `days` with the seed's
  * columns. WAL and a busy timeout let read-pin, aggregate and a report share the file at the same
- * minute; every write is one transaction.
+ * minute; every write is one transaction. A writer creates the file and migrates it (schema.ts); a
+ * reader opens it read-only and never writes it or anything next to it (wal.ts).
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Series, Table } from '../../domain/keys.js';
 import { statusKey, withStatus } from '../../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../../domain/records.js';
 import { sameReading } from '../../domain/records.js';
-import { chunk, type PutMinutesResult, type Store } from '../store.js';
-
-/** hours and days share one shape: minute counts per bucket. */
-const aggregateTableDdl = (table: 'hours' | 'days'): string => `
-CREATE TABLE IF NOT EXISTS ${table} (
-  pk TEXT NOT NULL, sk TEXT NOT NULL, pk_status TEXT NOT NULL, ts TEXT NOT NULL,
-  "on" INTEGER NOT NULL, "off" INTEGER NOT NULL, unknown INTEGER NOT NULL,
-  expected INTEGER NOT NULL, count INTEGER NOT NULL,
-  PRIMARY KEY (pk, sk)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ${table}_status ON ${table} (pk_status, ts);`;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS minutes (
-  pk TEXT NOT NULL, sk TEXT NOT NULL, pk_status TEXT NOT NULL, ts TEXT NOT NULL,
-  reading INTEGER NOT NULL CHECK (reading IN (0, 1)),
-  PRIMARY KEY (pk, sk)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS minutes_status ON minutes (pk_status, ts);
-${aggregateTableDdl('hours')}
-${aggregateTableDdl('days')}
-`;
+import {
+  callSignal,
+  chunk,
+  type PutMinutesResult,
+  ReadOnlyStoreError,
+  type Store,
+  type StoreAccess,
+  type StoreCallOptions,
+  type StoreCheck,
+  type StoreFinding,
+} from '../store.js';
+import {
+  hasTable,
+  knownVersion,
+  migrate,
+  NewerSchemaError,
+  SCHEMA_VERSION,
+  schemaProblems,
+  schemaVersion,
+} from './schema.js';
+import { closeWriterKeepingWal, missingWalFiles, WalFilesMissingError } from './wal.js';
 
 const AGGREGATE_COLUMNS = `pk, sk, pk_status, ts, "on", "off", unknown, expected, count`;
 const MINUTE_COLUMNS = 'pk, sk, pk_status, ts, reading';
@@ -41,58 +42,223 @@ const IN_CHUNK = 500;
 
 export interface SqliteStoreOptions {
   file: string;
+  /** Default `write`: creates the file and brings its schema to the current version. */
+  access?: StoreAccess;
   busyTimeoutMs?: number;
+  /**
+   * Aborting it makes every later call reject. Calls are synchronous (better-sqlite3): one already
+   * running finishes; the busy timeout bounds how long it can wait for another connection.
+   */
+  signal?: AbortSignal;
+}
+
+const writable = (path: string): boolean => {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function nearestExisting(path: string): string {
+  let dir = path;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** Can the jobs write the file, or create it? WAL mode also needs the folder (for -wal and -shm). */
+function writability(file: string): StoreFinding {
+  const user = userInfo().username;
+  const dir = dirname(file);
+  if (!existsSync(file)) {
+    const parent = nearestExisting(dir);
+    if (!statSync(parent).isDirectory()) {
+      return {
+        status: 'fail',
+        message: `cannot create ${file}: ${parent} is a file, not a folder`,
+        fix: 'choose another --db path',
+      };
+    }
+    if (writable(parent)) return { status: 'ok', message: `SQLite ${file} will be created at the first reading` };
+    return {
+      status: 'fail',
+      message: `cannot create ${file}: ${parent} is not writable by ${user}`,
+      fix: `sudo chown -R ${user} ${parent}`,
+    };
+  }
+  if (!writable(file) || !writable(dir)) {
+    return {
+      status: 'fail',
+      message: `SQLite ${file} or its folder is not writable by ${user}`,
+      fix: `sudo chown -R ${user} ${dir}`,
+    };
+  }
+  const size = statSync(file).size;
+  return { status: 'ok', message: `SQLite ${file} writable (${(size / 1024 / 1024).toFixed(1)} MB)` };
+}
+
+function openWriter(file: string, timeout: number): Database.Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { timeout });
+  try {
+    knownVersion(db, file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db, file);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
+  readonly access: StoreAccess;
   readonly location: string;
-  private readonly db: Database.Database;
+  private readonly timeout: number;
+  private readonly signal: AbortSignal | undefined;
+  /** A writer's from the start; a reader's from its first call on an existing file. */
+  private db: Database.Database | undefined;
+  private closed = false;
 
   constructor(options: SqliteStoreOptions) {
     this.location = options.file;
-    mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 10_000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
+    this.access = options.access ?? 'write';
+    this.timeout = options.busyTimeoutMs ?? 10_000;
+    this.signal = options.signal;
+    if (this.access === 'write') this.db = openWriter(options.file, this.timeout);
   }
 
-  async putMinutes(records: readonly MinuteRecord[]): Promise<PutMinutesResult> {
+  /**
+   * The connection for reads; undefined while the file does not exist (nothing stored yet). A reader
+   * opens it read-only, so a report works on a read-only file or in a read-only folder.
+   */
+  private reader(options?: StoreCallOptions): Database.Database | undefined {
+    this.assertUsable(options);
+    if (this.db || !existsSync(this.location)) return this.db;
+    const missing = missingWalFiles(this.location);
+    if (missing.length > 0) throw new WalFilesMissingError(this.location, missing);
+    const db = new Database(this.location, { readonly: true, fileMustExist: true, timeout: this.timeout });
+    try {
+      knownVersion(db, this.location);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.db = db;
+    return db;
+  }
+
+  private writer(operation: string, options?: StoreCallOptions): Database.Database {
+    this.assertUsable(options);
+    if (this.access !== 'write' || !this.db) throw new ReadOnlyStoreError(this.location, operation);
+    return this.db;
+  }
+
+  private assertUsable(options: StoreCallOptions | undefined): void {
+    if (this.closed) throw new Error(`${this.location}: the store is closed`);
+    callSignal(this.signal, options)?.throwIfAborted();
+  }
+
+  /** A reader's table may be missing (a foreign or empty file): it holds nothing, as on DynamoDB. */
+  private readable(table: Table, options?: StoreCallOptions): Database.Database | undefined {
+    const db = this.reader(options);
+    return db && (this.access === 'write' || hasTable(db, table)) ? db : undefined;
+  }
+
+  async check(): Promise<StoreCheck> {
+    const reachable = writability(this.location);
+    if (reachable.status === 'fail') return { reachable };
+    return { reachable, schema: this.schemaFinding() };
+  }
+
+  private schemaFinding(): StoreFinding {
+    const file = this.location;
+    let db: Database.Database | undefined;
+    try {
+      db = this.reader();
+    } catch (error) {
+      if (error instanceof NewerSchemaError) {
+        return {
+          status: 'fail',
+          message: error.message,
+          fix: 'update blackout-monitor (git pull && npm ci), or --db another file',
+        };
+      }
+      if (error instanceof WalFilesMissingError) {
+        return { status: 'fail', message: error.message, fix: 'run blackout-read-pin once: a write puts them back' };
+      }
+      return {
+        status: 'fail',
+        message: `cannot open ${file}: ${(error as Error).message}`,
+        fix: 'restore the file from a backup or move it away',
+      };
+    }
+    if (!db) {
+      return {
+        status: 'fail',
+        message: `no database yet at ${file}`,
+        fix: 'run blackout-read-pin once (it creates the tables)',
+      };
+    }
+    const problems = schemaProblems(db);
+    if (problems.length > 0) {
+      return {
+        status: 'fail',
+        message: `${file}: ${problems.join(', ')}`,
+        fix: 'run blackout-read-pin once (it creates missing tables); move a foreign database away',
+      };
+    }
+    const version = schemaVersion(db);
+    const upgrade =
+      version < SCHEMA_VERSION ? ` (schema version ${version}: the next write makes it ${SCHEMA_VERSION})` : '';
+    return { status: 'ok', message: `${file}: minutes, hours, days with their status indexes${upgrade}` };
+  }
+
+  async putMinutes(records: readonly MinuteRecord[], options?: StoreCallOptions): Promise<PutMinutesResult> {
+    const db = this.writer('putMinutes', options);
     const result: PutMinutesResult = { stored: [], duplicates: [], conflicts: [] };
-    const select = this.db.prepare<[string, string], MinuteRecord>(
+    const select = db.prepare<[string, string], MinuteRecord>(
       `SELECT ${MINUTE_COLUMNS} FROM minutes WHERE pk = ? AND sk = ?`,
     );
-    const insert = this.db.prepare(`INSERT INTO minutes (${MINUTE_COLUMNS}) VALUES (?, ?, ?, ?, ?)`);
-    this.db
-      .transaction(() => {
-        for (const record of records) {
-          const existing = select.get(record.pk, record.sk);
-          if (!existing) {
-            insert.run(record.pk, record.sk, record.pk_status, record.ts, record.reading);
-            result.stored.push(record);
-          } else if (sameReading(existing, record)) {
-            result.duplicates.push(record);
-          } else {
-            result.conflicts.push({ incoming: record, existing });
-          }
+    const insert = db.prepare(`INSERT INTO minutes (${MINUTE_COLUMNS}) VALUES (?, ?, ?, ?, ?)`);
+    db.transaction(() => {
+      for (const record of records) {
+        const existing = select.get(record.pk, record.sk);
+        if (!existing) {
+          insert.run(record.pk, record.sk, record.pk_status, record.ts, record.reading);
+          result.stored.push(record);
+        } else if (sameReading(existing, record)) {
+          result.duplicates.push(record);
+        } else {
+          result.conflicts.push({ incoming: record, existing });
         }
-      })
-      .immediate();
+      }
+    }).immediate();
     return result;
   }
 
-  async pendingPartitions(table: Table, series: Series): Promise<string[]> {
-    const rows = this.db
+  async pendingPartitions(table: Table, series: Series, options?: StoreCallOptions): Promise<string[]> {
+    const db = this.readable(table, options);
+    if (!db) return [];
+    const rows = db
       .prepare<[string], { pk: string }>(`SELECT DISTINCT pk FROM ${table} WHERE pk_status = ? ORDER BY pk`)
       .all(statusKey(series, 'new'));
     return rows.map((r) => r.pk);
   }
 
-  async readPartitions<T extends Table>(table: T, pks: readonly string[]): Promise<Map<string, RecordOf<T>[]>> {
+  async readPartitions<T extends Table>(
+    table: T,
+    pks: readonly string[],
+    options?: StoreCallOptions,
+  ): Promise<Map<string, RecordOf<T>[]>> {
     const out = new Map<string, RecordOf<T>[]>(pks.map((pk) => [pk, []]));
+    const db = this.readable(table, options);
+    if (!db) return out;
     for (const part of chunk(pks, IN_CHUNK)) {
-      const rows = this.db
+      const rows = db
         .prepare<string[], RecordOf<T>>(
           `SELECT ${columnsOf(table)} FROM ${table} WHERE pk IN (${part.map(() => '?').join(',')}) ORDER BY pk, sk`,
         )
@@ -102,29 +268,40 @@ export class SqliteStore implements Store {
     return out;
   }
 
-  async putAggregates(table: AggregateTable, records: readonly AggregateRecord[]): Promise<void> {
-    const upsert = this.db.prepare(
+  async putAggregates(
+    table: AggregateTable,
+    records: readonly AggregateRecord[],
+    options?: StoreCallOptions,
+  ): Promise<void> {
+    const db = this.writer('putAggregates', options);
+    const upsert = db.prepare(
       `INSERT OR REPLACE INTO ${table} (${AGGREGATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.db
-      .transaction(() => {
-        for (const r of records) {
-          upsert.run(r.pk, r.sk, r.pk_status, r.ts, r.on, r.off, r.unknown, r.expected, r.count);
-        }
-      })
-      .immediate();
+    db.transaction(() => {
+      for (const r of records) {
+        upsert.run(r.pk, r.sk, r.pk_status, r.ts, r.on, r.off, r.unknown, r.expected, r.count);
+      }
+    }).immediate();
   }
 
-  async markDone<T extends Table>(table: T, records: readonly RecordOf<T>[]): Promise<void> {
-    const update = this.db.prepare(`UPDATE ${table} SET pk_status = ? WHERE pk = ? AND sk = ? AND ts = ?`);
-    this.db
-      .transaction(() => {
-        for (const r of records) update.run(withStatus(r.pk_status, 'done'), r.pk, r.sk, r.ts);
-      })
-      .immediate();
+  async markDone<T extends Table>(
+    table: T,
+    records: readonly RecordOf<T>[],
+    options?: StoreCallOptions,
+  ): Promise<void> {
+    const db = this.writer('markDone', options);
+    const update = db.prepare(`UPDATE ${table} SET pk_status = ? WHERE pk = ? AND sk = ? AND ts = ?`);
+    db.transaction(() => {
+      for (const r of records) update.run(withStatus(r.pk_status, 'done'), r.pk, r.sk, r.ts);
+    }).immediate();
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    const db = this.db;
+    this.db = undefined;
+    this.closed = true;
+    if (!db) return;
+    if (this.access === 'write') closeWriterKeepingWal(db, this.location);
+    else db.close();
   }
 }
