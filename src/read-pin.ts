@@ -25,7 +25,7 @@ await runJob(readPinCommand(), async (cmd, job) => {
       log: job.logger(config),
       ...(at ? { at } : {}),
       flushOnly,
-      notify: (record) => notifier.afterReading(record),
+      notify: notifier,
     });
   } finally {
     // The heartbeat says how the run went, a failed one included.

@@ -10,6 +10,7 @@ import { forgetFuture, initialPowerState, observeReading, type PowerEvent } from
 import type { MinuteRecord } from '../domain/records.js';
 import { parseTimestamp } from '../domain/time.js';
 import { FileBuffer } from '../utils/buffer.js';
+import { messageOf } from '../utils/errors.js';
 import type { Logger } from '../utils/log.js';
 import { type Redactor, secretRedactor } from '../utils/redact.js';
 import type { Channel } from './channels/channel.js';
@@ -43,6 +44,8 @@ export interface RunOutcome {
   storeError?: string;
   /** A store fault that needs a person: reported as a failed run, so the user hears of it. */
   storeNeedsAttention?: boolean;
+  /** Flushing has been stuck for minutes (the flush lock cannot be taken): readings pile up unseen. */
+  flushStuck?: boolean;
 }
 
 export class Notifier {
@@ -63,13 +66,27 @@ export class Notifier {
 
   /** Records events from `record` (if any reading was taken) and delivers queued events. Never throws. */
   async afterReading(record: MinuteRecord | undefined): Promise<void> {
+    await this.observe(record);
+    await this.deliver();
+  }
+
+  /**
+   * Records power events from `record` and any reading buffered by a run killed before this step:
+   * local files only, no peer is asked. Never throws.
+   */
+  async observe(record: MinuteRecord | undefined): Promise<void> {
     if (this.channels.length === 0) return;
-    const started = Date.now();
     try {
       await this.record(record);
     } catch (error) {
-      this.log.error({ error: this.redact((error as Error).message) }, 'could not record power events');
+      this.log.error({ error: this.redact(messageOf(error)) }, 'could not record power events');
     }
+  }
+
+  /** Delivers queued events within the notification budget. Never throws. */
+  async deliver(): Promise<void> {
+    if (this.channels.length === 0) return;
+    const started = Date.now();
     let release: (() => void) | undefined;
     try {
       release = this.files.lock('delivery');
@@ -91,7 +108,7 @@ export class Notifier {
       });
       if (report.sent + report.failed + report.queued > 0) this.log.info({ ...report }, 'notification outbox');
     } catch (error) {
-      this.log.error({ error: this.redact((error as Error).message) }, 'could not deliver notifications');
+      this.log.error({ error: this.redact(messageOf(error)) }, 'could not deliver notifications');
     } finally {
       release?.();
     }
@@ -194,15 +211,18 @@ export class Notifier {
     if (!url) return;
     // Readings piling up in the buffer because of a store fault that will not pass by itself (wrong
     // credentials or region, a corrupt database) are a failure the user must hear of, like a failed reading.
-    const ok = outcome !== undefined && !outcome.storeNeedsAttention;
+    const ok = outcome !== undefined && !outcome.storeNeedsAttention && !outcome.flushStuck;
     const storeNote = !outcome?.storeError
       ? ''
       : outcome.storeNeedsAttention
         ? `; store failing, readings buffered: ${this.redact(outcome.storeError).slice(0, 200)}`
         : '; store unreachable, readings buffered';
+    const stuckNote = outcome?.flushStuck
+      ? '; flushing stuck for minutes (the flush lock is held), readings buffered'
+      : '';
     const message = !outcome
       ? 'reading failed'
-      : `${outcome.record ? `reading ${outcome.record.reading === 1 ? 'ON' : 'OFF'}` : 'flush only'}${storeNote}`;
+      : `${outcome.record ? `reading ${outcome.record.reading === 1 ? 'ON' : 'OFF'}` : 'flush only'}${storeNote}${stuckNote}`;
     try {
       const status = await pingHeartbeat(url, ok, message, this.config.timeoutMs);
       this.log.debug({ target: originOf(url), style: heartbeatStyle(url), ok, status }, 'heartbeat sent');

@@ -27,6 +27,8 @@ export interface FlushOptions {
   deadline?: number;
   /** Readings per store call. */
   batchSize?: number;
+  /** The clock buffered files are checked against (a file dated after it is refused). */
+  now?: Date;
 }
 
 export async function flushBuffer(
@@ -42,14 +44,13 @@ export async function flushBuffer(
   const valid: { record: MinuteRecord; file: BufferedFile }[] = [];
   for (const file of files) {
     if (!existsSync(file.path)) continue;
-    const read = buffer.read(file);
+    const read = buffer.read(file, undefined, options.now ?? new Date());
     if (read.ok) {
       valid.push({ record: read.record, file });
       continue;
     }
-    const target = buffer.reject(file);
+    rejectFile(buffer, file, `rejected buffered file: ${read.reason}`, log, { reason: read.reason });
     result.rejected++;
-    log.warn({ file: file.name, reason: read.reason, movedTo: target }, `rejected buffered file: ${read.reason}`);
   }
   const batches = chunk(valid, options.batchSize ?? 1000);
   for (const [i, batch] of batches.entries()) {
@@ -79,21 +80,39 @@ export async function flushBuffer(
     for (const { incoming, existing } of put.conflicts) {
       const file = fileOf.get(incoming);
       if (!file) continue;
-      const target = buffer.reject(file);
+      const state = (r: MinuteRecord): string => `${r.reading === 1 ? 'ON' : 'OFF'} at ${r.ts}`;
+      const message = `minute already holds another reading (stored ${state(existing)}, buffered ${state(incoming)}); kept the stored one`;
+      rejectFile(buffer, file, message, log, {
+        key: keyText(incoming),
+        bufferedTs: incoming.ts,
+        bufferedReading: String(incoming.reading),
+        storedTs: existing.ts,
+        storedReading: String(existing.reading),
+      });
       result.rejected++;
-      log.warn(
-        {
-          file: file.name,
-          key: keyText(incoming),
-          bufferedTs: incoming.ts,
-          storedTs: existing.ts,
-          movedTo: target,
-        },
-        `minute already holds another reading (stored ${existing.ts}, buffered ${incoming.ts}); kept the stored one`,
-      );
     }
     result.stored += put.stored.length;
     result.duplicates += put.duplicates.length;
   }
   return result;
+}
+
+/**
+ * Moves a file into `rejected/`, logging `message`. One file's problem never stops the others: a
+ * file that cannot be moved (a plain file named `rejected`, a folder owned by root) is left where it
+ * is, said in the log, and the flush goes on.
+ */
+function rejectFile(
+  buffer: FileBuffer,
+  file: BufferedFile,
+  message: string,
+  log: Logger,
+  fields: Record<string, string> = {},
+): void {
+  try {
+    const movedTo = buffer.reject(file);
+    log.warn({ file: file.name, movedTo, ...fields }, message);
+  } catch (error) {
+    log.warn({ file: file.name, err: error, ...fields }, `${message} (left in place: cannot move it to rejected/)`);
+  }
 }

@@ -9,6 +9,7 @@ import type { Sensor } from '../sensors/index.js';
 import type { Store } from '../stores/store.js';
 import { isTransientStoreError } from '../stores/store-errors.js';
 import type { FileBuffer } from '../utils/buffer.js';
+import { messageOf } from '../utils/errors.js';
 import { type HeldLock, tryLock } from '../utils/lock.js';
 import type { Logger } from '../utils/log.js';
 import { type FlushResult, flushBuffer } from './flush.js';
@@ -25,8 +26,15 @@ export interface ReadPinInput {
   flushOnly?: boolean;
   /** How long the flush may run before leaving the rest for the next run. */
   flushBudgetMs?: number;
-  /** Power-change notifications (src/notify): records events, delivers queued ones within its own budget. */
-  notify?: (record: MinuteRecord | undefined) => Promise<void>;
+  /**
+   * Power-change notifications (src/notify): `observe` records events from the readings (local files
+   * only, before the flush, which removes the buffered readings it looks at); `deliver` sends queued
+   * ones within its own budget, after the flush, so nothing a peer does can cost a reading.
+   */
+  notify?: {
+    observe(record: MinuteRecord | undefined): Promise<void>;
+    deliver(): Promise<void>;
+  };
 }
 
 export interface ReadPinResult {
@@ -38,6 +46,8 @@ export interface ReadPinResult {
   storeNeedsAttention?: boolean;
   /** Another run held the flush lock (or it could not be taken): nothing flushed by this run. */
   flushSkipped?: boolean;
+  /** The flush lock has been held for minutes and could not be taken over: flushing is stuck. */
+  flushStuck?: boolean;
 }
 
 /**
@@ -45,6 +55,9 @@ export interface ReadPinResult {
  * the next run a minute later, and a run still flushing then would make it skip its flush.
  */
 export const DEFAULT_FLUSH_BUDGET_MS = 30_000;
+
+/** A flush lock held this long is stuck: a warning and a failed heartbeat, not silence. */
+const FLUSH_STUCK_MS = 3 * 60_000;
 
 export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
   const { series, sensor, buffer, log } = input;
@@ -61,32 +74,51 @@ export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
       `reading ${reading ? 'ON' : 'OFF'}`,
     );
   }
-  // The notifier catches its own errors; this guard only keeps a bug there from stopping the flush.
-  await input.notify?.(result.record).catch((error: Error) => log.error({ err: error }, 'notifications failed'));
-  // One flusher per buffer: a run that finds another one flushing leaves its reading buffered.
+  // The notifier catches its own errors; these guards only keep a bug there from stopping the flush.
+  await input.notify
+    ?.observe(result.record)
+    .catch((error: unknown) => log.error({ err: error }, 'notifications failed'));
+  await flushWithLock(input, result, started);
+  await input.notify?.deliver().catch((error: unknown) => log.error({ err: error }, 'notifications failed'));
+  return result;
+}
+
+/** One flusher per buffer: a run that finds another one flushing leaves its reading buffered. */
+async function flushWithLock(input: ReadPinInput, result: ReadPinResult, started: number): Promise<void> {
+  const { buffer, log } = input;
+  const budgetMs = input.flushBudgetMs ?? DEFAULT_FLUSH_BUDGET_MS;
   let lock: HeldLock;
   try {
-    const attempt = tryLock(buffer.lockPath('flush'));
+    // A holder past twice the budget is stuck, whatever its pid says: taken over.
+    const attempt = tryLock(buffer.lockPath('flush'), { maxHoldMs: 2 * budgetMs });
     if (!attempt.acquired) {
       result.flushSkipped = true;
-      log.info({ holder: attempt.holder }, 'another run is flushing this buffer; this reading stays buffered for it');
-      return result;
+      if ((attempt.heldForMs ?? 0) > FLUSH_STUCK_MS) {
+        result.flushStuck = true;
+        log.warn(
+          { holder: attempt.holder, heldForMs: attempt.heldForMs },
+          'the flush lock has been held for minutes and cannot be taken over; readings pile up in the buffer',
+        );
+      } else {
+        log.info({ holder: attempt.holder }, 'another run is flushing this buffer; this reading stays buffered for it');
+      }
+      return;
     }
     lock = attempt.lock;
   } catch (error) {
     result.flushSkipped = true;
-    log.warn({ err: error }, `cannot take the flush lock; readings stay buffered: ${(error as Error).message}`);
-    return result;
+    log.warn({ err: error }, `cannot take the flush lock; readings stay buffered: ${messageOf(error)}`);
+    return;
   }
   if (lock.tookOverFrom) log.warn({ staleHolder: lock.tookOverFrom }, 'took over the flush lock of a dead run');
   let store: Store | undefined;
   try {
-    const deadline = started + (input.flushBudgetMs ?? DEFAULT_FLUSH_BUDGET_MS);
+    const deadline = started + budgetMs;
     store = await input.openStore();
     result.flush = await flushBuffer(buffer, store, log, { deadline });
     log.info({ ...result.flush, store: store.location }, 'buffer flushed');
   } catch (error) {
-    result.storeError = (error as Error).message;
+    result.storeError = messageOf(error);
     result.storeNeedsAttention = !isTransientStoreError(error);
     // A warning, not an error: the reading is recorded (buffered), and a cron line failing every
     // minute would flood the mailbox. `transient: false` marks faults that need a person.
@@ -98,5 +130,4 @@ export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
     await store?.close().catch(() => undefined);
     lock.release();
   }
-  return result;
 }

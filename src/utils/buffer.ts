@@ -3,17 +3,20 @@
  * touched, and a file is deleted only after the store has accepted its reading. Names and JSON are
  * the Python version's, so its leftover files flush the same way.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseItemKey, type Series } from '../domain/keys.js';
 import { type MinuteRecord, validateMinuteRecord } from '../domain/records.js';
-import { DEVICE_RULE, isDeviceAlias, PIN_RULE, parsePinNumber } from '../domain/validate.js';
-import { listDir, moveAside, unreadableReason, writeFileAtomic } from './files.js';
+import { parseTimestamp } from '../domain/time.js';
+import { DEVICE_RULE, isDeviceAlias, isInTheFuture, PIN_RULE, parsePinNumber } from '../domain/validate.js';
+import { listDir, moveAside, readRegularFile, unreadableReason, writeFileAtomic } from './files.js';
 import { ownerAlive } from './lock.js';
 
 export const REJECTED_DIR = 'rejected';
+/** A reading's file is about 200 bytes; anything this large is not one, and is not read. */
+export const MAX_BUFFER_FILE_BYTES = 64 * 1024;
 /** Lock files inside the mode folder: one for flushing the buffer, one for aggregating the mode. */
 export type LockName = 'flush' | 'aggregate';
 /** A temp file of `writeFileAtomic`: `<name>.json.<pid>.<random>.tmp` (`<name>.json.<pid>.tmp` before). */
@@ -93,15 +96,26 @@ export class FileBuffer {
    * Reads and validates a buffered file; a bad file is reported, never thrown. The series in its
    * key must follow the same rules as the command line (device alias, pin 0-53).
    */
-  read(file: BufferedFile, expected?: Series): BufferedRead {
+  read(file: BufferedFile, expected?: Series, now?: Date): BufferedRead {
+    const content = readRegularFile(file.path, MAX_BUFFER_FILE_BYTES);
+    if (!content.ok) return { ok: false, file, reason: content.reason };
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(file.path, 'utf8'));
+      raw = JSON.parse(content.text);
     } catch (error) {
       return { ok: false, file, reason: `unreadable JSON: ${unreadableReason(error)}` };
     }
     const checked = validateMinuteRecord(raw, expected);
     if (!checked.ok) return { ok: false, file, reason: checked.reason };
+    // The rule of `read-pin --at`: a reading from the future could not have been taken.
+    const at = parseTimestamp(checked.value.ts);
+    if (now && at && isInTheFuture(at, now)) {
+      return {
+        ok: false,
+        file,
+        reason: `dated in the future (${checked.value.ts}; the clock says ${now.toISOString()})`,
+      };
+    }
     const series = parseItemKey('minutes', checked.value)?.series;
     const device = series?.device ?? '';
     if (!isDeviceAlias(device)) {

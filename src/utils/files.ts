@@ -3,13 +3,18 @@ import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
+  existsSync,
+  fstatSync,
   fsyncSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
+  readSync,
   renameSync,
   rmSync,
+  type Stats,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -81,11 +86,15 @@ export function moveAside(path: string, dir: string, name: string): string {
     try {
       // link fails when the name exists (rename would replace it); the path then goes.
       linkSync(path, target);
+      unlinkSync(path);
+      return target;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      // A folder cannot be hard-linked: renamed onto a name that is free.
+      if (code !== 'EPERM' || existsSync(target)) throw error;
     }
-    unlinkSync(path);
+    renameSync(path, target);
     return target;
   }
 }
@@ -98,4 +107,55 @@ export function unreadableReason(error: unknown): string {
   if (error instanceof SyntaxError) return 'not valid JSON';
   const code = (error as NodeJS.ErrnoException).code;
   return code ? `cannot read it (${code})` : 'cannot read it';
+}
+
+export type RegularFileRead = { ok: true; text: string } | { ok: false; reason: string };
+
+/**
+ * Reads a regular file of at most `maxBytes`, and nothing else: a FIFO would block the event loop
+ * (so no deadline could fire), a device or socket is not data, a symlink may point anywhere (it is
+ * not followed), and a huge file is refused unread.
+ */
+export function readRegularFile(path: string, maxBytes: number): RegularFileRead {
+  // What the name is, without following it (a socket cannot even be opened); the open below refuses
+  // anything swapped in since (O_NOFOLLOW, and fstat of what was opened).
+  try {
+    const entry = lstatSync(path);
+    if (entry.isSymbolicLink()) return { ok: false, reason: 'a symbolic link (not followed)' };
+    if (!entry.isFile()) return { ok: false, reason: `not a regular file (${fileKind(entry)})` };
+  } catch (error) {
+    return { ok: false, reason: `cannot open it (${(error as NodeJS.ErrnoException).code})` };
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ELOOP' ? 'a symbolic link (not followed)' : `cannot open it (${code})` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, reason: `not a regular file (${fileKind(stat)})` };
+    if (stat.size > maxBytes) return { ok: false, reason: `too large (${stat.size} bytes, at most ${maxBytes})` };
+    const bytes = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = readSync(fd, bytes, read, bytes.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { ok: true, text: bytes.subarray(0, read).toString('utf8') };
+  } catch (error) {
+    return { ok: false, reason: `cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileKind(stat: Stats): string {
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a file';
 }

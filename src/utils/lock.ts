@@ -31,7 +31,17 @@ export interface HeldLock {
   release(): void;
 }
 
-export type LockAttempt = { acquired: true; lock: HeldLock } | { acquired: false; holder: LockOwner | 'unreadable' };
+export type LockAttempt =
+  | { acquired: true; lock: HeldLock }
+  | { acquired: false; holder: LockOwner | 'unreadable' /** How long the holder has had it. */; heldForMs?: number };
+
+export interface LockOptions {
+  /**
+   * A lock held longer than this is stale whatever its holder's pid says: a run stuck that long (a
+   * read that never returns) must not stop every later run.
+   */
+  maxHoldMs?: number;
+}
 
 /** A lock file without a readable owner younger than this is being written right now. */
 const UNREADABLE_GRACE_MS = 5_000;
@@ -134,7 +144,8 @@ function readLockFile(path: string): LockFileState | undefined {
   }
 }
 
-function isStale(state: LockFileState): boolean {
+function isStale(state: LockFileState, options: LockOptions): boolean {
+  if (options.maxHoldMs !== undefined && state.ageMs > options.maxHoldMs) return true;
   return state.owner ? !ownerAlive(state.owner) : state.ageMs > UNREADABLE_GRACE_MS;
 }
 
@@ -197,7 +208,7 @@ function takeOver(path: string, stale: LockFileState, content: string): boolean 
  * Tries once to take the lock at `path` (its folder must exist). Never waits for a live holder.
  * Throws on file-system errors other than "already locked" (no permission, no space).
  */
-export function tryLock(path: string): LockAttempt {
+export function tryLock(path: string, options: LockOptions = {}): LockAttempt {
   const owner = currentOwner();
   const content = `${JSON.stringify(owner)}\n`;
   let tookOverFrom: LockOwner | 'unreadable' | undefined;
@@ -208,7 +219,8 @@ export function tryLock(path: string): LockAttempt {
       acquired = createExclusive(path, content); // released in between
       continue;
     }
-    if (!isStale(state)) return { acquired: false, holder: state.owner ?? 'unreadable' };
+    if (!isStale(state, options))
+      return { acquired: false, holder: state.owner ?? 'unreadable', heldForMs: state.ageMs };
     if (takeOver(path, state, content)) {
       acquired = true;
       tookOverFrom = state.owner ?? 'unreadable';
@@ -216,7 +228,7 @@ export function tryLock(path: string): LockAttempt {
   }
   if (!acquired) {
     const state = readLockFile(path);
-    return { acquired: false, holder: state?.owner ?? 'unreadable' };
+    return { acquired: false, holder: state?.owner ?? 'unreadable', ...(state ? { heldForMs: state.ageMs } : {}) };
   }
   let released = false;
   return {
