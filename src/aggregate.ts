@@ -13,12 +13,14 @@ import { tryLock } from './utils/lock.js';
 
 await runJob(aggregateCommand(), async (cmd, job) => {
   const config = resolveCommon(cmd);
-  const { from, to } = cmd.opts();
+  const { from, to, timeLimit } = cmd.opts();
   if ((from === undefined) !== (to === undefined)) throw new UsageError('--from and --to go together');
   const range = from !== undefined && to !== undefined ? parseUtcRange(from, to) : undefined;
   const log = job.logger(config);
   // One aggregation per mode at a time; a second one leaves the work to the one running.
-  const attempt = tryLock(new FileBuffer(config.bufferDir, config.mode).lockPath('aggregate'));
+  // A holder past twice the time limit is stuck, whatever its pid says: taken over.
+  const lockPath = new FileBuffer(config.bufferDir, config.mode).lockPath('aggregate');
+  const attempt = tryLock(lockPath, { maxHoldMs: 2 * timeLimit * 1000 });
   if (!attempt.acquired) {
     if (range) throw new Error('another aggregate run holds the lock; run the backfill again later');
     log.info({ holder: attempt.holder }, 'another aggregate run holds the lock; leaving the work to it');
@@ -27,17 +29,26 @@ await runJob(aggregateCommand(), async (cmd, job) => {
   const { lock } = attempt;
   job.closeLater({ close: () => lock.release() });
   if (lock.tookOverFrom) log.warn({ staleHolder: lock.tookOverFrom }, 'took over the aggregate lock of a dead run');
+  const deadline = AbortSignal.timeout(timeLimit * 1000);
   try {
-    const store = job.closeLater(await openStore(config));
+    const store = job.closeLater(await openStore(config, { signal: deadline }));
     const summary = await aggregate(store, config.series, log, range ? { range } : {});
     log.info({ ...summary, store: store.location }, 'aggregation done');
     return EXIT_OK;
   } catch (error) {
     // A passing store fault loses nothing: the minutes stay pending and the next run catches up.
-    if (!isTransientStoreError(error) || range) {
+    if ((!isTransientStoreError(error) && !deadline.aborted) || range) {
       throw new Error(`aggregation failed: ${error instanceof Error ? error.message : String(error)}`, {
         cause: error,
       });
+    }
+    if (deadline.aborted) {
+      // Whole days are rolled up at a time: what was not reached stays pending, nothing half-done.
+      log.warn(
+        { timeLimitSeconds: timeLimit },
+        'time limit reached; the rest of the aggregation is left for the next run',
+      );
+      return EXIT_OK;
     }
     log.warn({ err: error }, 'store unreachable; aggregation left for the next run');
     return EXIT_OK;

@@ -32,13 +32,11 @@ await runJob(reportCommand(), async (cmd, job) => {
     return EXIT_FAILURE;
   }
   const log = job.logger(config);
-  const store = job.closeLater(await openStore(config, { access: 'read' }));
-  const { report, stats } = await createReport(store, {
-    line: config.series,
-    mode: config.mode,
-    period,
-    source: o.source,
-    now: job.now,
+  const deadline = AbortSignal.timeout(o.timeLimit * 1000);
+  const store = job.closeLater(await openStore(config, { access: 'read', signal: deadline }));
+  const request = { line: config.series, mode: config.mode, period, source: o.source, now: job.now };
+  const { report, stats } = await createReport(store, request).catch((error: unknown) => {
+    throw deadline.aborted ? new Error(`no answer from the store within --time-limit ${o.timeLimit} s`) : error;
   });
   const text = renderReport(report, o.format, { csv: o.csv, colour: o.format === 'table' && terminal && !env.noColor });
   // Atomic: a half-written report never replaces a good one.

@@ -21,6 +21,7 @@ import {
   seriesOptions,
   settingsOptions,
   storeOptions,
+  timeLimitOption,
 } from './options.js';
 import { deviceValue, modeValue, pinValue } from './values.js';
 
@@ -99,6 +100,8 @@ export const aggregateCommand = () =>
     .description('Aggregate pending minute readings into hours and days (or recompute a date range).')
     .addOption(aggregateOptions.from())
     .addOption(aggregateOptions.to())
+    // Ends well before the next hourly run (and systemd's TimeoutStartSec=1800).
+    .addOption(timeLimitOption(1500))
     .addHelpText(
       'after',
       `
@@ -140,6 +143,7 @@ export const reportCommand = () =>
     .addOption(reportOptions.format())
     .addOption(reportOptions.csv())
     .addOption(reportOptions.out())
+    .addOption(timeLimitOption(120))
     .addHelpText(
       'after',
       `

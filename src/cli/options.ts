@@ -186,6 +186,16 @@ export const SECRET_FLAGS: ReadonlySet<string> = new Set(
   ].map((key) => notifyOptions[key as keyof typeof notifyOptions]().long ?? key),
 );
 
+/**
+ * The overall deadline of a command that talks to the store: past it, requests in flight are
+ * cancelled (a store that trickles a byte a second would otherwise hold the command for ever).
+ */
+export const timeLimitOption = (defaultSeconds: number) =>
+  new Option('--time-limit <seconds>', 'stop waiting for the store after this long')
+    .env('BLACKOUT_TIME_LIMIT')
+    .default(defaultSeconds)
+    .argParser(wholeNumber(86_400));
+
 /** read-pin. */
 export const readPinOptions = {
   at: () =>
