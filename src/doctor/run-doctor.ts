@@ -12,6 +12,7 @@ import { checkFreshness } from './freshness-check.js';
 import { checkNode } from './node-check.js';
 import { checkSchedule } from './schedule-check.js';
 import { checkSensor } from './sensor-check.js';
+import { checkSettingsFile } from './settings-check.js';
 import { checkStore, type StoreLines, tablesNotChecked } from './store-check.js';
 
 export interface DoctorCommands {
@@ -112,6 +113,7 @@ export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
   await add('schedule', () =>
     checkSchedule({ systemRoot: setup.systemRoot, run, crontab: commands.crontab, systemctl: commands.systemctl }),
   );
+  await add('settings', () => checkSettingsFile(setup.systemRoot));
   await add('disk', () =>
     checkDisk({ path: config.bufferDir, minFreeBytes: setup.minFreeBytes, lowFreeBytes: setup.minFreeBytes * 10 }),
   );
