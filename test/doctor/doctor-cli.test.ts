@@ -59,6 +59,7 @@ describe('blackout-doctor', () => {
       '✓ buffer',
       '✓ freshness',
       '✓ schedule',
+      '✓ settings',
       '✓ disk',
     ]);
     expect(lines.at(-1)).toBe('10 passed, 0 warnings, 0 failed');
