@@ -62,7 +62,7 @@ describe('blackout-doctor', () => {
       '✓ settings',
       '✓ disk',
     ]);
-    expect(lines.at(-1)).toBe('10 passed, 0 warnings, 0 failed');
+    expect(lines.at(-1)).toBe('11 passed, 0 warnings, 0 failed');
     expect(result.code).toBe(0);
   });
 
