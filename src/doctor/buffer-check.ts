@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { parseTimestamp } from '../domain/time.js';
 import { FileBuffer, REJECTED_DIR } from '../utils/buffer.js';
+import { messageOf } from '../utils/errors.js';
 import { type CheckResult, fail, formatAge, ok, warn } from './check.js';
 
 export interface BufferInput {
@@ -18,11 +19,7 @@ export function checkBuffer(input: BufferInput): CheckResult {
   try {
     files = buffer.list();
   } catch (error) {
-    return fail(
-      'buffer',
-      `cannot list ${buffer.dir}: ${(error as Error).message}`,
-      `check the folder's owner and permissions`,
-    );
+    return fail('buffer', `cannot list ${buffer.dir}: ${messageOf(error)}`, `check the folder's owner and permissions`);
   }
   const rejected = buffer.rejected();
   const oldest = files[0] ? parseTimestamp(files[0].name.replace(/\.json$/, '')) : undefined;

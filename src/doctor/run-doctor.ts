@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CommonConfig } from '../cli/config.js';
 import type { Sensor } from '../sensors/sensor.js';
 import type { Store } from '../stores/store.js';
+import { messageOf } from '../utils/errors.js';
 import { checkPinBias } from './bias-check.js';
 import { checkBuffer } from './buffer-check.js';
 import { type CheckResult, fail, type RunCommand, withTimeout } from './check.js';
@@ -44,7 +45,7 @@ const MINUTE_MS = 60_000;
 const STORE_TIMEOUT_MS = 30_000;
 
 const thrown = (name: string, error: unknown): CheckResult =>
-  fail(name, (error as Error).message, 'see the message; run the job with --verbose for details');
+  fail(name, messageOf(error), 'see the message; run the job with --verbose for details');
 
 /** Runs a check; a check that throws becomes a failure line, never a stack trace. */
 async function guarded(name: string, check: () => CheckResult | Promise<CheckResult>): Promise<CheckResult> {

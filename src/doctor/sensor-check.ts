@@ -1,4 +1,5 @@
 import type { Sensor } from '../sensors/sensor.js';
+import { messageOf } from '../utils/errors.js';
 import { type CheckResult, fail, ok, warn, withTimeout } from './check.js';
 
 /** Reads the sensor once, as read-pin would. */
@@ -11,7 +12,7 @@ export async function checkSensor(sensor: Sensor, spec: string, now: Date): Prom
     }
     return ok('sensor', `${sensor.description}: reading ${state}`);
   } catch (error) {
-    return fail('sensor', (error as Error).message, sensorFix(error));
+    return fail('sensor', messageOf(error), sensorFix(error));
   }
 }
 

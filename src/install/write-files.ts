@@ -1,6 +1,7 @@
 /** Writes the planned files under an install root, never replacing a different file without --force. */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { messageOf } from '../utils/errors.js';
 import { writeFileAtomic } from '../utils/files.js';
 import type { PlannedFile } from './templates.js';
 
@@ -47,7 +48,7 @@ export function writePlanned(plans: readonly FilePlan[], force: boolean): FilePl
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const hint = code === 'EACCES' || code === 'EPERM' ? ' (run with sudo)' : '';
-      throw new InstallRefused(`cannot write ${plan.target}: ${code ?? (error as Error).message}${hint}`);
+      throw new InstallRefused(`cannot write ${plan.target}: ${code ?? messageOf(error)}${hint}`);
     }
     written.push(plan);
   }

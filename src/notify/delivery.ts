@@ -5,6 +5,7 @@
  * acceptance was not yet recorded. Each run stops starting requests when its time budget runs out.
  */
 import { DAY_MS, MINUTE_MS } from '../domain/time.js';
+import { messageOf } from '../utils/errors.js';
 import type { Logger } from '../utils/log.js';
 import type { Redactor } from '../utils/redact.js';
 import type { Channel } from './channels/channel.js';
@@ -154,7 +155,7 @@ async function deliverToChannel(
         `notification sent via ${channel.id}: ${redact(text)}`,
       );
     } catch (error) {
-      const reason = redact((error as Error).message);
+      const reason = redact(messageOf(error));
       delivery.lastError = reason;
       delivery.nextAttemptAt = new Date(at.getTime() + backoffMinutes(delivery.attempts) * MINUTE_MS).toISOString();
       entry.deliveries[channel.id] = delivery;

@@ -228,7 +228,7 @@ export class Notifier {
       this.log.debug({ target: originOf(url), style: heartbeatStyle(url), ok, status }, 'heartbeat sent');
     } catch (error) {
       this.log.warn(
-        { target: originOf(url), ok, error: this.redact((error as Error).message) },
+        { target: originOf(url), ok, error: this.redact(messageOf(error)) },
         'heartbeat not accepted (the reading itself is unaffected)',
       );
     }

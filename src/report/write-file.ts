@@ -1,3 +1,4 @@
+import { messageOf } from '../utils/errors.js';
 import { writeFileAtomic } from '../utils/files.js';
 
 /** Writes a report to `--out` atomically, with a message that names the file (not its temp file) on failure. */
@@ -9,7 +10,7 @@ export function writeReportFile(out: string, text: string): void {
     const reason =
       (error as NodeJS.ErrnoException).code === 'EISDIR'
         ? 'it is a folder'
-        : (error as Error).message.replace(/, \w+ '.*$/s, '');
+        : messageOf(error).replace(/, \w+ '.*$/s, '');
     throw new Error(`cannot write --out ${out}: ${reason}`);
   }
 }

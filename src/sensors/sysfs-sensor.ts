@@ -4,6 +4,7 @@
  * /sys/class/gpio, so a different `sysfsRoot` only changes the lookup, never where onoff writes.
  */
 import type { Reading } from '../domain/records.js';
+import { messageOf } from '../utils/errors.js';
 import { sysfsGpioAvailable, sysfsLineFor } from './gpio-chips.js';
 import { type Sensor, SensorError } from './sensor.js';
 
@@ -31,7 +32,7 @@ export function explainSysfsError(error: unknown, pin: number, line: number): Se
   if (code === 'ENOENT') {
     return new SensorError('no sysfs GPIO on this machine (/sys/class/gpio/export missing)', 'missing');
   }
-  return new SensorError(`cannot read ${where}: ${(error as Error).message}`);
+  return new SensorError(`cannot read ${where}: ${messageOf(error)}`);
 }
 
 export class SysfsGpioSensor implements Sensor {
@@ -58,7 +59,7 @@ export class SysfsGpioSensor implements Sensor {
     try {
       ({ Gpio } = await import('onoff'));
     } catch (error) {
-      throw new SensorError(`cannot load onoff (sysfs GPIO): ${(error as Error).message}`, 'missing');
+      throw new SensorError(`cannot load onoff (sysfs GPIO): ${messageOf(error)}`, 'missing');
     }
     if (!Gpio.accessible) throw explainSysfsError(Object.assign(new Error('no GPIO'), { code: 'ENOENT' }), pin, line);
     let gpio: InstanceType<typeof Gpio> | undefined;

@@ -28,6 +28,7 @@ import {
 import { type Series, statusKey, TABLES, type Table, withStatus } from '../../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../../domain/records.js';
 import { sameReading } from '../../domain/records.js';
+import { messageOf } from '../../utils/errors.js';
 import {
   callSignal,
   chunk,
@@ -221,7 +222,7 @@ export class DynamoStore implements Store {
     } catch (error) {
       return {
         reachable: fail(
-          `DynamoDB at ${where} not reachable: ${(error as Error).message}`,
+          `DynamoDB at ${where} not reachable: ${messageOf(error)}`,
           'check the network, the endpoint/region and the IAM permissions (dynamodb:DescribeTable)',
         ),
       };
@@ -237,7 +238,7 @@ export class DynamoStore implements Store {
     } catch (error) {
       return {
         reachable,
-        schema: fail((error as Error).message, 'check the network and the IAM permissions (dynamodb:DescribeTable)'),
+        schema: fail(messageOf(error), 'check the network and the IAM permissions (dynamodb:DescribeTable)'),
       };
     }
     if (problems.length > 0) {

@@ -12,6 +12,7 @@ import type { Series, Table } from '../../domain/keys.js';
 import { statusKey, withStatus } from '../../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../../domain/records.js';
 import { sameReading } from '../../domain/records.js';
+import { messageOf } from '../../utils/errors.js';
 import {
   callSignal,
   chunk,
@@ -192,7 +193,7 @@ export class SqliteStore implements Store {
       }
       return {
         status: 'fail',
-        message: `cannot open ${file}: ${(error as Error).message}`,
+        message: `cannot open ${file}: ${messageOf(error)}`,
         fix: 'restore the file from a backup or move it away',
       };
     }
