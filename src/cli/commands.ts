@@ -25,8 +25,8 @@ import {
 } from './options.js';
 import { deviceValue, modeValue, pinValue } from './values.js';
 
-/** `[device] [pin] [mode]`, the series, store and folder options every command takes. */
-function withCommon<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+/** `[device] [pin] [mode]` and their named forms, and the settings file: every command takes these. */
+function withSeries<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
   return command
     .argument('[device]', `device alias (default "${DEFAULT_DEVICE}")`, deviceValue)
     .argument('[pin]', `GPIO pin, BCM numbering (default ${DEFAULT_PIN})`, pinValue)
@@ -38,15 +38,34 @@ function withCommon<A extends unknown[], O extends OptionValues, G extends Optio
     .addOption(settingsOptions.settingsFile())
     .addOption(seriesOptions.device())
     .addOption(seriesOptions.pin())
-    .addOption(seriesOptions.mode())
+    .addOption(seriesOptions.mode());
+}
+
+function withStore<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+  return command
     .addOption(storeOptions.store())
     .addOption(storeOptions.db())
     .addOption(storeOptions.endpoint())
-    .addOption(storeOptions.region())
-    .addOption(folderOptions.bufferDir())
+    .addOption(storeOptions.region());
+}
+
+function withLogs<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+  return command
     .addOption(folderOptions.logDir())
     .addOption(folderOptions.logKeepDays())
     .addOption(folderOptions.verbose());
+}
+
+/** The series, the store, the buffer folder and the logs: the commands that run the pipeline. */
+function withCommon<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+  return withLogs(withStore(withSeries(command)).addOption(folderOptions.bufferDir()));
+}
+
+/** The same without the buffer folder: commands that only read the store. */
+function withStoreReader<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return withLogs(withStore(withSeries(command)));
 }
 
 function withSensor<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
@@ -77,7 +96,7 @@ function withNotify<A extends unknown[], O extends OptionValues, G extends Optio
 export const readPinCommand = () =>
   withNotify(
     withSensor(
-      withCommon(new Command('read-pin')).description(
+      withCommon(new Command('blackout-read-pin')).description(
         'Read the power pin once, buffer the reading on disk and flush the buffer to the store.',
       ),
     ),
@@ -96,7 +115,7 @@ Examples:
     );
 
 export const aggregateCommand = () =>
-  withCommon(new Command('aggregate'))
+  withCommon(new Command('blackout-aggregate'))
     .description('Aggregate pending minute readings into hours and days (or recompute a date range).')
     .addOption(aggregateOptions.from())
     .addOption(aggregateOptions.to())
@@ -114,7 +133,7 @@ Examples:
     );
 
 export const copyCommand = () =>
-  withCommon(new Command('copy'))
+  withStoreReader(new Command('blackout-copy'))
     .description('Copy minutes, hours and days of a date range from the --store to the --target store.')
     .addOption(copyOptions.target())
     .addOption(copyOptions.targetDb())
@@ -131,7 +150,7 @@ Examples:
     );
 
 export const reportCommand = () =>
-  withCommon(new Command('report'))
+  withStoreReader(new Command('blackout-report'))
     .description('Report power on/off, outages and gaps for a period, in local time.')
     .addOption(reportOptions.day())
     .addOption(reportOptions.month())
@@ -156,12 +175,12 @@ Examples:
     );
 
 export const notifyTestCommand = () =>
-  withNotify(withCommon(new Command('notify-test')))
+  withNotify(withLogs(withSeries(new Command('blackout-notify-test'))))
     .description('Send a test message through every configured notification channel and report each result.')
     .addHelpText(
       'after',
       `
-Uses the same options and BLACKOUT_* variables as blackout-read-pin. Prints one line per channel.
+Uses the notification options and BLACKOUT_* variables of blackout-read-pin. Prints one line per channel.
 Exit codes: 0 every channel accepted the message, 1 at least one did not, 2 usage error (or nothing configured).
 Example:
   BLACKOUT_TELEGRAM_TOKEN=123:abc BLACKOUT_TELEGRAM_CHAT_ID=42 blackout-notify-test alex_rpi 4 prod`,
@@ -169,7 +188,7 @@ Example:
 
 export const doctorCommand = () =>
   withSensor(
-    withCommon(new Command('doctor')).description(
+    withCommon(new Command('blackout-doctor')).description(
       'Check the whole set-up (Node, pin, clock, store, buffer, schedule, disk) and say how to fix what is wrong.',
     ),
   )
@@ -192,7 +211,7 @@ Examples:
 
 export const installCommand = () =>
   withSensor(
-    withCommon(new Command('install')).description(
+    withCommon(new Command('blackout-install')).description(
       'Write the scheduled jobs: /etc/cron.d/blackout-monitor, or systemd service + timer units.',
     ),
   )
@@ -216,7 +235,7 @@ Examples:
     );
 
 export const quickstartCommand = () =>
-  withCommon(new Command('quickstart'))
+  withCommon(new Command('blackout-quickstart'))
     .description('Quick start: record simulated days through the real pipeline into the local store and show them.')
     .addOption(quickstartOptions.days())
     .addOption(quickstartOptions.until());

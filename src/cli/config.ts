@@ -32,13 +32,13 @@ type CommonOptionValues = OptionValues & {
   device?: string;
   pin?: number;
   mode?: string;
-  store: StoreKind;
+  store?: StoreKind;
   db?: string;
   endpoint?: string;
   region?: string;
   bufferDir?: string;
   logDir?: string;
-  logKeepDays: number;
+  logKeepDays?: number;
   verbose?: true;
 };
 
@@ -115,14 +115,14 @@ export function resolveCommon<A extends unknown[], O extends CommonOptionValues>
       pin: pick(any, pin, 'pin') ?? DEFAULT_PIN,
     }),
     mode: pick(any, mode, 'mode') ?? DEFAULT_MODE,
-    store: o.store,
+    store: o.store ?? 'sqlite',
     ...(o.db ? { db: o.db } : {}),
     // The SDK reads AWS_ENDPOINT_URL_DYNAMODB itself too; passed on so the store can name where it is.
     ...(o.endpoint || env.awsEndpointDynamodb ? { endpoint: o.endpoint || env.awsEndpointDynamodb } : {}),
     ...(o.region ? { region: o.region } : {}),
     bufferDir: o.bufferDir ?? defaultBufferDir(),
     logDir: o.logDir ?? defaultLogDir(),
-    logKeepDays: o.logKeepDays,
+    logKeepDays: o.logKeepDays ?? 30,
     verbose: flag(any, 'verbose'),
   });
 }

@@ -76,7 +76,8 @@ export async function runJob<A extends unknown[], O extends OptionValues>(
   job: (command: Command<A, O>, context: Job) => Promise<number>,
   argv: readonly string[] = process.argv,
 ): Promise<never> {
-  const name = command.name();
+  // `blackout-read-pin` in --help (the bin's name); `read-pin:` before each message line.
+  const name = command.name().replace(/^blackout-/, '');
   // A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;

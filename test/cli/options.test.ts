@@ -138,7 +138,7 @@ describe('--help of every command', () => {
       const run = await runEntrypoint(name, ['--help']);
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
-      expect(run.stdout).toMatch(new RegExp(`^Usage: ${name} \\[options\\]`));
+      expect(run.stdout).toMatch(new RegExp(`^Usage: blackout-${name} \\[options\\]`));
       for (const option of COMMANDS[name]?.().options ?? []) expect(run.stdout).toContain(option.flags);
     });
   }

@@ -19,7 +19,7 @@ afterEach(async () => {
   temp.cleanup();
 });
 
-const dirs = (): string[] => ['--buffer-dir', join(temp.dir, 'buffer'), '--log-dir', join(temp.dir, 'logs')];
+const dirs = (): string[] => ['--log-dir', join(temp.dir, 'logs')];
 
 describe('blackout-notify-test', () => {
   it('sends a test message through every configured channel and reports each result', async () => {
@@ -89,7 +89,15 @@ describe('blackout-notify-test', () => {
       expect(result.stderr.trim()).toMatch(expected);
       expect(result.stderr).not.toContain('secret-host');
     }
-    const readPin = await runEntrypoint('read-pin', ['--sensor', 'simulate', '--debounce', '0', ...dirs()]);
+    const readPin = await runEntrypoint('read-pin', [
+      '--sensor',
+      'simulate',
+      '--debounce',
+      '0',
+      '--buffer-dir',
+      join(temp.dir, 'buffer'),
+      ...dirs(),
+    ]);
     expect(readPin.code).toBe(2);
     expect(readPin.stderr.trim()).toBe('read-pin: invalid --debounce "0": a whole number 1-60');
     expect(existsSync(join(temp.dir, 'buffer'))).toBe(false);
