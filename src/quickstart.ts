@@ -4,7 +4,7 @@
  * (simulated sensor → buffer → SQLite), aggregates them and prints what was recorded.
  */
 import { quickstartCommand } from './cli/commands.js';
-import { environment, resolveCommon } from './cli/config.js';
+import { environment, localTimeZone, resolveCommon } from './cli/config.js';
 import { EXIT_OK, runJob } from './cli/run-job.js';
 import { runQuickstart } from './pipeline/quickstart.js';
 import { openStore } from './stores/open-store.js';
@@ -23,7 +23,7 @@ await runJob(quickstartCommand(), async (cmd, job) => {
       log: job.logger(config),
       days: cmd.opts().days,
       ...(cmd.opts().until ? { today: cmd.opts().until } : {}),
-      tz: env.tz,
+      tz: localTimeZone(undefined, env),
       colour: process.stdout.isTTY === true && !env.noColor,
       now: job.now,
     }),

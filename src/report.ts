@@ -2,11 +2,10 @@
 /** Statistics for a period: totals, days, hours, outages and gaps as a table, JSON, CSV or an HTML page. */
 import { existsSync } from 'node:fs';
 import { reportCommand } from './cli/commands.js';
-import { environment, outFile, resolveCommon } from './cli/config.js';
+import { environment, localTimeZone, outFile, resolveCommon } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
 import { resolvePeriod } from './cli/period.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
-import { systemTimeZone } from './domain/zone.js';
 import { createReport, renderReport } from './report/report.js';
 import { writeReportFile } from './report/write-file.js';
 import { openStore, sqliteFile } from './stores/open-store.js';
@@ -15,7 +14,7 @@ await runJob(reportCommand(), async (cmd, job) => {
   const config = resolveCommon(cmd);
   const o = cmd.opts();
   const env = environment();
-  const tz = o.tz ?? systemTimeZone(env.tz);
+  const tz = localTimeZone(o.tz, env);
   if (cmd.getOptionValueSource('csv') === 'cli' && o.format !== 'csv') throw new UsageError('--csv needs --format csv');
   const period = resolvePeriod(o, tz, job.now);
   // Hours are listed for one local day only (`hours` in the JSON is empty otherwise).

@@ -9,6 +9,7 @@ import type { Command, OptionValues } from '@commander-js/extra-typings';
 import type { Series } from '../domain/keys.js';
 import { parseDateOrTimestamp } from '../domain/time.js';
 import { isInTheFuture } from '../domain/validate.js';
+import { isTimeZone, systemTimeZone } from '../domain/zone.js';
 import { DEFAULT_BUDGET_MS, type NotifyConfig } from '../notify/config.js';
 import type { Language } from '../notify/messages.js';
 import type { SensorChoice } from '../sensors/index.js';
@@ -231,4 +232,18 @@ export function outFile<A extends unknown[], O extends OptionValues & { out?: st
   if (!statSync(folder).isDirectory())
     throw new UsageError(`invalid --out ${JSON.stringify(text)}: ${folder} is not a folder`);
   return out;
+}
+
+/**
+ * The zone for local days and hours: `--tz`, else `TZ`, else the system's. A `TZ` that names an
+ * unknown zone (`Mars/Olympus`) is a usage error, not a silent UTC; a file form (`:/etc/localtime`)
+ * means the system's zone.
+ */
+export function localTimeZone(tzOption: string | undefined, env: Environment): string {
+  if (tzOption !== undefined) return tzOption;
+  const named = env.tz?.replace(/^:/, '');
+  if (named && !named.startsWith('/') && !isTimeZone(named)) {
+    throw new UsageError(`invalid TZ ${JSON.stringify(env.tz)}: an IANA time zone such as Europe/Kyiv or UTC`);
+  }
+  return systemTimeZone(env.tz);
 }

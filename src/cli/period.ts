@@ -21,7 +21,7 @@ import {
   wholeMinutes,
 } from '../domain/period.js';
 import { MINUTE_MS, parseTimestamp, parseUtcDate } from '../domain/time.js';
-import { isTimeZone, type LocalTime, zonedInstant } from '../domain/zone.js';
+import { formatLocalDate, isTimeZone, type LocalTime, zonedInstant } from '../domain/zone.js';
 import { UsageError } from './errors.js';
 
 export interface PeriodOptions {
@@ -134,6 +134,12 @@ export function resolvePeriod(options: PeriodOptions, tz: string, now: Date): Pe
   if (chosen.length > 1) throw new UsageError(`choose one period: ${chosen.join(' or ')}, not several`);
   const period = chosenPeriod(options, tz, now);
   if (exceedsMaxPeriod(period)) throw new UsageError(`period too long: at most ${MAX_PERIOD_DAYS} days per report`);
+  // A period that has not begun has nothing to show: a mistyped year, not an empty report.
+  if (period.from.getTime() > now.getTime()) {
+    throw new UsageError(
+      `the period starts in the future (${formatLocalDate(period.from, tz)}): nothing to report yet`,
+    );
+  }
   return period;
 }
 

@@ -3,7 +3,7 @@
  * store), aggregated, and the text that shows them with where data and logs went.
  */
 import type { CommonConfig } from '../cli/config.js';
-import { addLocalDays, formatLocalDate, startOfLocalDay, systemTimeZone } from '../domain/zone.js';
+import { addLocalDays, formatLocalDate, startOfLocalDay } from '../domain/zone.js';
 import { terminalReport } from '../report/report.js';
 import { SimulatedSensor, simulatedMonitorDown } from '../sensors/simulated-sensor.js';
 import { sqliteFile } from '../stores/open-store.js';
@@ -21,8 +21,8 @@ export interface QuickstartInput {
   days: number;
   /** The local date the simulated days end before (default: today). */
   today?: string;
-  /** `TZ` as the process has it. */
-  tz: string | undefined;
+  /** The local zone the days are whole in. */
+  tz: string;
   colour: boolean;
   now: Date;
 }
@@ -30,7 +30,7 @@ export interface QuickstartInput {
 export async function runQuickstart(input: QuickstartInput): Promise<string> {
   const { config, store, log, days, now } = input;
   // Whole local days, so the report shows whole days; the readings themselves depend only on the minute.
-  const tz = systemTimeZone(input.tz);
+  const { tz } = input;
   const today = input.today ?? formatLocalDate(now, tz);
   const to = startOfLocalDay(today, tz);
   const from = startOfLocalDay(addLocalDays(today, -days), tz);

@@ -22,7 +22,9 @@ describe('resolvePeriod', () => {
     expect(iso({ day: '2025-10-26' })).toEqual(['day', '2025-10-25T21:00:00.000Z', '2025-10-26T22:00:00.000Z']);
     expect(iso({ day: '2025-03-30' })).toEqual(['day', '2025-03-29T22:00:00.000Z', '2025-03-30T21:00:00.000Z']);
     expect(iso({ month: '2025-10' })).toEqual(['month', '2025-09-30T21:00:00.000Z', '2025-10-31T22:00:00.000Z']);
-    expect(iso({ month: '2025-12' }, 'UTC')).toEqual(['month', '2025-12-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z']);
+    expect(iso({ month: '2024-12' }, 'UTC')).toEqual(['month', '2024-12-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z']);
+    // A period that has not begun (NOW is 26 Oct 2025) is refused, not an empty report.
+    expect(() => iso({ month: '2025-12' }, 'UTC')).toThrow('the period starts in the future (2025-12-01)');
   });
 
   it('takes date-times as instants with --to excluded, local unless zoned', () => {

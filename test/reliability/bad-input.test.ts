@@ -164,6 +164,10 @@ const REPORT_CASES: BadInput[] = [
   { entry: 'report', args: ['--from', '2025-06-01T25:00'], message: 'invalid --from "2025-06-01T25:00"' },
   { entry: 'report', args: ['--source', 'guess'], message: 'invalid --source "guess"' },
   { entry: 'report', args: ['--bogus'], message: "unknown option '--bogus'" },
+  // An unknown zone in TZ is not a silent UTC; a period that has not begun is a typo, not an empty report.
+  { entry: 'report', args: [], env: { TZ: 'Mars/Olympus' }, message: 'invalid TZ "Mars/Olympus"' },
+  { entry: 'report', args: ['--day', '2999-01-01'], message: 'the period starts in the future (2999-01-01)' },
+  { entry: 'report', args: ['--month', '2999-01'], message: 'the period starts in the future' },
   {
     entry: 'report',
     args: ['--day', '2025-06-01'],
