@@ -29,7 +29,13 @@ export async function checkPinBias(input: BiasInput): Promise<CheckResult> {
   const setting = `gpio=${pin}=ip,${want}`;
   const fix = `add ${setting} to /boot/firmware/config.txt and reboot (now: pinctrl set ${pin} ip ${want})`;
   const out = await input.run(input.pinctrl, ['get', String(pin)]);
-  if (!out) return ok('pin bias', `not checked (pinctrl not installed); make sure config.txt has ${setting}`);
+  if (!out) {
+    return warn(
+      'pin bias',
+      'not checked (pinctrl not installed)',
+      `make sure /boot/firmware/config.txt has ${setting}`,
+    );
+  }
   if (out.code !== 0) return warn('pin bias', `pinctrl get ${pin} failed: ${out.stderr.trim() || out.code}`, fix);
   const { func, pull } = parsePinctrl(out.stdout);
   if (!pull) return warn('pin bias', `cannot read the pull from "${out.stdout.trim()}"`, fix);

@@ -4,6 +4,7 @@ import { parseTimestamp } from '../domain/time.js';
 import { FileBuffer, REJECTED_DIR } from '../utils/buffer.js';
 import { messageOf } from '../utils/errors.js';
 import { type CheckResult, fail, formatAge, ok, warn } from './check.js';
+import { checkFolder, type JobUser } from './folder-check.js';
 
 export interface BufferInput {
   bufferDir: string;
@@ -11,10 +12,15 @@ export interface BufferInput {
   now: Date;
   /** Oldest buffered reading older than this is a warning (the store is not taking them). */
   staleMs: number;
+  /** The user the installed jobs run as, when known. */
+  jobUser?: JobUser | undefined;
 }
 
 export function checkBuffer(input: BufferInput): CheckResult {
   const buffer = new FileBuffer(input.bufferDir, input.mode);
+  // An unwritable buffer is not "empty": the readings could not be kept at all.
+  const writable = checkFolder('buffer', buffer.dir, input.jobUser);
+  if (writable.status !== 'ok') return writable;
   let files: ReturnType<FileBuffer['list']>;
   try {
     files = buffer.list();

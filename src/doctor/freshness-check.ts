@@ -2,6 +2,7 @@
 import { partitionKeysBetween, type Series } from '../domain/keys.js';
 import type { MinuteRecord } from '../domain/records.js';
 import { parseTimestamp } from '../domain/time.js';
+import { formatLocalIso } from '../domain/zone.js';
 import type { Store } from '../stores/store.js';
 import { type CheckResult, fail, formatAge, ok } from './check.js';
 
@@ -9,6 +10,8 @@ export interface FreshnessInput {
   openStore: () => Promise<Store>;
   series: Series;
   now: Date;
+  /** The zone the reading's time is shown in. */
+  tz: string;
   /** Newer than this is fresh (5 minutes). */
   staleMs: number;
   /** How far back to look for the newest reading. */
@@ -45,7 +48,7 @@ export async function checkFreshness(input: FreshnessInput): Promise<CheckResult
     if (!latest)
       return fail('freshness', `no reading stored for ${who} in the last ${formatAge(input.lookBackMs)}`, FIX);
     const age = now.getTime() - latest.getTime();
-    const message = `newest reading for ${who} is ${formatAge(age)} old (${latest.toISOString()})`;
+    const message = `newest reading for ${who} is ${formatAge(age)} old (${formatLocalIso(latest, input.tz)})`;
     return age > input.staleMs ? fail('freshness', message, FIX) : ok('freshness', message);
   } finally {
     await store.close().catch(() => undefined);

@@ -6,9 +6,10 @@ import type { Store } from '../stores/store.js';
 import { messageOf } from '../utils/errors.js';
 import { checkPinBias } from './bias-check.js';
 import { checkBuffer } from './buffer-check.js';
-import { type CheckResult, fail, type RunCommand, withTimeout } from './check.js';
+import { type CheckResult, fail, type RunCommand, warn, withTimeout } from './check.js';
 import { checkClock } from './clock-check.js';
 import { checkDisk } from './disk-check.js';
+import { checkFolder, scheduledUser } from './folder-check.js';
 import { checkFreshness } from './freshness-check.js';
 import { checkNode } from './node-check.js';
 import { checkSchedule } from './schedule-check.js';
@@ -34,6 +35,8 @@ export interface DoctorSetup {
   home: string | undefined;
   run: RunCommand;
   commands: DoctorCommands;
+  /** The local zone times are shown in. */
+  tz: string;
   /** Prefix of /etc and /run: `/` on a real system. */
   systemRoot: string;
   nodeVersion: string;
@@ -92,18 +95,21 @@ export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
   }
   results.push(storeLines.store, storeLines.tables);
   const { tables } = storeLines;
+  const jobUser = scheduledUser(setup.systemRoot);
   await add('buffer', () =>
-    checkBuffer({ bufferDir: config.bufferDir, mode: config.mode, now, staleMs: 5 * MINUTE_MS }),
+    checkBuffer({ bufferDir: config.bufferDir, mode: config.mode, now, staleMs: 5 * MINUTE_MS, jobUser }),
   );
+  await add('logs', () => checkFolder('logs', config.logDir, jobUser));
   // Nothing to read from tables that are missing or wrong.
   await add('freshness', () =>
     tables.status === 'fail'
-      ? fail('freshness', 'not checked: the tables are not ready', 'fix the tables first')
+      ? warn('freshness', 'not checked: the tables are not ready', 'fix the tables first')
       : withTimeout(
           checkFreshness({
             openStore,
             series: config.series,
             now,
+            tz: setup.tz,
             staleMs: 5 * MINUTE_MS,
             lookBackMs: 24 * 60 * MINUTE_MS,
           }),
@@ -125,9 +131,14 @@ const MARKS = { ok: '✓', warn: '!', fail: '✗' } as const;
 
 export function formatResults(results: readonly CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length));
-  const lines = results.map(
-    (r) => `${MARKS[r.status]} ${r.name.padEnd(width)}  ${r.message}${r.fix ? ` → fix: ${r.fix}` : ''}`,
-  );
+  // A fix already given on an earlier line is not printed again.
+  const given = new Map<string, string>();
+  const lines = results.map((r) => {
+    const earlier = r.fix ? given.get(r.fix) : undefined;
+    if (r.fix && !earlier) given.set(r.fix, r.name);
+    const fix = !r.fix ? '' : earlier ? ` → fix: see ${earlier}` : ` → fix: ${r.fix}`;
+    return `${MARKS[r.status]} ${r.name.padEnd(width)}  ${r.message}${fix}`;
+  });
   const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   lines.push(`${count('ok')} passed, ${plural(count('warn'), 'warning')}, ${count('fail')} failed`);

@@ -131,8 +131,9 @@ describe('pin bias', () => {
   it('without pinctrl, or with a non-GPIO sensor, it is not checked', async () => {
     const s = newSystem();
     const missing = await bias(join(s.bin, 'pinctrl'));
-    expect(missing).toMatchObject({ status: 'ok' });
-    expect(missing.message).toContain('not checked (pinctrl not installed)');
+    // Not checked is a warning, never a ✓.
+    expect(missing).toMatchObject({ status: 'warn', message: 'not checked (pinctrl not installed)' });
+    expect(missing.fix).toContain('gpio=4=ip,pd');
     expect((await bias(join(s.bin, 'pinctrl'), { sensorSpec: 'simulate' })).message).toBe(
       'not applicable (sensor simulate)',
     );
@@ -307,6 +308,7 @@ describe('freshness', () => {
       openStore: async () => new SqliteStore({ file }),
       series,
       now: NOW,
+      tz: 'Europe/Kyiv',
       staleMs: 5 * 60_000,
       lookBackMs: 24 * 3_600_000,
     });
@@ -316,7 +318,8 @@ describe('freshness', () => {
     await storeWith(file, [new Date(NOW.getTime() - 60 * 60_000), new Date(NOW.getTime() - 2 * 60_000)]);
     expect(await check(file)).toMatchObject({
       status: 'ok',
-      message: 'newest reading for device pi4 pin 4 is 2 min old (2026-03-10T12:28:00.000Z)',
+      // In local time (Kyiv is UTC+2 in March before the change).
+      message: 'newest reading for device pi4 pin 4 is 2 min old (2026-03-10T14:28:00+02:00)',
     });
   });
 

@@ -57,12 +57,13 @@ describe('blackout-doctor', () => {
       '✓ store',
       '✓ tables',
       '✓ buffer',
+      '✓ logs',
       '✓ freshness',
       '✓ schedule',
       '✓ settings',
       '✓ disk',
     ]);
-    expect(lines.at(-1)).toBe('11 passed, 0 warnings, 0 failed');
+    expect(lines.at(-1)).toBe('12 passed, 0 warnings, 0 failed');
     expect(result.code).toBe(0);
   });
 
