@@ -4,7 +4,10 @@
  * 1 a runtime failure (one line, logged once through pino's `err` serializer), 2 a usage error (one
  * line). What the job opened is closed, and the process exits only after stdout/stderr have drained.
  */
+import { userInfo } from 'node:os';
 import { type Command, CommanderError, type OptionValues } from '@commander-js/extra-typings';
+import { explainStoreError } from '../stores/store-errors.js';
+import { messageOf } from '../utils/errors.js';
 import { createLogger, type Logger } from '../utils/log.js';
 import { type Redactor, redactText, secretRedactor } from '../utils/redact.js';
 import { UsageError } from './errors.js';
@@ -135,7 +138,7 @@ function exitCodeOf(error: unknown, name: string, log: Logger | undefined, redac
     process.stderr.write(`${name}: ${redact(oneLine(error.message))}\n`);
     return EXIT_USAGE;
   }
-  const message = oneLine(error instanceof Error ? error.message : String(error));
+  const message = oneLine(explainStoreError(error, userInfo().username) ?? messageOf(error));
   try {
     if (!log) throw new Error('no logger');
     // The logger's stderr stream prints errors as the one line `<name>: <message>`.

@@ -67,3 +67,18 @@ export function isTransientStoreError(error: unknown, depth = 0): boolean {
   }
   return isTransientStoreError(e.cause, depth + 1);
 }
+
+/**
+ * A sentence for the store failures a person can fix, in place of the library's words: the SDK says
+ * "Region is missing" and "Could not load credentials from any providers".
+ */
+export function explainStoreError(error: unknown, user: string): string | undefined {
+  for (let e = error as ErrorLike | undefined, depth = 0; e && depth < 5; e = e.cause as ErrorLike, depth++) {
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (/region is missing/i.test(message)) return 'no AWS region: set --region or AWS_REGION (or run aws configure)';
+    if (e.name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+      return `no AWS credentials for user ${user}: run aws configure as ${user} (or set AWS_PROFILE or AWS_ACCESS_KEY_ID)`;
+    }
+  }
+  return undefined;
+}

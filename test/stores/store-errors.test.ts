@@ -12,8 +12,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { minuteRecord } from '../../src/domain/records.js';
 import { DynamoStore } from '../../src/stores/dynamodb/dynamodb-store.js';
-import { isTransientStoreError } from '../../src/stores/store-errors.js';
-import { tempDir } from '../support/cli.js';
+import { explainStoreError, isTransientStoreError } from '../../src/stores/store-errors.js';
+import { runEntrypoint, tempDir } from '../support/cli.js';
 import { SERIES } from '../support/data.js';
 import { type RunningDynalite, startDynalite, useTestAwsEnv } from '../support/dynalite.js';
 import { type DynamoProxy, type FaultAction, startDynamoProxy } from '../support/dynamo-proxy.js';
@@ -327,5 +327,30 @@ describe('isTransientStoreError', () => {
       name: 'TimeoutError',
     });
     expect(await credentialsError()).toMatchObject({ name: 'CredentialsProviderError' });
+  });
+});
+
+describe('explainStoreError', () => {
+  it('turns the SDK words a person can act on into sentences, else says nothing', () => {
+    expect(explainStoreError(new Error('Region is missing'), 'pi')).toBe(
+      'no AWS region: set --region or AWS_REGION (or run aws configure)',
+    );
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    expect(explainStoreError(new Error('wrapped', { cause: noCredentials }), 'pi')).toBe(
+      'no AWS credentials for user pi: run aws configure as pi (or set AWS_PROFILE or AWS_ACCESS_KEY_ID)',
+    );
+    expect(explainStoreError(new Error('socket hang up'), 'pi')).toBeUndefined();
+  });
+
+  it('report says them as its one line', async () => {
+    const home = tempDir('blackout-noaws-');
+    // The child gets PATH and HOME only: no region, no credentials.
+    const env = { HOME: home.dir, AWS_EC2_METADATA_DISABLED: 'true' };
+    const run = await runEntrypoint('report', ['--store', 'dynamodb', '--log-dir', `${home.dir}/logs`], { env });
+    home.cleanup();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('report: no AWS region: set --region or AWS_REGION (or run aws configure)\n');
   });
 });
