@@ -3,7 +3,7 @@
  * store is opened for reading, so nothing is created, migrated or written.
  */
 import type { Store, StoreCheckOptions } from '../stores/store.js';
-import { type CheckResult, fail, warn } from './check.js';
+import { type CheckResult, warn } from './check.js';
 
 export interface StoreLines {
   store: CheckResult;

@@ -14,9 +14,13 @@ export interface HttpRequest {
 
 const MAX_BODY_IN_ERROR = 200;
 
-function describe(error: unknown, timeoutMs: number): string {
+function describe(error: unknown, timeoutMs: number, url: string): string {
   const e = error as Error & { cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  // fetch refuses ports that browsers block (6000, 6667, …) before connecting.
+  if (e.cause?.message === 'bad port') {
+    return `${originOf(url)}: port ${new URL(url).port} is one that fetch refuses to use; give the service another port`;
+  }
   if (e.cause?.code) return `${e.cause.code}${e.cause.message ? ` (${e.cause.message})` : ''}`;
   return e.cause?.message ?? e.message;
 }
@@ -57,7 +61,7 @@ export async function httpRequest(url: string, request: HttpRequest, timeoutMs: 
     });
     body = await readCapped(response);
   } catch (error) {
-    throw new DeliveryError(describe(error, timeoutMs));
+    throw new DeliveryError(describe(error, timeoutMs, url));
   }
   if (response.status >= 300 && response.status < 400) {
     const location = response.headers.get('location');

@@ -18,7 +18,12 @@ export class FileSensor implements Sensor {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      throw new SensorError(`cannot read sensor file ${this.path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new SensorError(
+        code === 'ENOENT'
+          ? `sensor file ${this.path} does not exist (check --sensor file:PATH)`
+          : `cannot read sensor file ${this.path}: ${code ?? error}`,
+      );
     }
     const value = text.trim();
     if (value === '1') return 1;

@@ -88,3 +88,14 @@ describe('httpRequest', () => {
     expect(streamedBytes).toBeLessThan(20_000_000);
   });
 });
+
+describe('a port fetch refuses', () => {
+  it('is named with the origin, not "bad port"', async () => {
+    const error = await httpRequest('http://127.0.0.1:6000/hook/secret-path', { body: 'x' }, 2000).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe(
+      'http://127.0.0.1:6000: port 6000 is one that fetch refuses to use; give the service another port',
+    );
+  });
+});
