@@ -91,10 +91,10 @@ export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
   try {
     storeLines = await withTimeout(checkStore(openStore, { home: setup.home }), STORE_TIMEOUT_MS, 'the store');
   } catch (error) {
-    storeLines = { store: thrown('store', error), tables: tablesNotChecked() };
+    storeLines = { store: thrown('store', error), tables: tablesNotChecked(), readable: false };
   }
   results.push(storeLines.store, storeLines.tables);
-  const { tables } = storeLines;
+  const { readable } = storeLines;
   const jobUser = scheduledUser(setup.systemRoot);
   await add('buffer', () =>
     checkBuffer({ bufferDir: config.bufferDir, mode: config.mode, now, staleMs: 5 * MINUTE_MS, jobUser }),
@@ -102,8 +102,8 @@ export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
   await add('logs', () => checkFolder('logs', config.logDir, jobUser));
   // Nothing to read from tables that are missing or wrong.
   await add('freshness', () =>
-    tables.status === 'fail'
-      ? warn('freshness', 'not checked: the tables are not ready', 'fix the tables first')
+    !readable
+      ? warn('freshness', 'not checked: the store or its tables are not ready', 'fix the store and tables first')
       : withTimeout(
           checkFreshness({
             openStore,

@@ -8,6 +8,8 @@ import { type CheckResult, warn } from './check.js';
 export interface StoreLines {
   store: CheckResult;
   tables: CheckResult;
+  /** Readings can be looked for: the store answered and its tables are usable. */
+  readable: boolean;
 }
 
 export const tablesNotChecked = (): CheckResult =>
@@ -20,6 +22,7 @@ export async function checkStore(open: () => Promise<Store>, options: StoreCheck
     return {
       store: { name: 'store', ...reachable },
       tables: schema ? { name: 'tables', ...schema } : tablesNotChecked(),
+      readable: reachable.status !== 'fail' && schema !== undefined && schema.status !== 'fail',
     };
   } finally {
     await store.close().catch(() => undefined);

@@ -19,6 +19,7 @@ import { jobArguments } from '../../src/cli/job-args.js';
 import { SECRET_FLAGS } from '../../src/cli/options.js';
 import { commanderErrorLine } from '../../src/cli/run-job.js';
 import { runEntrypoint } from '../support/cli.js';
+import { AWS_TEST_ENV } from '../support/dynalite.js';
 
 type AnyCommand = Command<unknown[], OptionValues>;
 const COMMANDS: Record<string, () => AnyCommand> = {
@@ -151,5 +152,18 @@ describe('credentials in a refused value', () => {
     const install = await runEntrypoint('install', ['--endpoint', 'http://user:pa55@host/%20?token=t0k', '--dry-run']);
     expect(install.code).toBe(2);
     expect(install.stderr).not.toMatch(/pa55|t0k/);
+  });
+
+  it('are not printed by the doctor', async () => {
+    const doctor = await runEntrypoint(
+      'doctor',
+      [
+        ...['--store', 'dynamodb', '--region', 'eu-central-1', '--endpoint', 'http://user:pa55@127.0.0.1:9/?token=t0k'],
+        ...['--sensor', 'simulate', '--system-root', '/nonexistent', '--json'],
+      ],
+      { env: AWS_TEST_ENV },
+    );
+    expect(doctor.stdout).toContain('127.0.0.1:9');
+    expect(doctor.stdout + doctor.stderr).not.toMatch(/pa55|t0k/);
   });
 });

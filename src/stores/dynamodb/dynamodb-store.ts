@@ -29,6 +29,7 @@ import { type Series, statusKey, TABLES, type Table, withStatus } from '../../do
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../../domain/records.js';
 import { sameReading } from '../../domain/records.js';
 import { messageOf } from '../../utils/errors.js';
+import { redactText } from '../../utils/redact.js';
 import {
   callSignal,
   chunk,
@@ -133,7 +134,8 @@ export class DynamoStore implements Store {
   constructor(private readonly options: DynamoStoreOptions) {
     const endpoint = options.endpoint;
     this.access = options.access ?? 'write';
-    this.location = `${tableName(options.mode, 'minutes').replace(/-minutes$/, '-*')}${endpoint ? ` at ${endpoint}` : ''}`;
+    // Credentials in an endpoint URL (`http://user:pass@host/?token=…`) never reach a message.
+    this.location = `${tableName(options.mode, 'minutes').replace(/-minutes$/, '-*')}${endpoint ? ` at ${redactText(endpoint)}` : ''}`;
     this.client = new DynamoDBClient({
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.region ? { region: options.region } : {}),
@@ -195,7 +197,9 @@ export class DynamoStore implements Store {
   }
 
   async check(options: StoreCheckOptions = {}): Promise<StoreCheck> {
-    const where = this.options.endpoint ?? `region ${this.options.region ?? '(from ~/.aws/config)'}`;
+    const where = this.options.endpoint
+      ? redactText(this.options.endpoint)
+      : `region ${this.options.region ?? '(from ~/.aws/config)'}`;
     try {
       await this.client.config.region();
     } catch {
