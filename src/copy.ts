@@ -28,9 +28,15 @@ await runJob(copyCommand(), async (cmd, job) => {
     throw new UsageError(`invalid --db: no database at ${sqliteFile(config)} to copy from`);
   }
   const log = job.logger(config);
-  const source = job.closeLater(await openStore(config, { access: 'read' }));
-  const target = job.closeLater(await openStore(targetConfig));
-  const summary = await copyRange(source, target, config.series, range, log);
+  const deadline = AbortSignal.timeout(o.timeLimit * 1000);
+  const source = job.closeLater(await openStore(config, { access: 'read', signal: deadline }));
+  const target = job.closeLater(await openStore(targetConfig, { signal: deadline }));
+  const summary = await copyRange(source, target, config.series, range, log).catch((error: unknown) => {
+    if (!deadline.aborted) throw error;
+    throw new Error(
+      `stopped at --time-limit ${o.timeLimit} s; run it again: what was copied stays, copying twice is a no-op`,
+    );
+  });
   log.info({ ...summary, source: source.location, target: target.location }, 'copy done');
   process.stdout.write(
     `Copied ${source.location} → ${target.location}: minutes ${summary.minutes.stored} new, ` +

@@ -141,6 +141,7 @@ export const copyCommand = () =>
     .addOption(copyOptions.targetRegion())
     .addOption(copyOptions.from())
     .addOption(copyOptions.to())
+    .addOption(timeLimitOption(3600))
     .addHelpText(
       'after',
       `

@@ -40,7 +40,8 @@ afterAll(() => {
 
 const args = (name: string): string[] => [
   ...['alex_rpi', '4', 'slow', '--store', 'dynamodb', '--endpoint', endpoint, '--time-limit', '3'],
-  ...['--buffer-dir', join(tmp.dir, name, 'buffer'), '--log-dir', join(tmp.dir, name, 'logs')],
+  ...(name === 'aggregate' ? ['--buffer-dir', join(tmp.dir, name, 'buffer')] : []),
+  ...['--log-dir', join(tmp.dir, name, 'logs')],
 ];
 
 describe('a store that trickles', () => {
@@ -63,5 +64,27 @@ describe('a store that trickles', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('report: no answer from the store within --time-limit 3 s\n');
+  });
+
+  it('copy gives up at --time-limit with one line and exit 1', async () => {
+    const run = await runDist(
+      'copy',
+      [
+        ...args('copy'),
+        '--target',
+        'sqlite',
+        '--target-db',
+        join(tmp.dir, 'copy.sqlite'),
+        '--from',
+        '2025-06-01',
+        '--to',
+        '2025-06-02',
+      ],
+      { env: AWS_TEST_ENV },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'copy: stopped at --time-limit 3 s; run it again: what was copied stays, copying twice is a no-op\n',
+    );
   });
 });
