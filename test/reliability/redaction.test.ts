@@ -132,7 +132,7 @@ describe('a peer that echoes the secret path', () => {
     const readPin = await runDist('read-pin', ['--sensor', 'simulate', '--at', '2025-06-21T12:00:00Z', ...common], {
       env,
     });
-    const test = await runDist('notify-test', common, { env });
+    const test = await runDist('notify-test', ['--log-dir', join(dir, 'logs')], { env });
     server.close();
     expect(readPin.code).toBe(0);
     expect(test.code).toBe(1);

@@ -185,7 +185,7 @@ describe('blackout-report', () => {
       env: { HOME: home },
     });
     expect(noRegion.stdout).toBe('');
-    expect(noRegion.stderr).toBe('report: Region is missing\n');
+    expect(noRegion.stderr).toBe('report: no AWS region: set --region or AWS_REGION (or run aws configure)\n');
     expect(noRegion.code).toBe(1);
     // Nothing listens on the port: ECONNREFUSED.
     const port = await new Promise<number>((done) => {
