@@ -139,8 +139,12 @@ export class SqliteStore implements Store {
   private reader(options?: StoreCallOptions): Database.Database | undefined {
     this.assertUsable(options);
     if (this.db || !existsSync(this.location)) return this.db;
+    // A WAL-mode file without its -wal/-shm (closed by another SQLite tool, copied alone, written by
+    // an older version): SQLite adds them beside it where it may, and can read nothing where it may not.
     const missing = missingWalFiles(this.location);
-    if (missing.length > 0) throw new WalFilesMissingError(this.location, missing);
+    if (missing.length > 0 && !folderWritable(dirname(this.location))) {
+      throw new WalFilesMissingError(this.location, missing);
+    }
     const db = new Database(this.location, { readonly: true, fileMustExist: true, timeout: this.timeout });
     try {
       knownVersion(db, this.location);
@@ -304,5 +308,14 @@ export class SqliteStore implements Store {
     if (!db) return;
     if (this.access === 'write') closeWriterKeepingWal(db, this.location);
     else db.close();
+  }
+}
+
+function folderWritable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
