@@ -4,7 +4,9 @@
  * with a query, a secret) arrive exactly as written, under cron and systemd alike. One pair of quotes
  * around a whole value is taken off; `#` starts a comment only at the start of a line.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { readRegularFile } from '../utils/files.js';
 
 export interface SettingsLine {
   line: number;
@@ -46,17 +48,23 @@ export function parseSettings(text: string): { settings: SettingsLine[]; problem
   return { settings, problems };
 }
 
+/** A settings file is a few hundred bytes; anything larger is not one. */
+const MAX_SETTINGS_BYTES = 256 * 1024;
+
 /**
  * Puts the file's settings into this process's environment, where a variable is not set already (the
- * real environment wins, the command line wins over both). A missing or unreadable file is skipped:
- * the file is optional, and the doctor says when it cannot be read.
+ * real environment wins, the command line wins over both). A missing file is fine (it is optional);
+ * one that exists but cannot be read — a root-only file for a job that runs as pi, a FIFO — is said on
+ * stderr, once per run, since the job then runs without its notifications or AWS settings.
  */
 export function loadSettingsFile(path: string): void {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  if (!existsSync(path)) return;
+  // A link is followed: /etc/default is root's, and a link there is the admin's choice.
+  const content = readRegularFile(path, MAX_SETTINGS_BYTES, { followSymlinks: true });
+  if (!content.ok) {
+    const job = basename(process.argv[1] ?? 'blackout', '.js');
+    process.stderr.write(`${job}: settings file ${path} not read (${content.reason}); running without its settings\n`);
     return;
   }
-  for (const { name, value } of parseSettings(text).settings) process.env[name] ??= value;
+  for (const { name, value } of parseSettings(content.text).settings) process.env[name] ??= value;
 }

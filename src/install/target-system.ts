@@ -118,12 +118,12 @@ export function installWarnings(root: string, scheduler: Scheduler, user: System
       `warning: ${files.join(', ')} also ${files.length === 1 ? 'schedules' : 'schedule'} the jobs: both would run (two readings per minute); remove the other: ${others.map((o) => o.remove).join('; ')}`,
     );
   }
-  // systemd reads the settings file as root; a cron job reads it as the user, and skips it silently.
+  // The jobs read the settings file themselves, as the job user, under either scheduler.
   const settingsFile = at(ENV_FILE);
   const stat = statOf(settingsFile);
-  if (scheduler === 'cron' && stat && !readableBy(stat, user)) {
+  if (stat && !readableBy(stat, user)) {
     warnings.push(
-      `warning: ${settingsFile} is not readable by ${user.name}: the cron jobs would run without its settings (notifications, AWS); sudo chown ${user.name} ${settingsFile} && sudo chmod 600 ${settingsFile}`,
+      `warning: ${settingsFile} is not readable by ${user.name}: the jobs would run without its settings (notifications, AWS); sudo chown ${user.name} ${settingsFile} && sudo chmod 600 ${settingsFile}`,
     );
   }
   return warnings;

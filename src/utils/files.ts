@@ -15,6 +15,7 @@ import {
   renameSync,
   rmSync,
   type Stats,
+  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -116,11 +117,16 @@ export type RegularFileRead = { ok: true; text: string } | { ok: false; reason: 
  * (so no deadline could fire), a device or socket is not data, a symlink may point anywhere (it is
  * not followed), and a huge file is refused unread.
  */
-export function readRegularFile(path: string, maxBytes: number): RegularFileRead {
+export function readRegularFile(
+  path: string,
+  maxBytes: number,
+  options: { followSymlinks?: boolean } = {},
+): RegularFileRead {
+  const follow = options.followSymlinks === true;
   // What the name is, without following it (a socket cannot even be opened); the open below refuses
   // anything swapped in since (O_NOFOLLOW, and fstat of what was opened).
   try {
-    const entry = lstatSync(path);
+    const entry = follow ? statSync(path) : lstatSync(path);
     if (entry.isSymbolicLink()) return { ok: false, reason: 'a symbolic link (not followed)' };
     if (!entry.isFile()) return { ok: false, reason: `not a regular file (${fileKind(entry)})` };
   } catch (error) {
@@ -128,7 +134,7 @@ export function readRegularFile(path: string, maxBytes: number): RegularFileRead
   }
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (follow ? 0 : constants.O_NOFOLLOW));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, reason: code === 'ELOOP' ? 'a symbolic link (not followed)' : `cannot open it (${code})` };

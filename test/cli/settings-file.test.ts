@@ -42,3 +42,30 @@ describe('the settings file (NAME=value, read literally)', () => {
     ]);
   });
 });
+
+describe('a settings file that cannot be read', () => {
+  it('is said in one stderr line and the reading is still taken (a FIFO would have blocked the job)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { runEntrypoint, tempDir } = await import('../support/cli.js');
+    const tmp = tempDir('blackout-settings-fifo-');
+    const fifo = join(tmp.dir, 'settings');
+    execFileSync('mkfifo', [fifo]);
+    const run = await runEntrypoint('read-pin', [
+      ...['--settings-file', fifo, '--sensor', 'simulate', '--at', '2025-06-21T12:00:00Z'],
+      ...[
+        '--buffer-dir',
+        join(tmp.dir, 'buffer'),
+        '--log-dir',
+        join(tmp.dir, 'logs'),
+        '--db',
+        join(tmp.dir, 'db.sqlite'),
+      ],
+    ]);
+    tmp.cleanup();
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `read-pin: settings file ${fifo} not read (not a regular file (a FIFO)); running without its settings\n`,
+    );
+  });
+});
