@@ -18,6 +18,12 @@ export function jobPath(value: string, flag: string): string {
 
 /** The endpoint goes into the job command lines: no % (cron), $ or quotes (sh, systemd). */
 export function jobEndpoint(value: string): string {
+  // The job files are world-readable and command lines show in `ps`: no credentials in them.
+  if (/^https?:\/\/[^/]*@/.test(value)) {
+    throw new UsageError(
+      'invalid --endpoint: credentials in the URL would be written into the job lines for everyone to read; put AWS_ENDPOINT_URL_DYNAMODB in /etc/default/blackout-monitor instead',
+    );
+  }
   if (!/^https?:\/\/[A-Za-z0-9._~:/@+-]+$/.test(value)) {
     throw new UsageError(
       `invalid --endpoint ${JSON.stringify(value)}: in the jobs, a URL of A-Z a-z 0-9 . _ ~ : / @ + -`,
