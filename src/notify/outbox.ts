@@ -7,13 +7,13 @@
  *
  * Every write is atomic (temp file, fsync, rename), so a kill at any moment leaves the old or the new file.
  */
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { zeroPad } from '../domain/format.js';
 import type { Series } from '../domain/keys.js';
 import { type PowerEvent, type PowerState, parsePowerEvent, parsePowerState } from '../domain/power-events.js';
 import { FileBuffer } from '../utils/buffer.js';
-import { listDir, moveAside, unreadableReason, writeFileAtomic } from '../utils/files.js';
+import { listDir, moveAside, readRegularFile, unreadableReason, writeFileAtomic } from '../utils/files.js';
 import { tryLock } from '../utils/lock.js';
 import type { ChannelId } from './channels/channel.js';
 
@@ -56,6 +56,9 @@ function parseEntry(raw: unknown): OutboxEntry | undefined {
   return raw as OutboxEntry;
 }
 
+/** State and outbox entries are a few KiB; anything larger is not one of them. */
+const MAX_NOTIFY_FILE_BYTES = 256 * 1024;
+
 export class NotifyFiles {
   readonly dir: string;
   readonly statePath: string;
@@ -74,13 +77,10 @@ export class NotifyFiles {
 
   /** The saved state; `undefined` when there is none. A corrupt file is moved aside and reported. */
   loadState(): { state?: PowerState; problem?: string } {
-    let text: string;
-    try {
-      text = readFileSync(this.statePath, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
+    if (!existsSync(this.statePath)) return {};
+    // Only a regular file is read (a FIFO would block the minute job); anything else is moved aside.
+    const content = readRegularFile(this.statePath, MAX_NOTIFY_FILE_BYTES);
+    const text = content.ok ? content.text : '';
     let state: PowerState | undefined;
     try {
       state = parsePowerState(JSON.parse(text));
@@ -136,7 +136,9 @@ export class NotifyFiles {
 
   read(file: OutboxFile): OutboxRead {
     try {
-      const entry = parseEntry(JSON.parse(readFileSync(file.path, 'utf8')));
+      const content = readRegularFile(file.path, MAX_NOTIFY_FILE_BYTES);
+      if (!content.ok) return { ok: false, file, reason: content.reason };
+      const entry = parseEntry(JSON.parse(content.text));
       return entry ? { ok: true, file, entry } : { ok: false, file, reason: 'not an outbox entry' };
     } catch (error) {
       return { ok: false, file, reason: `unreadable: ${unreadableReason(error)}` };

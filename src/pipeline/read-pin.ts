@@ -106,7 +106,9 @@ async function flushWithLock(input: ReadPinInput, result: ReadPinResult, started
     }
     lock = attempt.lock;
   } catch (error) {
+    // Not a passing state: every later run would fail the same way, so the heartbeat says so.
     result.flushSkipped = true;
+    result.flushStuck = true;
     log.warn({ err: error }, `cannot take the flush lock; readings stay buffered: ${messageOf(error)}`);
     return;
   }

@@ -9,8 +9,9 @@
  * between create and write is stale once it is a few seconds old. Take-overs are serialised by a
  * short-lived guard file, so two runs that both see a stale lock cannot both end up holding it.
  */
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { readRegularFile } from './files.js';
 
 export interface LockOwner {
   pid: number;
@@ -134,7 +135,13 @@ interface LockFileState {
 
 function readLockFile(path: string): LockFileState | undefined {
   try {
-    const text = readFileSync(path, 'utf8');
+    // A lock file is one short line; a FIFO or a folder in its place must not block or pass for one.
+    const content = readRegularFile(path, 4096);
+    if (!content.ok) {
+      if (!existsSync(path)) return undefined;
+      throw new Error(`${path} is not a lock file: ${content.reason}`);
+    }
+    const text = content.text;
     const ageMs = Date.now() - statSync(path).mtimeMs;
     const owner = parseOwner(text);
     return { text, ageMs, ...(owner ? { owner } : {}) };

@@ -180,4 +180,28 @@ describe('a flush lock held by a live process', () => {
     const warning = logLines(s.logDir).find((l) => l.level === 40 && l.msg.startsWith('the flush lock has been held'));
     expect(warning).toBeDefined();
   });
+
+  it('a FIFO in place of the flush lock or of the notification state blocks nothing; the heartbeat fails', async () => {
+    const s = setup();
+    execFileSync('mkfifo', [join(s.modeDir, '.flush.lock')]);
+    mkdirSync(join(s.modeDir, 'notify'), { recursive: true });
+    execFileSync('mkfifo', [join(s.modeDir, 'notify', `state-${SERIES.device}-pin${SERIES.pin}.json`)]);
+    const { createServer: httpServer } = await import('node:http');
+    const pings: string[] = [];
+    const server = httpServer((req, res) => {
+      pings.push(String(req.url));
+      req.resume();
+      req.on('end', () => res.end('OK'));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as { port: number }).port;
+    const run = await s.read('2025-06-21T13:00:05Z', [
+      ...['--heartbeat-url', `http://127.0.0.1:${port}/hc/x`, '--ntfy-url', `http://127.0.0.1:${port}/topic`],
+    ]);
+    server.close();
+    expect(run.code).toBe(0);
+    expect(pings.filter((p) => p.startsWith('/hc/'))).toEqual(['/hc/x/fail']);
+    const warning = logLines(s.logDir).find((l) => l.msg.startsWith('cannot take the flush lock'));
+    expect(warning?.msg).toContain('is not a lock file: not a regular file (a FIFO)');
+  });
 });
