@@ -9,6 +9,7 @@ import { aggregate } from './pipeline/aggregate.js';
 import { openStore } from './stores/open-store.js';
 import { isTransientStoreError } from './stores/store-errors.js';
 import { FileBuffer } from './utils/buffer.js';
+import { messageOf } from './utils/errors.js';
 import { tryLock } from './utils/lock.js';
 
 await runJob(aggregateCommand(), async (cmd, job) => {
@@ -38,9 +39,11 @@ await runJob(aggregateCommand(), async (cmd, job) => {
   } catch (error) {
     // A passing store fault loses nothing: the minutes stay pending and the next run catches up.
     if ((!isTransientStoreError(error) && !deadline.aborted) || range) {
-      throw new Error(`aggregation failed: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
+      const reason = deadline.aborted
+        ? `no answer from the store within --time-limit ${timeLimit} s`
+        : messageOf(error);
+      // Not wrapped with `cause`: the log's error line would repeat the cause's message.
+      throw new Error(`aggregation failed: ${reason}`);
     }
     if (deadline.aborted) {
       // Whole days are rolled up at a time: what was not reached stays pending, nothing half-done.

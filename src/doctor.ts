@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /** Self-check: runs every check of the set-up and prints one line each, with the fix. */
 import { doctorCommand } from './cli/commands.js';
-import { environment, localTimeZone, resolveCommon, resolveSensor } from './cli/config.js';
+import { environment, resolveCommon, resolveSensor } from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
 import { runCommand } from './doctor/check.js';
 import { allPassed, formatResults, runDoctor } from './doctor/run-doctor.js';
+import { systemTimeZone } from './domain/zone.js';
 import { createSensor } from './sensors/index.js';
 import { openStore } from './stores/open-store.js';
 
@@ -25,7 +26,8 @@ await runJob(doctorCommand(), async (cmd, job) => {
     run: runCommand(),
     commands: { pinctrl: o.pinctrl, timedatectl: o.timedatectl, systemctl: o.systemctl, crontab: o.crontab },
     systemRoot: o.systemRoot,
-    tz: localTimeZone(undefined, env),
+    // The doctor diagnoses even under a bad TZ (its times are then in the system's zone or UTC).
+    tz: systemTimeZone(env.tz),
     nodeVersion: process.version,
     now: job.now,
     minFreeBytes: o.minFreeMb * 1024 * 1024,

@@ -242,7 +242,9 @@ export function outFile<A extends unknown[], O extends OptionValues & { out?: st
 export function localTimeZone(tzOption: string | undefined, env: Environment): string {
   if (tzOption !== undefined) return tzOption;
   const named = env.tz?.replace(/^:/, '');
-  if (named && !named.startsWith('/') && !isTimeZone(named)) {
+  // Only an Area/Location name is judged: POSIX rules (`CET-1CEST,M3.5.0,M10.5.0/3`) and file forms are
+  // the system's business.
+  if (named && /^[A-Za-z_+-]+\/[A-Za-z0-9_+/-]+$/.test(named) && !isTimeZone(named)) {
     throw new UsageError(`invalid TZ ${JSON.stringify(env.tz)}: an IANA time zone such as Europe/Kyiv or UTC`);
   }
   return systemTimeZone(env.tz);

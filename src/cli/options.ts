@@ -37,7 +37,6 @@ export const DEFAULT_MODE = 'dev';
 
 const storeKind = oneOf(STORE_KINDS, 'sqlite or dynamodb');
 
-/** `[device] [pin] [mode]` and their named forms: the series and the mode every command works on. */
 /** Settings file (first of every command: it may set the variables of the others). */
 export const settingsOptions = {
   settingsFile: () =>
@@ -49,6 +48,7 @@ export const settingsOptions = {
       .argParser(settingsFileValue),
 };
 
+/** `[device] [pin] [mode]` in their named forms: the series and the mode every command works on. */
 export const seriesOptions = {
   device: () =>
     new Option('--device <alias>', 'device alias, [A-Za-z0-9_.-]{1,64}').env('BLACKOUT_DEVICE').argParser(deviceValue),

@@ -49,7 +49,7 @@ export const endpointValue = (text: string): string =>
 export const regionValue = (text: string): string =>
   /^[a-z]{2}(-[a-z]+)+-\d+$/.test(text) ? text : invalid('e.g. eu-central-1');
 
-/** An http(s) URL of a notification peer (their paths and queries are secrets: see SECRET_OPTIONS). */
+/** An http(s) URL of a notification peer (their paths and queries are secrets: see SECRET_FLAGS). */
 export function httpUrl(text: string): string {
   try {
     const url = new URL(text);

@@ -36,7 +36,9 @@ export function isTimeZone(zone: string): boolean {
 export function systemTimeZone(tzVariable: string | undefined): string {
   const named = tzVariable?.replace(/^:/, '');
   if (named && isTimeZone(named)) return named;
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  // An empty or unusable TZ leaves Intl with `Etc/Unknown`, which no formatter takes.
+  const resolved = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return resolved && resolved !== 'Etc/Unknown' && isTimeZone(resolved) ? resolved : 'UTC';
 }
 
 const inZone = (zone: string) => ({ in: tz(zone) });

@@ -1,7 +1,7 @@
 /**
  * The one storage contract. `read-pin`, `aggregate`, reports, copy and the doctor talk only to this;
  * the SQLite and DynamoDB adapters implement it with the same logical layout (three tables per mode,
- * the seed's pk/sk/pk_status/ts strings and fields).
+ * the Python version's pk/sk/pk_status/ts strings and fields).
  */
 import type { Series, Table } from '../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../domain/records.js';

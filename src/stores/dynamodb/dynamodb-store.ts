@@ -1,5 +1,5 @@
 /**
- * DynamoDB adapter on the seed's tables `<mode>-blackout-monitor-{minutes,hours,days}`.
+ * DynamoDB adapter on the Python version's tables `<mode>-blackout-monitor-{minutes,hours,days}`.
  * Query only (never Scan), paginated; batched writes with UnprocessedItems retried with backoff;
  * bounded parallelism; conditional puts so a stored minute is never overwritten.
  *
@@ -170,7 +170,7 @@ export class DynamoStore implements Store {
   /**
    * Runs an operation on `table`. A missing table: a read (`whenMissing`) finds nothing, since a
    * report or a doctor run must not create tables as a side effect; a write creates it with the
-   * seed's schema and runs again.
+   * Python version's schema and runs again.
    */
   private async withTable<R>(
     table: Table,

@@ -1,5 +1,5 @@
 /**
- * The seed's DynamoDB table layout, created by a writer on first use when missing. Existing tables
+ * The Python version's DynamoDB table layout, created by a writer on first use when missing. Existing tables
  * (for example the Python version's) are used as they are; `tableProblems` says how one differs.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,5 +1,5 @@
 /**
- * SQLite adapter: one database file per mode, tables `minutes`, `hours`, `days` with the seed's
+ * SQLite adapter: one database file per mode, tables `minutes`, `hours`, `days` with the Python version's
  * columns. WAL and a busy timeout let read-pin, aggregate and a report share the file at the same
  * minute; every write is one transaction. A writer creates the file and migrates it (schema.ts); a
  * reader opens it read-only and never writes it or anything next to it (wal.ts).
