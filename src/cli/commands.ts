@@ -12,6 +12,7 @@ import {
   DEFAULT_PIN,
   doctorOptions,
   folderOptions,
+  importOptions,
   installOptions,
   notifyOptions,
   quickstartOptions,
@@ -23,7 +24,7 @@ import {
   storeOptions,
   timeLimitOption,
 } from './options.js';
-import { deviceValue, modeValue, pinValue } from './values.js';
+import { deviceValue, modeValue, pathValue, pinValue } from './values.js';
 
 /** `[device] [pin] [mode]`, the series, store and folder options every command takes. */
 function withCommon<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
@@ -111,6 +112,37 @@ Exit codes: 0 done (or nothing to do: another run holds the lock, or the store i
 Examples:
   blackout-aggregate alex_rpi 4 prod                          as the Python version's cron line
   blackout-aggregate --from 2025-06-01 --to 2025-06-30        recompute June from the minute data`,
+    );
+
+export const importCommand = () =>
+  withCommon(
+    new Command('import')
+      .description(
+        'Import many readings at once (CSV ts,reading or buffered JSON) into the store; a stored reading is never overwritten unless --replace.',
+      )
+      .argument('<file>', 'CSV file of ts,reading lines, file of JSON lines, or a folder of buffer files', pathValue),
+  )
+    .addOption(importOptions.replace())
+    .addOption(timeLimitOption(3600))
+    .addHelpText(
+      'after',
+      `
+Formats, told apart by the content:
+  CSV         ts,reading a line: an ISO time with its offset, then 1 (power) or 0 (none);
+              one header line allowed, e.g. ts,reading
+  JSON lines  one buffered reading a line, as in buffer/<mode>/*.json
+  a folder    buffer files (*.json), e.g. a copy of another Pi's buffer/<mode>/ (left as it is)
+Readings go to the store as buffered ones do, 1000 a call: a minute already holding the same reading is
+"already there"; one holding another reading is a conflict and keeps it. --replace overwrites it instead,
+logs old and new value, and leaves the minute pending: the next blackout-aggregate recomputes its hour and
+day. Lines that are no reading (bad time, reading not 0/1, dated in the future, another device's) are
+listed in the summary on stdout with their line number; a progress line goes to stderr on a terminal.
+Exit codes: 0 imported (with any per-line problems in the summary), 1 runtime failure (store, lock, time
+            limit: what came before is stored, run it again), 2 usage error or nothing could be read.
+Examples:
+  blackout-import history.csv alex_rpi 4 prod
+  blackout-import /mnt/old-sd/home/pi/dev/blackout/buffer/prod alex_rpi 4 prod
+  blackout-import corrections.csv alex_rpi 4 prod --replace`,
     );
 
 export const copyCommand = () =>

@@ -205,6 +205,15 @@ export const readPinOptions = {
   flushOnly: () => new Option('--flush-only', 'take no reading; only flush the buffer').env('BLACKOUT_FLUSH_ONLY'),
 };
 
+/** import: what to do with a minute that holds another reading. */
+export const importOptions = {
+  replace: () =>
+    new Option(
+      '--replace',
+      'replace a stored reading the file contradicts (each one logged, old and new; aggregate recomputes its hour and day)',
+    ),
+};
+
 /** aggregate: a backfill range in UTC days. */
 export const aggregateOptions = {
   from: () => new Option('--from <date>', 'backfill: recompute from this UTC date or ISO time, regardless of status'),

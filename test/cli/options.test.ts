@@ -9,6 +9,7 @@ import {
   aggregateCommand,
   copyCommand,
   doctorCommand,
+  importCommand,
   installCommand,
   notifyTestCommand,
   quickstartCommand,
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, () => AnyCommand> = {
   'notify-test': notifyTestCommand as unknown as () => AnyCommand,
   doctor: doctorCommand as unknown as () => AnyCommand,
   install: installCommand as unknown as () => AnyCommand,
+  import: importCommand as unknown as () => AnyCommand,
   quickstart: quickstartCommand as unknown as () => AnyCommand,
 };
 
