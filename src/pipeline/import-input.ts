@@ -1,7 +1,8 @@
 /**
  * What `blackout-import` reads: a CSV file of `ts,reading` lines, a file of JSON lines as the buffer
  * writes them, or a folder of buffer files. Each line (or file) becomes a reading checked by the
- * buffer's own rules (`checkBufferedRecord`) or a problem naming where it is; the input is read as a
+ * buffer's own rules (`checkBufferedRecord`; a CSV line is built for the command's series, so only
+ * `futureReason` is left) or a problem naming where it is; the input is read as a
  * stream, so a file of any length takes the memory of one line at a time.
  */
 import { createReadStream, type Stats, statSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import type { Series } from '../domain/keys.js';
 import { type MinuteRecord, minuteRecord } from '../domain/records.js';
 import { parseTimestamp } from '../domain/time.js';
-import { checkBufferedRecord, MAX_BUFFER_FILE_BYTES } from '../utils/buffer.js';
+import { checkBufferedRecord, futureReason, MAX_BUFFER_FILE_BYTES } from '../utils/buffer.js';
 import { listDir, readRegularFile, unreadableReason } from '../utils/files.js';
 
 export type ImportFormat = 'csv' | 'json-lines' | 'buffer-folder';
@@ -122,8 +123,10 @@ function csvItem(line: string, series: Series, now: Date): { record: MinuteRecor
     return { problem: `ts ${quoted(ts)} ${why} (e.g. ${CSV_EXAMPLE})` };
   }
   if (reading !== '0' && reading !== '1') return { problem: `reading must be 0 or 1, got ${quoted(reading)}` };
-  const checked = checkBufferedRecord(minuteRecord(series, ts, reading === '1' ? 1 : 0), series, now);
-  return checked.ok ? { record: checked.value } : { problem: checked.reason };
+  // Built from the command's series (already checked), so only the clock is left to check.
+  const record = minuteRecord(series, ts, reading === '1' ? 1 : 0);
+  const future = futureReason(record, now);
+  return future ? { problem: future } : { record };
 }
 
 /** The format of a file, from its first line that is not blank. */

@@ -57,6 +57,14 @@ function makeDir(dir: string): void {
   }
 }
 
+/** The rule of `read-pin --at`: a reading from the future could not have been taken. */
+export function futureReason(record: MinuteRecord, now: Date): string | undefined {
+  const at = parseTimestamp(record.ts);
+  return at && isInTheFuture(at, now)
+    ? `dated in the future (${record.ts}; the clock says ${now.toISOString()})`
+    : undefined;
+}
+
 /**
  * The checks every buffered reading passes before it is stored (also those `blackout-import` reads):
  * a valid item of the series, if one is expected, in canonical form; the series in its key follows
@@ -65,11 +73,8 @@ function makeDir(dir: string): void {
 export function checkBufferedRecord(raw: unknown, expected?: Series, now?: Date): Validation<MinuteRecord> {
   const checked = validateMinuteRecord(raw, expected);
   if (!checked.ok) return checked;
-  // The rule of `read-pin --at`: a reading from the future could not have been taken.
-  const at = parseTimestamp(checked.value.ts);
-  if (now && at && isInTheFuture(at, now)) {
-    return { ok: false, reason: `dated in the future (${checked.value.ts}; the clock says ${now.toISOString()})` };
-  }
+  const future = now && futureReason(checked.value, now);
+  if (future) return { ok: false, reason: future };
   const series = parseItemKey('minutes', checked.value)?.series;
   const device = series?.device ?? '';
   if (!isDeviceAlias(device)) {
