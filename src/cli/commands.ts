@@ -225,7 +225,7 @@ Examples:
 export const installCommand = () =>
   withSensor(
     withCommon(new Command('install')).description(
-      'Write the scheduled jobs: /etc/cron.d/blackout-monitor, or systemd service + timer units.',
+      'Write the scheduled jobs: /etc/cron.d/blackout-monitor, or systemd service + timer units (--uninstall removes them).',
     ),
   )
     .addOption(installOptions.scheduler())
@@ -235,16 +235,23 @@ export const installCommand = () =>
     .addOption(installOptions.root())
     .addOption(installOptions.dryRun())
     .addOption(installOptions.force())
+    .addOption(installOptions.uninstall())
     .addHelpText(
       'after',
       `
 The jobs also read /etc/default/blackout-monitor when it exists (notifications, AWS settings);
 the options given here are written into the job command lines and win over it.
-Exit codes: 0 written (or unchanged, or dry run), 1 refused or not writable, 2 usage error
-            (also: --node, --project or --user not found under --root).
+--uninstall removes exactly what install writes for the same options (so: the install command line
+plus --uninstall); a file that differs (changed since, or written for other options) is left and named.
+It never touches /etc/default/blackout-monitor, the store, the buffer or the logs. With systemd, first:
+sudo systemctl disable --now blackout-read-pin.timer blackout-aggregate.timer (refused while enabled).
+Exit codes: 0 written (or unchanged, or dry run; --uninstall: removed, or nothing there), 1 refused or not
+            writable (--uninstall: a file left, or not removable), 2 usage error
+            (also: --node, --project or --user not found under --root; not checked by --uninstall).
 Examples:
   sudo "$(which node)" dist/install.js alex_rpi 4 prod --dry-run
-  sudo "$(which node)" dist/install.js alex_rpi 4 prod --scheduler systemd --store dynamodb --region eu-central-1`,
+  sudo "$(which node)" dist/install.js alex_rpi 4 prod --scheduler systemd --store dynamodb --region eu-central-1
+  sudo "$(which node)" dist/install.js alex_rpi 4 prod --uninstall --dry-run`,
     );
 
 export const quickstartCommand = () =>
