@@ -46,7 +46,7 @@ await runJob(importCommand(), async (cmd, job) => {
     progress?.clear();
     if (error instanceof ImportInputError) throw new UsageError(error.message);
     if (!(error instanceof ImportStopped)) throw error;
-    process.stdout.write(renderImportSummary(error.summary, context));
+    process.stdout.write(renderImportSummary(error.summary, { ...context, stopped: true }));
     if (!deadline.aborted) throw error;
     throw new ImportStopped(error.summary, error.where, new Error(`--time-limit ${timeLimit} s reached`));
   }

@@ -339,6 +339,8 @@ export interface SummaryContext {
   series: Series;
   mode: string;
   replace: boolean;
+  /** The import stopped part-way (ImportStopped): the counts are of what came before. */
+  stopped?: boolean;
 }
 
 /** The summary printed on stdout: counts, then each conflict, replacement and rejection (the first MAX_NOTES). */
@@ -346,7 +348,7 @@ export function renderImportSummary(summary: ImportSummary, context: SummaryCont
   const format = summary.format ? ` (${FORMAT_NAMES[summary.format]})` : '';
   const { device, pin } = context.series;
   const out = [
-    `Imported ${context.path}${format} into ${context.location}, device ${device} pin ${pin} mode ${context.mode}:`,
+    `Imported ${context.path}${format} into ${context.location}, device ${device} pin ${pin} mode ${context.mode}${context.stopped ? ', until it stopped' : ''}:`,
     `  ${importCounts(summary, context.replace)}`,
   ];
   const section = (title: string, notes: readonly ImportNote[], total: number): void => {

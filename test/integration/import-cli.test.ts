@@ -134,6 +134,20 @@ The next blackout-aggregate run (hourly at :05) rolls the new readings up into h
     expect(existsSync(join(dir, 'buffer'))).toBe(false);
   });
 
+  it('a store that cannot be opened stops the import: exit 1, one line, the counts so far on stdout', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    const file = join(dir, 'h.csv');
+    writeFileSync(file, `${csvLines(3).join('\n')}\n`);
+    const result = await runEntrypoint('import', [file, '--db', join(dir, 'not-a-dir', 'x.sqlite'), ...folders(dir)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^import: stopped at line 1: .+; what came before it is imported: run the import again/,
+    );
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toContain(', until it stopped:\n  3 lines read: 0 stored,');
+  });
+
   it('the usual arguments and options: a bad pin is a usage error; FILE is required', async () => {
     const dir = temp();
     const badPin = await runEntrypoint('import', ['x.csv', 'alex_rpi', '99', ...folders(dir)]);
