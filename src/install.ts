@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Writes the scheduled jobs (cron.d file or systemd units) for a device, pin, mode and store. */
+/** Writes the scheduled jobs (cron.d file or systemd units) for a device, pin, mode and store; or removes them. */
 import { userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { installCommand } from './cli/commands.js';
@@ -11,6 +11,7 @@ import { userValue } from './cli/values.js';
 import { jobEndpoint, jobPath, jobSensor } from './install/job-values.js';
 import { checkNode, checkProject, installWarnings, lookUpUser } from './install/target-system.js';
 import { type JobSettings, nextSteps, plannedFiles } from './install/templates.js';
+import { uninstall } from './install/uninstall.js';
 import { InstallRefused, planWrites, writePlanned } from './install/write-files.js';
 import { projectRoot } from './utils/paths.js';
 
@@ -43,6 +44,12 @@ await runJob(installCommand(), async (cmd, job) => {
     projectDir: jobPath(o.project ?? projectRoot(), '--project'),
     options,
   };
+  if (o.uninstall) {
+    if (o.force)
+      throw new UsageError('--force does not go with --uninstall: a file changed since install is left to you');
+    // The project, node or user may be gone already: only what install would write is compared.
+    return uninstall({ name: job.name, root, scheduler: o.scheduler, settings, dryRun: Boolean(o.dryRun) });
+  }
   checkNode(root, settings.node);
   checkProject(root, settings.projectDir);
   const user = lookUpUser(root, settings.user);

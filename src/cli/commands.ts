@@ -12,6 +12,7 @@ import {
   DEFAULT_PIN,
   doctorOptions,
   folderOptions,
+  importOptions,
   installOptions,
   notifyOptions,
   quickstartOptions,
@@ -23,7 +24,7 @@ import {
   storeOptions,
   timeLimitOption,
 } from './options.js';
-import { deviceValue, modeValue, pinValue } from './values.js';
+import { deviceValue, modeValue, pathValue, pinValue } from './values.js';
 
 /** `[device] [pin] [mode]` and their named forms, and the settings file: every command takes these. */
 function withSeries<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
@@ -132,6 +133,37 @@ Examples:
   blackout-aggregate --from 2025-06-01 --to 2025-06-30        recompute June from the minute data`,
     );
 
+export const importCommand = () =>
+  withCommon(
+    new Command('blackout-import')
+      .description(
+        'Import many readings at once (CSV ts,reading or buffered JSON) into the store; a stored reading is never overwritten unless --replace.',
+      )
+      .argument('<file>', 'CSV file of ts,reading lines, file of JSON lines, or a folder of buffer files', pathValue),
+  )
+    .addOption(importOptions.replace())
+    .addOption(timeLimitOption(3600))
+    .addHelpText(
+      'after',
+      `
+Formats, told apart by the content:
+  CSV         ts,reading a line: an ISO time with its offset, then 1 (power) or 0 (none);
+              one header line allowed, e.g. ts,reading
+  JSON lines  one buffered reading a line, as in buffer/<mode>/*.json
+  a folder    buffer files (*.json), e.g. a copy of another Pi's buffer/<mode>/ (left as it is)
+Readings go to the store as buffered ones do, 1000 a call: a minute already holding the same reading is
+"already there"; one holding another reading is a conflict and keeps it. --replace overwrites it instead,
+logs old and new value, and leaves the minute pending: the next blackout-aggregate recomputes its hour and
+day. Lines that are no reading (bad time, reading not 0/1, dated in the future, another device's) are
+listed in the summary on stdout with their line number; a progress line goes to stderr on a terminal.
+Exit codes: 0 imported (with any per-line problems in the summary), 1 runtime failure (store, lock, time
+            limit: what came before is stored, run it again), 2 usage error or nothing could be read.
+Examples:
+  blackout-import history.csv alex_rpi 4 prod
+  blackout-import /mnt/old-sd/home/pi/dev/blackout/buffer/prod alex_rpi 4 prod
+  blackout-import corrections.csv alex_rpi 4 prod --replace`,
+    );
+
 export const copyCommand = () =>
   withStoreReader(new Command('blackout-copy'))
     .description('Copy minutes, hours and days of a date range from the --store to the --target store.')
@@ -213,7 +245,7 @@ Examples:
 export const installCommand = () =>
   withSensor(
     withCommon(new Command('blackout-install')).description(
-      'Write the scheduled jobs: /etc/cron.d/blackout-monitor, or systemd service + timer units.',
+      'Write the scheduled jobs: /etc/cron.d/blackout-monitor, or systemd service + timer units (--uninstall removes them).',
     ),
   )
     .addOption(installOptions.scheduler())
@@ -223,16 +255,23 @@ export const installCommand = () =>
     .addOption(installOptions.root())
     .addOption(installOptions.dryRun())
     .addOption(installOptions.force())
+    .addOption(installOptions.uninstall())
     .addHelpText(
       'after',
       `
 The jobs also read /etc/default/blackout-monitor when it exists (notifications, AWS settings);
 the options given here are written into the job command lines and win over it.
-Exit codes: 0 written (or unchanged, or dry run), 1 refused or not writable, 2 usage error
-            (also: --node, --project or --user not found under --root).
+--uninstall removes exactly what install writes for the same options (so: the install command line
+plus --uninstall); a file that differs (changed since, or written for other options) is left and named.
+It never touches /etc/default/blackout-monitor, the store, the buffer or the logs. With systemd, first:
+sudo systemctl disable --now blackout-read-pin.timer blackout-aggregate.timer (refused while enabled).
+Exit codes: 0 written (or unchanged, or dry run; --uninstall: removed, or nothing there), 1 refused or not
+            writable (--uninstall: a file left, or not removable), 2 usage error
+            (also: --node, --project or --user not found under --root; not checked by --uninstall).
 Examples:
   sudo "$(which node)" dist/install.js alex_rpi 4 prod --dry-run
-  sudo "$(which node)" dist/install.js alex_rpi 4 prod --scheduler systemd --store dynamodb --region eu-central-1`,
+  sudo "$(which node)" dist/install.js alex_rpi 4 prod --scheduler systemd --store dynamodb --region eu-central-1
+  sudo "$(which node)" dist/install.js alex_rpi 4 prod --uninstall --dry-run`,
     );
 
 export const quickstartCommand = () =>

@@ -104,10 +104,17 @@ function pick<T>(command: AnyCommand, positional: T | undefined, key: 'device' |
   return positional ?? named;
 }
 
+/** `[device] [pin] [mode]` as given, found by name: a command may take an argument before them (import's FILE). */
+function seriesArguments(command: AnyCommand): [string?, number?, string?] {
+  const at = (name: string): unknown =>
+    command.processedArgs[command.registeredArguments.findIndex((a) => a.name() === name)];
+  return [at('device') as string | undefined, at('pin') as number | undefined, at('mode') as string | undefined];
+}
+
 /** The series, mode, store and folders, from `[device] [pin] [mode]` and the common options. */
 export function resolveCommon<A extends unknown[], O extends CommonOptionValues>(command: Command<A, O>): CommonConfig {
   const any = command as unknown as AnyCommand;
-  const [device, pin, mode] = command.processedArgs as unknown as [string?, number?, string?];
+  const [device, pin, mode] = seriesArguments(any);
   const o = command.opts();
   const env = environment();
   return Object.freeze({

@@ -205,6 +205,15 @@ export const readPinOptions = {
   flushOnly: () => new Option('--flush-only', 'take no reading; only flush the buffer').env('BLACKOUT_FLUSH_ONLY'),
 };
 
+/** import: what to do with a minute that holds another reading. */
+export const importOptions = {
+  replace: () =>
+    new Option(
+      '--replace',
+      'replace a stored reading the file contradicts (each one logged, old and new; aggregate recomputes its hour and day)',
+    ),
+};
+
 /** aggregate: a backfill range in UTC days. */
 export const aggregateOptions = {
   from: () => new Option('--from <date>', 'backfill: recompute from this UTC date or ISO time, regardless of status'),
@@ -279,7 +288,7 @@ export const doctorOptions = {
       .argParser(wholeNumber(1_000_000)),
 };
 
-/** install: where and how the jobs are written. */
+/** install: where and how the jobs are written (or removed). */
 export const installOptions = {
   scheduler: () =>
     new Option('--scheduler <kind>', 'cron or systemd').default('cron' as const).argParser(oneOf(SCHEDULERS)),
@@ -296,8 +305,13 @@ export const installOptions = {
       .env('BLACKOUT_INSTALL_ROOT')
       .default('/')
       .argParser(pathValue),
-  dryRun: () => new Option('--dry-run', 'print what would be written; write nothing'),
+  dryRun: () => new Option('--dry-run', 'print what would be written (or removed); change nothing'),
   force: () => new Option('--force', 'replace existing files that differ'),
+  uninstall: () =>
+    new Option(
+      '--uninstall',
+      'remove the files install writes for these options (the install command line + --uninstall); one changed since is left',
+    ),
 };
 
 /** quickstart (npm start). */

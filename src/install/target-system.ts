@@ -4,7 +4,7 @@
  * under the install root (`/` on a real system, a mounted image or a temp tree otherwise), so the
  * checks agree with where the files go.
  */
-import { existsSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import { runProgramSync } from '../utils/run-program.js';
@@ -134,4 +134,21 @@ function readableBy(stat: Stats, user: SystemUser): boolean {
   if (stat.uid === user.uid) return (stat.mode & 0o400) !== 0;
   if (user.gids.includes(stat.gid)) return (stat.mode & 0o040) !== 0;
   return (stat.mode & 0o004) !== 0;
+}
+
+/**
+ * The timers' `timers.target.wants` links, made by `systemctl enable` (not by install): while they
+ * are there the timers are enabled, and their unit files must not be taken from under them.
+ */
+export function enabledTimerLinks(root: string): string[] {
+  return [READ_UNIT, AGGREGATE_UNIT]
+    .map((unit) => join(root, SYSTEMD_DIR, 'timers.target.wants', `${unit}.timer`))
+    .filter((path) => {
+      try {
+        lstatSync(path);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 }

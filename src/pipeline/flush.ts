@@ -10,6 +10,9 @@ import { chunk, type PutMinutesResult, type Store } from '../stores/store.js';
 import type { BufferedFile, FileBuffer } from '../utils/buffer.js';
 import type { Logger } from '../utils/log.js';
 
+/** Readings per store call, unless told otherwise (also `blackout-import`'s batches). */
+export const FLUSH_BATCH_SIZE = 1000;
+
 export interface FlushResult {
   stored: number;
   duplicates: number;
@@ -52,7 +55,7 @@ export async function flushBuffer(
     rejectFile(buffer, file, `rejected buffered file: ${read.reason}`, log, { reason: read.reason });
     result.rejected++;
   }
-  const batches = chunk(valid, options.batchSize ?? 1000);
+  const batches = chunk(valid, options.batchSize ?? FLUSH_BATCH_SIZE);
   for (const [i, batch] of batches.entries()) {
     if (options.deadline !== undefined && Date.now() > options.deadline) {
       result.remaining = batches.slice(i).reduce((n, b) => n + b.length, 0);

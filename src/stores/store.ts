@@ -3,7 +3,7 @@
  * the SQLite and DynamoDB adapters implement it with the same logical layout (three tables per mode,
  * the Python version's pk/sk/pk_status/ts strings and fields).
  */
-import type { Series, Table } from '../domain/keys.js';
+import { keyText, type Series, type Table } from '../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../domain/records.js';
 
 export type StoreKind = 'sqlite' | 'dynamodb';
@@ -36,6 +36,15 @@ export interface PutMinutesResult {
   duplicates: MinuteRecord[];
   /** The minute holds a different reading (e.g. a clock that jumped back): never overwritten. */
   conflicts: MinuteConflict[];
+}
+
+export interface ReplaceMinutesResult {
+  /** The minute was free: written now. */
+  stored: MinuteRecord[];
+  /** Already in the store with the same ts and reading: nothing written. */
+  duplicates: MinuteRecord[];
+  /** The minute held a different reading: overwritten; `existing` is the reading it held. */
+  replaced: MinuteConflict[];
 }
 
 /** One finding of a store's own check, in the doctor's words: status, what was found, what to do. */
@@ -73,6 +82,14 @@ export interface Store {
    * reading is left alone, a minute holding a different reading is reported as a conflict.
    */
   putMinutes(records: readonly MinuteRecord[], options?: StoreCallOptions): Promise<PutMinutesResult>;
+  /**
+   * The one way a stored reading changes (`blackout-import --replace`): as putMinutes, but a minute
+   * holding a different reading is overwritten, and what it held is returned. Every item written has
+   * status `new` (whatever the record says), so the next aggregate recomputes its hour and day.
+   * At most one record per minute (another is thrown before anything is written). Callers hold the
+   * mode's flush and aggregate locks: a flush or an aggregate run assumes stored minutes never change.
+   */
+  replaceMinutes(records: readonly MinuteRecord[], options?: StoreCallOptions): Promise<ReplaceMinutesResult>;
   /** Partition keys of `table` that hold items with status `new` for the series, sorted. */
   pendingPartitions(table: Table, series: Series, options?: StoreCallOptions): Promise<string[]>;
   /** All items of each partition (missing partitions map to empty arrays). */
@@ -104,6 +121,16 @@ export function callSignal(storeSignal: AbortSignal | undefined, options?: Store
   const call = options?.signal;
   if (!storeSignal || !call) return storeSignal ?? call;
   return AbortSignal.any([storeSignal, call]);
+}
+
+/** replaceMinutes' precondition: one record per minute (which of two would win is not defined). */
+export function assertOnePerMinute(records: readonly MinuteRecord[]): void {
+  const seen = new Set<string>();
+  for (const r of records) {
+    const key = keyText(r);
+    if (seen.has(key)) throw new Error(`replaceMinutes: two records for the minute ${key}`);
+    seen.add(key);
+  }
 }
 
 /** Splits a list into chunks of at most `size`. */

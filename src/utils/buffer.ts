@@ -8,7 +8,7 @@ import { unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseItemKey, type Series } from '../domain/keys.js';
-import { type MinuteRecord, validateMinuteRecord } from '../domain/records.js';
+import { type MinuteRecord, type Validation, validateMinuteRecord } from '../domain/records.js';
 import { parseTimestamp } from '../domain/time.js';
 import { DEVICE_RULE, isDeviceAlias, isInTheFuture, PIN_RULE, parsePinNumber } from '../domain/validate.js';
 import { listDir, moveAside, readRegularFile, unreadableReason, writeFileAtomic } from './files.js';
@@ -55,6 +55,36 @@ function makeDir(dir: string): void {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(dirname(dir))) throw error;
     mkdirSync(dir);
   }
+}
+
+/** The rule of `read-pin --at`: a reading from the future could not have been taken. */
+export function futureReason(record: MinuteRecord, now: Date): string | undefined {
+  const at = parseTimestamp(record.ts);
+  return at && isInTheFuture(at, now)
+    ? `dated in the future (${record.ts}; the clock says ${now.toISOString()})`
+    : undefined;
+}
+
+/**
+ * The checks every buffered reading passes before it is stored (also those `blackout-import` reads):
+ * a valid item of the series, if one is expected, in canonical form; the series in its key follows
+ * the command line's rules (device alias, pin 0-53); and, given the clock, not dated in the future.
+ */
+export function checkBufferedRecord(raw: unknown, expected?: Series, now?: Date): Validation<MinuteRecord> {
+  const checked = validateMinuteRecord(raw, expected);
+  if (!checked.ok) return checked;
+  const future = now && futureReason(checked.value, now);
+  if (future) return { ok: false, reason: future };
+  const series = parseItemKey('minutes', checked.value)?.series;
+  const device = series?.device ?? '';
+  if (!isDeviceAlias(device)) {
+    return { ok: false, reason: `invalid device in pk ${JSON.stringify(device)}: ${DEVICE_RULE}` };
+  }
+  const pin = String(series?.pin ?? '');
+  if (parsePinNumber(pin) === undefined) {
+    return { ok: false, reason: `invalid pin in pk ${JSON.stringify(pin)}: ${PIN_RULE}` };
+  }
+  return checked;
 }
 
 export class FileBuffer {
@@ -105,27 +135,8 @@ export class FileBuffer {
     } catch (error) {
       return { ok: false, file, reason: `unreadable JSON: ${unreadableReason(error)}` };
     }
-    const checked = validateMinuteRecord(raw, expected);
-    if (!checked.ok) return { ok: false, file, reason: checked.reason };
-    // The rule of `read-pin --at`: a reading from the future could not have been taken.
-    const at = parseTimestamp(checked.value.ts);
-    if (now && at && isInTheFuture(at, now)) {
-      return {
-        ok: false,
-        file,
-        reason: `dated in the future (${checked.value.ts}; the clock says ${now.toISOString()})`,
-      };
-    }
-    const series = parseItemKey('minutes', checked.value)?.series;
-    const device = series?.device ?? '';
-    if (!isDeviceAlias(device)) {
-      return { ok: false, file, reason: `invalid device in pk ${JSON.stringify(device)}: ${DEVICE_RULE}` };
-    }
-    const pin = String(series?.pin ?? '');
-    if (parsePinNumber(pin) === undefined) {
-      return { ok: false, file, reason: `invalid pin in pk ${JSON.stringify(pin)}: ${PIN_RULE}` };
-    }
-    return { ok: true, file, record: checked.value };
+    const checked = checkBufferedRecord(raw, expected, now);
+    return checked.ok ? { ok: true, file, record: checked.value } : { ok: false, file, reason: checked.reason };
   }
 
   /** Path of a lock file for this mode (the folder is created). */

@@ -9,7 +9,7 @@
  * between create and write is stale once it is a few seconds old. Take-overs are serialised by a
  * short-lived guard file, so two runs that both see a stale lock cannot both end up holding it.
  */
-import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { readRegularFile } from './files.js';
 
@@ -29,6 +29,12 @@ export interface HeldLock {
   owner: LockOwner;
   /** The stale owner this lock was taken over from, if any (for the log). */
   tookOverFrom?: LockOwner | 'unreadable';
+  /**
+   * Says the holder is still at work: `maxHoldMs` and the held-for time count from the lock file's
+   * time, which this sets to now (a long run refreshes its lock so it is not taken for stuck).
+   * False when the lock is no longer ours.
+   */
+  refresh(): boolean;
   release(): void;
 }
 
@@ -244,6 +250,12 @@ export function tryLock(path: string, options: LockOptions = {}): LockAttempt {
       path,
       owner,
       ...(tookOverFrom ? { tookOverFrom } : {}),
+      refresh: () => {
+        if (released || readLockFile(path)?.text !== content) return false;
+        const now = new Date();
+        utimesSync(path, now, now);
+        return true;
+      },
       release: () => {
         if (released) return;
         released = true;

@@ -9,6 +9,8 @@ import {
   aggregateCommand,
   copyCommand,
   doctorCommand,
+  importCommand,
+  importCommand,
   installCommand,
   notifyTestCommand,
   quickstartCommand,
@@ -30,7 +32,9 @@ const COMMANDS: Record<string, () => AnyCommand> = {
   'notify-test': notifyTestCommand as unknown as () => AnyCommand,
   doctor: doctorCommand as unknown as () => AnyCommand,
   install: installCommand as unknown as () => AnyCommand,
+  import: importCommand as unknown as () => AnyCommand,
   quickstart: quickstartCommand as unknown as () => AnyCommand,
+  import: importCommand as unknown as () => AnyCommand,
 };
 
 /** Values no parser of the table accepts all of; each option refuses at least one. */

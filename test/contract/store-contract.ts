@@ -194,6 +194,66 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
       expect(put).toEqual({ stored: [], duplicates: [stored], conflicts: [{ incoming: jumped, existing: stored }] });
     });
 
+    describe('replaceMinutes', () => {
+      it('stores free minutes, leaves the same reading alone and overwrites another, returning what it held', async () => {
+        const kept = minuteRecord(SERIES, '2025-06-21T10:00:03.000000+00:00', 1);
+        const old = minuteRecord(SERIES, '2025-06-21T10:01:03.000000+00:00', 1);
+        await store.putMinutes([kept, old]);
+        // The Python version's stamp of the same instant is the same reading.
+        const same = { ...kept, ts: '2025-06-21T10:00:03+00:00' };
+        const flipped = minuteRecord(SERIES, '2025-06-21T10:01:00.000000+00:00', 0);
+        const free = minuteRecord(SERIES, '2025-06-21T10:02:03.000000+00:00', 0);
+        const result = await store.replaceMinutes([same, flipped, free]);
+        expect(result).toEqual({
+          stored: [free],
+          duplicates: [same],
+          replaced: [{ incoming: flipped, existing: old }],
+        });
+        const stored = (await store.readPartitions('minutes', [kept.pk])).get(kept.pk);
+        expect(stored?.map((r) => [r.sk, r.ts, r.reading])).toEqual([
+          ['time#00', kept.ts, 1],
+          ['time#01', flipped.ts, 0],
+          ['time#02', free.ts, 0],
+        ]);
+        // Again: nothing left to replace.
+        expect(await store.replaceMinutes([flipped])).toEqual({ stored: [], duplicates: [flipped], replaced: [] });
+      });
+
+      it('a replaced minute is pending again, whatever the record said: the next aggregate recomputes its hour and day', async () => {
+        const hour = generateMinutes(SERIES, new Date('2025-06-21T10:00:00Z'), 60, () => 1);
+        await store.putMinutes(hour);
+        await aggregate(store, SERIES, log);
+        expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
+        const [first] = hour;
+        // Same stamp, other reading: only the reading tells it apart.
+        const off = { ...(first as MinuteRecord), reading: 0 as const, pk_status: statusKey(SERIES, 'done') };
+        const result = await store.replaceMinutes([off]);
+        expect(result.replaced).toEqual([
+          { incoming: off, existing: { ...first, pk_status: statusKey(SERIES, 'done') } },
+        ]);
+        expect(await store.pendingPartitions('minutes', SERIES)).toEqual([off.pk]);
+        expect(await aggregate(store, SERIES, log)).toEqual({ hours: 1, days: 1, minutesConsumed: 1 });
+        const dayPk = partitionKey('hours', SERIES, DAY1);
+        expect((await store.readPartitions('hours', [dayPk])).get(dayPk)).toEqual([
+          expect.objectContaining({ sk: 'time#10', on: 59, off: 1, unknown: 0, count: 60 }),
+        ]);
+        const month = partitionKey('days', SERIES, DAY1);
+        expect((await store.readPartitions('days', [month])).get(month)).toEqual([
+          expect.objectContaining({ sk: 'time#21', on: 59, off: 1, unknown: 1380 }),
+        ]);
+        expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
+      });
+
+      it('refuses two records for one minute, writing nothing', async () => {
+        const a = minuteRecord(SERIES, '2025-06-21T10:00:01.000000+00:00', 1);
+        const b = minuteRecord(SERIES, '2025-06-21T10:00:59.000000+00:00', 0);
+        const c = minuteRecord(SERIES, '2025-06-21T10:01:01.000000+00:00', 1);
+        await expect(store.replaceMinutes([c, a, b])).rejects.toThrow(/two records for the minute/);
+        expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
+        expect(await store.replaceMinutes([])).toEqual({ stored: [], duplicates: [], replaced: [] });
+      });
+    });
+
     it('copies only the items of the range: the target keeps its own hours and days outside it', async () => {
       const target = await open();
       try {
@@ -416,6 +476,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
         expect(await reader.pendingPartitions('minutes', SERIES)).toEqual([]);
         expect(await reader.readPartitions('hours', ['x'])).toEqual(new Map([['x', []]]));
         await expect(reader.putMinutes([minute])).rejects.toBeInstanceOf(ReadOnlyStoreError);
+        await expect(reader.replaceMinutes([minute])).rejects.toBeInstanceOf(ReadOnlyStoreError);
         await expect(reader.putAggregates('hours', [])).rejects.toBeInstanceOf(ReadOnlyStoreError);
         await expect(reader.markDone('minutes', [])).rejects.toBeInstanceOf(ReadOnlyStoreError);
         await reader.check();
@@ -458,6 +519,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
           name: 'AbortError',
         });
         await expect(plain.putMinutes([minute], { signal })).rejects.toMatchObject({ name: 'AbortError' });
+        await expect(plain.replaceMinutes([minute], { signal })).rejects.toMatchObject({ name: 'AbortError' });
         // The store itself is unharmed: the next call without that signal works.
         expect((await plain.putMinutes([minute])).stored).toEqual([minute]);
       } finally {

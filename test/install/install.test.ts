@@ -1,6 +1,16 @@
 /** blackout-install as a user runs it, writing into a temp install root; and the committed examples. */
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -310,6 +320,170 @@ describe('blackout-install', () => {
     }
     chmodSync(settingsFile, 0o644);
     expect((await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dry-run'])).stderr).toBe('');
+  });
+});
+
+describe('blackout-install --uninstall', () => {
+  const SCHEDULERS = [
+    ['cron', ['etc/cron.d/blackout-monitor']],
+    [
+      'systemd',
+      [
+        'etc/systemd/system/blackout-read-pin.service',
+        'etc/systemd/system/blackout-read-pin.timer',
+        'etc/systemd/system/blackout-aggregate.service',
+        'etc/systemd/system/blackout-aggregate.timer',
+      ],
+    ],
+  ] as const;
+
+  /** Every file under the root, with its content: what must stay as it was. */
+  const snapshot = (root: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(join(root, dir), { withFileTypes: true })) {
+        const path = dir ? `${dir}/${name.name}` : name.name;
+        if (name.isDirectory()) walk(path);
+        else out[path] = readFileSync(join(root, path), 'utf8');
+      }
+    };
+    walk('');
+    return out;
+  };
+
+  const installed = async (scheduler: string, extra: string[] = []): Promise<string> => {
+    const root = targetSystem();
+    const result = await runEntrypoint('install', [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--scheduler',
+      scheduler,
+      ...extra,
+    ]);
+    expect(result.code).toBe(0);
+    return root;
+  };
+
+  for (const [scheduler, files] of SCHEDULERS) {
+    const args = (root: string, ...extra: string[]) => [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--scheduler',
+      scheduler,
+      '--uninstall',
+      ...extra,
+    ];
+
+    it(`${scheduler}: removes exactly what install wrote; the settings file and the rest stay`, async () => {
+      const root = await installed(scheduler);
+      mkdirSync(join(root, 'etc/default'), { recursive: true });
+      writeFileSync(join(root, ENV_FILE), 'BLACKOUT_LANG=uk\n');
+      mkdirSync(join(root, 'etc/cron.d'), { recursive: true });
+      writeFileSync(join(root, 'etc/cron.d/other-job'), '* * * * * root true\n');
+      const before = snapshot(root);
+      expect(jobFiles(root).sort()).toEqual([...files, 'etc/cron.d/other-job'].sort());
+      const result = await runEntrypoint('install', args(root));
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      for (const file of files) expect(result.stdout).toContain(`removed ${join(root, file)}\n`);
+      expect(result.stdout).toContain(
+        scheduler === 'cron' ? 'cron stops running the jobs' : 'sudo systemctl daemon-reload',
+      );
+      const expected = { ...before };
+      for (const file of files) delete expected[file];
+      expect(snapshot(root)).toEqual(expected);
+      // Again: nothing left to remove.
+      const again = await runEntrypoint('install', args(root));
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain(`absent ${join(root, files[0])} (nothing to remove)\n`);
+    });
+
+    it(`${scheduler}: a file changed since is left and named (exit 1); the unchanged ones go`, async () => {
+      const root = await installed(scheduler);
+      const changed = join(root, scheduler === 'cron' ? files[0] : 'etc/systemd/system/blackout-read-pin.service');
+      writeFileSync(changed, readFileSync(changed, 'utf8').replace('\n', '\n# my note\n'));
+      const edited = readFileSync(changed, 'utf8');
+      const result = await runEntrypoint('install', args(root));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `install: left ${changed}: line 2 differs from what install writes for these options (changed since, or installed with other options: give those); remove it by hand if it is not wanted\n`,
+      );
+      expect(readFileSync(changed, 'utf8')).toBe(edited);
+      expect(jobFiles(root).map((f) => join(root, f))).toEqual([changed]);
+    });
+
+    it(`${scheduler}: --dry-run says what would be removed and left, and removes nothing`, async () => {
+      const root = await installed(scheduler);
+      writeFileSync(join(root, files[0]), 'mine\n');
+      const before = snapshot(root);
+      const result = await runEntrypoint('install', args(root, '--dry-run'));
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout.split('\n')).toEqual([
+        `would LEAVE ${join(root, files[0])}: line 1 differs from what install writes for these options (changed since, or installed with other options: give those)`,
+        ...files.slice(1).map((f) => `would remove ${join(root, f)}`),
+        '',
+      ]);
+      expect(snapshot(root)).toEqual(before);
+    });
+  }
+
+  it('the same options as install: other options name other files, which are left', async () => {
+    const root = await installed('cron', ['--store', 'dynamodb', '--region', 'eu-central-1']);
+    const plain = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--uninstall']);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^install: left .*blackout-monitor: line \d+ differs from what install writes/);
+    expect(jobFiles(root)).toEqual(['etc/cron.d/blackout-monitor']);
+    // The project folder is gone already: uninstall does not need it.
+    rmSync(join(root, 'home/pi/dev/blackout'), { recursive: true });
+    const same = await runEntrypoint('install', [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--store',
+      'dynamodb',
+      '--region',
+      'eu-central-1',
+      '--uninstall',
+    ]);
+    expect(same).toMatchObject({ code: 0, stderr: '' });
+    expect(jobFiles(root)).toEqual([]);
+  });
+
+  it('systemd: refused while the timers are enabled (nothing removed); the dry run says so', async () => {
+    const root = await installed('systemd');
+    const wants = join(root, 'etc/systemd/system/timers.target.wants');
+    mkdirSync(wants, { recursive: true });
+    symlinkSync('/etc/systemd/system/blackout-read-pin.timer', join(wants, 'blackout-read-pin.timer'));
+    const args = [...EXAMPLE_ARGS, '--root', root, '--scheduler', 'systemd', '--uninstall'];
+    const before = jobFiles(root);
+    const refused = await runEntrypoint('install', args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `install: refusing to uninstall: the timers are enabled (${join(wants, 'blackout-read-pin.timer')}): first sudo systemctl disable --now blackout-read-pin.timer blackout-aggregate.timer, then --uninstall again\n`,
+    );
+    expect(jobFiles(root)).toEqual(before);
+    const dry = await runEntrypoint('install', [...args, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('would REFUSE: the timers are enabled');
+    rmSync(join(wants, 'blackout-read-pin.timer'));
+    expect((await runEntrypoint('install', args)).code).toBe(0);
+    expect(jobFiles(root)).toEqual(['etc/systemd/system/timers.target.wants']);
+  });
+
+  it("nothing installed: exit 0; the other scheduler's files are pointed at; --force is a usage error", async () => {
+    const root = await installed('systemd');
+    const cron = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--uninstall']);
+    expect(cron.code).toBe(0);
+    expect(cron.stdout).toContain(`absent ${join(root, 'etc/cron.d/blackout-monitor')} (nothing to remove)\n`);
+    expect(cron.stdout).toContain('written for systemd; --scheduler systemd removes it\n');
+    const forced = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--uninstall', '--force']);
+    expect(forced).toMatchObject({ code: 2, stdout: '' });
+    expect(forced.stderr).toBe(
+      'install: --force does not go with --uninstall: a file changed since install is left to you\n',
+    );
+    expect(jobFiles(root)).toHaveLength(4);
   });
 });
 

@@ -74,6 +74,25 @@ describe('per-mode lock file', () => {
     if (third.acquired) third.lock.release();
   });
 
+  it('a holder that refreshes its lock is not taken for stuck; one that stopped is', () => {
+    const path = join(dir, '.flush.lock');
+    const first = tryLock(path);
+    expect(first.acquired).toBe(true);
+    if (!first.acquired) return;
+    const longAgo = new Date(Date.now() - 120_000);
+    utimesSync(path, longAgo, longAgo);
+    expect(first.lock.refresh()).toBe(true);
+    expect(tryLock(path, { maxHoldMs: 60_000 }).acquired).toBe(false);
+    utimesSync(path, longAgo, longAgo);
+    const second = tryLock(path, { maxHoldMs: 60_000 });
+    expect(second.acquired).toBe(true);
+    // Taken over: the old holder's refresh neither touches nor claims the new holder's lock.
+    expect(first.lock.refresh()).toBe(false);
+    first.lock.release();
+    expect(existsSync(path)).toBe(true);
+    if (second.acquired) second.lock.release();
+  });
+
   it('is refused to a second process while a live process holds it', async () => {
     const path = join(dir, '.flush.lock');
     const holder = lockingChild(path);

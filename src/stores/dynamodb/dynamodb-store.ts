@@ -31,10 +31,12 @@ import { sameReading } from '../../domain/records.js';
 import { messageOf } from '../../utils/errors.js';
 import { redactText } from '../../utils/redact.js';
 import {
+  assertOnePerMinute,
   callSignal,
   chunk,
   type PutMinutesResult,
   ReadOnlyStoreError,
+  type ReplaceMinutesResult,
   type Store,
   type StoreAccess,
   type StoreCallOptions,
@@ -344,6 +346,53 @@ export class DynamoStore implements Store {
     }
     await this.batchPut('minutes', free, signal);
     result.stored.push(...free);
+  }
+
+  /**
+   * Reads which minutes are taken (BatchGetItem), writes the free ones in batches, and overwrites the
+   * differing ones one PutItem each, which returns the item it replaced (ALL_OLD): what is reported
+   * as replaced is exactly what was overwritten, even if it changed after the read.
+   */
+  async replaceMinutes(records: readonly MinuteRecord[], options?: StoreCallOptions): Promise<ReplaceMinutesResult> {
+    this.assertWriter('replaceMinutes');
+    const signal = this.signalFor(options);
+    assertOnePerMinute(records);
+    const result: ReplaceMinutesResult = { stored: [], duplicates: [], replaced: [] };
+    if (records.length === 0) return result;
+    const pending = (r: MinuteRecord): MinuteRecord => ({ ...r, pk_status: withStatus(r.pk_status, 'new') });
+    return this.withTable('minutes', signal, async () => {
+      const existing = await this.batchGet('minutes', records, signal);
+      const free: MinuteRecord[] = [];
+      const differing: MinuteRecord[] = [];
+      for (const r of records) {
+        const found = existing.get(keyOf(r));
+        if (!found) free.push(r);
+        else if (sameReading(found, r)) result.duplicates.push(r);
+        else differing.push(r);
+      }
+      await this.batchPut('minutes', free.map(pending), signal);
+      result.stored.push(...free);
+      const overwritten = await mapLimit(
+        differing,
+        this.concurrency,
+        async (r) => {
+          const out = await this.doc.send(
+            new PutCommand({ TableName: this.name('minutes'), Item: pending(r), ReturnValues: 'ALL_OLD' }),
+            { abortSignal: signal },
+          );
+          return out.Attributes;
+        },
+        signal,
+      );
+      for (const [i, r] of differing.entries()) {
+        const old = overwritten[i];
+        const before = old ? toMinute(old) : undefined;
+        if (!before) result.stored.push(r);
+        else if (sameReading(before, r)) result.duplicates.push(r);
+        else result.replaced.push({ incoming: r, existing: before });
+      }
+      return result;
+    });
   }
 
   private async batchGet<T extends Table>(

@@ -14,10 +14,12 @@ import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '..
 import { sameReading } from '../../domain/records.js';
 import { messageOf } from '../../utils/errors.js';
 import {
+  assertOnePerMinute,
   callSignal,
   chunk,
   type PutMinutesResult,
   ReadOnlyStoreError,
+  type ReplaceMinutesResult,
   type Store,
   type StoreAccess,
   type StoreCallOptions,
@@ -239,6 +241,33 @@ export class SqliteStore implements Store {
           result.duplicates.push(record);
         } else {
           result.conflicts.push({ incoming: record, existing });
+        }
+      }
+    }).immediate();
+    return result;
+  }
+
+  async replaceMinutes(records: readonly MinuteRecord[], options?: StoreCallOptions): Promise<ReplaceMinutesResult> {
+    const db = this.writer('replaceMinutes', options);
+    assertOnePerMinute(records);
+    const result: ReplaceMinutesResult = { stored: [], duplicates: [], replaced: [] };
+    const select = db.prepare<[string, string], MinuteRecord>(
+      `SELECT ${MINUTE_COLUMNS} FROM minutes WHERE pk = ? AND sk = ?`,
+    );
+    const insert = db.prepare(`INSERT INTO minutes (${MINUTE_COLUMNS}) VALUES (?, ?, ?, ?, ?)`);
+    const update = db.prepare('UPDATE minutes SET pk_status = ?, ts = ?, reading = ? WHERE pk = ? AND sk = ?');
+    db.transaction(() => {
+      for (const record of records) {
+        const existing = select.get(record.pk, record.sk);
+        const pending = withStatus(record.pk_status, 'new');
+        if (!existing) {
+          insert.run(record.pk, record.sk, pending, record.ts, record.reading);
+          result.stored.push(record);
+        } else if (sameReading(existing, record)) {
+          result.duplicates.push(record);
+        } else {
+          update.run(pending, record.ts, record.reading, record.pk, record.sk);
+          result.replaced.push({ incoming: record, existing });
         }
       }
     }).immediate();
