@@ -10,7 +10,6 @@ import {
   copyCommand,
   doctorCommand,
   importCommand,
-  importCommand,
   installCommand,
   notifyTestCommand,
   quickstartCommand,
@@ -34,7 +33,6 @@ const COMMANDS: Record<string, () => AnyCommand> = {
   install: installCommand as unknown as () => AnyCommand,
   import: importCommand as unknown as () => AnyCommand,
   quickstart: quickstartCommand as unknown as () => AnyCommand,
-  import: importCommand as unknown as () => AnyCommand,
 };
 
 /** Values no parser of the table accepts all of; each option refuses at least one. */
