@@ -11,7 +11,7 @@ import { parseDateOrTimestamp } from '../domain/time.js';
 import { isInTheFuture } from '../domain/validate.js';
 import { DEFAULT_BUDGET_MS, type NotifyConfig } from '../notify/config.js';
 import type { Language } from '../notify/messages.js';
-import type { SensorChoice } from '../sensors/index.js';
+import { isGpioSensor, type SensorChoice } from '../sensors/index.js';
 import type { StoreConfig } from '../stores/open-store.js';
 import type { StoreKind } from '../stores/store.js';
 import { defaultBufferDir, defaultLogDir } from '../utils/paths.js';
@@ -139,10 +139,18 @@ export function resolveSensor<A extends unknown[], O extends SensorOptionValues>
   pin: number,
 ): SensorChoice {
   const o = command.opts();
+  const any = command as unknown as AnyCommand;
+  const activeLow = flag(any, 'activeLow');
+  // A file or the simulation gives the power state itself: inverting it would store every minute wrong.
+  if (activeLow && !isGpioSensor(o.sensor)) {
+    throw new UsageError(
+      `${sourceOf(any, 'activeLow')} inverts a GPIO pin (sensors gpio, onoff, gpiod), not ${sourceOf(any, 'sensor')} ${o.sensor}`,
+    );
+  }
   return Object.freeze({
     spec: o.sensor,
     pin,
-    activeLow: flag(command as unknown as AnyCommand, 'activeLow'),
+    activeLow,
     ...(o.sysfsRoot ? { sysfsRoot: o.sysfsRoot } : {}),
     ...(o.gpioget ? { gpioget: o.gpioget } : {}),
   });

@@ -117,6 +117,18 @@ const CASES: BadInput[] = [
     message: 'invalid BLACKOUT_ACTIVE_LOW "perhaps"',
   },
   { entry: 'read-pin', args: ['a', '--device', 'b', ...SENSOR], message: 'device given twice: "a" and --device "b"' },
+  // --active-low inverts a GPIO pin; a file or the simulation says the power state itself.
+  {
+    entry: 'read-pin',
+    args: ['--active-low', ...SENSOR],
+    message: '--active-low inverts a GPIO pin (sensors gpio, onoff, gpiod), not --sensor simulate',
+  },
+  {
+    entry: 'read-pin',
+    args: ['--sensor', 'file:/sys/class/power_supply/AC/online'],
+    env: { BLACKOUT_ACTIVE_LOW: '1' },
+    message: 'BLACKOUT_ACTIVE_LOW inverts a GPIO pin (sensors gpio, onoff, gpiod), not --sensor file:/sys/',
+  },
   {
     entry: 'read-pin',
     args: [...SENSOR],
