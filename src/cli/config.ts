@@ -27,15 +27,19 @@ export interface CommonConfig extends StoreConfig {
   verbose: boolean;
 }
 
-/** The option values every command has (withCommon in commands.ts). */
-type CommonOptionValues = OptionValues & {
-  device?: string;
-  pin?: number;
+/** The store options (withStore in commands.ts). */
+type StoreOptionValues = OptionValues & {
   mode?: string;
   store: StoreKind;
   db?: string;
   endpoint?: string;
   region?: string;
+};
+
+/** The option values every command has (withCommon in commands.ts). */
+type CommonOptionValues = StoreOptionValues & {
+  device?: string;
+  pin?: number;
   bufferDir?: string;
   logDir?: string;
   logKeepDays: number;
@@ -103,23 +107,37 @@ function pick<T>(command: AnyCommand, positional: T | undefined, key: 'device' |
   return positional ?? named;
 }
 
-/** The series, mode, store and folders, from `[device] [pin] [mode]` and the common options. */
-export function resolveCommon<A extends unknown[], O extends CommonOptionValues>(command: Command<A, O>): CommonConfig {
-  const any = command as unknown as AnyCommand;
-  const [device, pin, mode] = command.processedArgs as unknown as [string?, number?, string?];
-  const o = command.opts();
+/** The mode (positional or named) and the store options. */
+function storeConfig(command: AnyCommand, positionalMode: string | undefined): StoreConfig {
+  const o = command.opts() as StoreOptionValues;
   const env = environment();
-  return Object.freeze({
-    series: Object.freeze({
-      device: pick(any, device, 'device') ?? DEFAULT_DEVICE,
-      pin: pick(any, pin, 'pin') ?? DEFAULT_PIN,
-    }),
-    mode: pick(any, mode, 'mode') ?? DEFAULT_MODE,
+  return {
+    mode: pick(command, positionalMode, 'mode') ?? DEFAULT_MODE,
     store: o.store,
     ...(o.db ? { db: o.db } : {}),
     // The SDK reads AWS_ENDPOINT_URL_DYNAMODB itself too; passed on so the store can name where it is.
     ...(o.endpoint || env.awsEndpointDynamodb ? { endpoint: o.endpoint || env.awsEndpointDynamodb } : {}),
     ...(o.region ? { region: o.region } : {}),
+  };
+}
+
+/** The mode and store of a command about a whole store (`[mode]` and the store options: withStore in commands.ts). */
+export function resolveStore<A extends unknown[], O extends StoreOptionValues>(command: Command<A, O>): StoreConfig {
+  const [mode] = command.processedArgs as unknown as [string?];
+  return Object.freeze(storeConfig(command as unknown as AnyCommand, mode));
+}
+
+/** The series, mode, store and folders, from `[device] [pin] [mode]` and the common options. */
+export function resolveCommon<A extends unknown[], O extends CommonOptionValues>(command: Command<A, O>): CommonConfig {
+  const any = command as unknown as AnyCommand;
+  const [device, pin, mode] = command.processedArgs as unknown as [string?, number?, string?];
+  const o = command.opts();
+  return Object.freeze({
+    series: Object.freeze({
+      device: pick(any, device, 'device') ?? DEFAULT_DEVICE,
+      pin: pick(any, pin, 'pin') ?? DEFAULT_PIN,
+    }),
+    ...storeConfig(any, mode),
     bufferDir: o.bufferDir ?? defaultBufferDir(),
     logDir: o.logDir ?? defaultLogDir(),
     logKeepDays: o.logKeepDays,
