@@ -5,6 +5,7 @@ import { resolveCommon } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
 import { parseUtcRange } from './cli/period.js';
 import { EXIT_OK, runJob } from './cli/run-job.js';
+import { openSeriesReader } from './cli/series-check.js';
 import { aggregate } from './pipeline/aggregate.js';
 import { openStore } from './stores/open-store.js';
 import { isTransientStoreError } from './stores/store-errors.js';
@@ -17,6 +18,9 @@ await runJob(aggregateCommand(), async (cmd, job) => {
   const { from, to, timeLimit } = cmd.opts();
   if ((from === undefined) !== (to === undefined)) throw new UsageError('--from and --to go together');
   const range = from !== undefined && to !== undefined ? parseUtcRange(from, to) : undefined;
+  // A backfill of a series the store never saw is a mistyped device, pin or mode: said before the
+  // log, the lock or the database are created. (The hourly run just finds nothing pending.)
+  if (range) await (await openSeriesReader('aggregate', config, AbortSignal.timeout(timeLimit * 1000))).close();
   const log = job.logger(config);
   // One aggregation per mode at a time; a second one leaves the work to the one running.
   // A holder past twice the time limit is stuck, whatever its pid says: taken over.

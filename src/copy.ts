@@ -6,6 +6,7 @@ import { resolveCommon } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
 import { parseUtcRange } from './cli/period.js';
 import { EXIT_OK, runJob } from './cli/run-job.js';
+import { openSeriesReader } from './cli/series-check.js';
 import { copyRange } from './pipeline/copy.js';
 import { openStore, sqliteFile } from './stores/open-store.js';
 
@@ -27,9 +28,10 @@ await runJob(copyCommand(), async (cmd, job) => {
   if (config.store === 'sqlite' && !existsSync(sqliteFile(config))) {
     throw new UsageError(`invalid --db: no database at ${sqliteFile(config)} to copy from`);
   }
-  const log = job.logger(config);
+  // The source must hold the series: checked before the log, and before the target is created.
   const deadline = AbortSignal.timeout(o.timeLimit * 1000);
-  const source = job.closeLater(await openStore(config, { access: 'read', signal: deadline }));
+  const source = job.closeLater(await openSeriesReader('copy', config, deadline));
+  const log = job.logger(config);
   const target = job.closeLater(await openStore(targetConfig, { signal: deadline }));
   const summary = await copyRange(source, target, config.series, range, log).catch((error: unknown) => {
     if (!deadline.aborted) throw error;

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 /** Statistics for a period: totals, days, hours, outages and gaps as a table, JSON, CSV or an HTML page. */
-import { existsSync } from 'node:fs';
 import { reportCommand } from './cli/commands.js';
 import { environment, localTimeZone, outFile, resolveCommon } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
 import { resolvePeriod } from './cli/period.js';
-import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
+import { EXIT_OK, runJob } from './cli/run-job.js';
+import { openSeriesReader } from './cli/series-check.js';
 import { createReport, renderReport } from './report/report.js';
 import { writeReportFile } from './report/write-file.js';
-import { openStore, sqliteFile } from './stores/open-store.js';
 
 await runJob(reportCommand(), async (cmd, job) => {
   const config = resolveCommon(cmd);
@@ -26,17 +25,15 @@ await runJob(reportCommand(), async (cmd, job) => {
   if (o.format === 'html' && terminal) {
     throw new UsageError('--format html writes a page: add --out FILE (or redirect stdout)');
   }
-  if (config.store === 'sqlite' && !existsSync(sqliteFile(config))) {
-    process.stderr.write(`report: no database at ${sqliteFile(config)} (record readings first, or pass --db)\n`);
-    return EXIT_FAILURE;
-  }
-  const log = job.logger(config);
   const deadline = AbortSignal.timeout(o.timeLimit * 1000);
-  const store = job.closeLater(await openStore(config, { access: 'read', signal: deadline }));
-  const request = { line: config.series, mode: config.mode, period, source: o.source, now: job.now };
-  const { report, stats } = await createReport(store, request).catch((error: unknown) => {
+  const timedOut = (error: unknown): never => {
     throw deadline.aborted ? new Error(`no answer from the store within --time-limit ${o.timeLimit} s`) : error;
-  });
+  };
+  // A mistyped device, pin or mode is said before anything is written (the log included).
+  const store = job.closeLater(await openSeriesReader('report', config, deadline).catch(timedOut));
+  const log = job.logger(config);
+  const request = { line: config.series, mode: config.mode, period, source: o.source, now: job.now };
+  const { report, stats } = await createReport(store, request).catch(timedOut);
   const text = renderReport(report, o.format, { csv: o.csv, colour: o.format === 'table' && terminal && !env.noColor });
   // Atomic: a half-written report never replaces a good one.
   if (out !== undefined) writeReportFile(out, text);

@@ -10,6 +10,7 @@ import {
   DEFAULT_DEVICE,
   DEFAULT_MODE,
   DEFAULT_PIN,
+  devicesOptions,
   doctorOptions,
   folderOptions,
   importOptions,
@@ -67,6 +68,22 @@ function withStoreReader<A extends unknown[], O extends OptionValues, G extends 
   command: Command<A, O, G>,
 ) {
   return withLogs(withStore(withSeries(command)));
+}
+
+/** `[mode]` and the store options: the commands about a whole store rather than one series. */
+function withWholeStore<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return withStore(
+    command
+      .argument(
+        '[mode]',
+        `mode: dev, prod, … - names the tables and the database (default "${DEFAULT_MODE}")`,
+        modeValue,
+      )
+      .addOption(settingsOptions.settingsFile())
+      .addOption(seriesOptions.mode()),
+  );
 }
 
 function withSensor<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
@@ -205,6 +222,24 @@ Examples:
   blackout-report alex_rpi 4 prod --day 2025-10-26 --tz Europe/Kyiv   one (25-hour) day with hours
   blackout-report --month 2025-10 --format html --out october.html     a page to open or upload to S3
   blackout-report --from 2025-10-25 --to 2025-10-27 --format csv --csv outages`,
+    );
+
+export const devicesCommand = () =>
+  withWholeStore(new Command('blackout-devices'))
+    .description(
+      'List every device and pin the store holds readings of, with the first and last reading and their number.',
+    )
+    .addOption(devicesOptions.format())
+    .addOption(reportOptions.tz())
+    .addOption(timeLimitOption(120))
+    .addHelpText(
+      'after',
+      `
+Only reads: creates nothing, not even a log.
+Exit codes: 0 done (also when the store holds no readings yet), 1 failure, 2 usage error (or no such database).
+Examples:
+  blackout-devices prod                       a table, times in the system zone
+  blackout-devices prod --store dynamodb --region eu-central-1 --format json`,
     );
 
 export const notifyTestCommand = () =>

@@ -12,7 +12,7 @@ import { isInTheFuture } from '../domain/validate.js';
 import { isTimeZone, systemTimeZone } from '../domain/zone.js';
 import { DEFAULT_BUDGET_MS, type NotifyConfig } from '../notify/config.js';
 import type { Language } from '../notify/messages.js';
-import type { SensorChoice } from '../sensors/index.js';
+import { isGpioSensor, type SensorChoice } from '../sensors/index.js';
 import type { StoreConfig } from '../stores/open-store.js';
 import type { StoreKind } from '../stores/store.js';
 import { defaultBufferDir, defaultLogDir } from '../utils/paths.js';
@@ -28,15 +28,19 @@ export interface CommonConfig extends StoreConfig {
   verbose: boolean;
 }
 
-/** The option values every command has (withCommon in commands.ts). */
-type CommonOptionValues = OptionValues & {
-  device?: string;
-  pin?: number;
+/** The store options (withStore in commands.ts). */
+type StoreOptionValues = OptionValues & {
   mode?: string;
   store?: StoreKind;
   db?: string;
   endpoint?: string;
   region?: string;
+};
+
+/** The option values every command has (withCommon in commands.ts). */
+type CommonOptionValues = StoreOptionValues & {
+  device?: string;
+  pin?: number;
   bufferDir?: string;
   logDir?: string;
   logKeepDays?: number;
@@ -111,23 +115,37 @@ function seriesArguments(command: AnyCommand): [string?, number?, string?] {
   return [at('device') as string | undefined, at('pin') as number | undefined, at('mode') as string | undefined];
 }
 
-/** The series, mode, store and folders, from `[device] [pin] [mode]` and the common options. */
-export function resolveCommon<A extends unknown[], O extends CommonOptionValues>(command: Command<A, O>): CommonConfig {
-  const any = command as unknown as AnyCommand;
-  const [device, pin, mode] = seriesArguments(any);
-  const o = command.opts();
+/** The mode (positional or named) and the store options. */
+function storeConfig(command: AnyCommand, positionalMode: string | undefined): StoreConfig {
+  const o = command.opts() as StoreOptionValues;
   const env = environment();
-  return Object.freeze({
-    series: Object.freeze({
-      device: pick(any, device, 'device') ?? DEFAULT_DEVICE,
-      pin: pick(any, pin, 'pin') ?? DEFAULT_PIN,
-    }),
-    mode: pick(any, mode, 'mode') ?? DEFAULT_MODE,
+  return {
+    mode: pick(command, positionalMode, 'mode') ?? DEFAULT_MODE,
     store: o.store ?? 'sqlite',
     ...(o.db ? { db: o.db } : {}),
     // The SDK reads AWS_ENDPOINT_URL_DYNAMODB itself too; passed on so the store can name where it is.
     ...(o.endpoint || env.awsEndpointDynamodb ? { endpoint: o.endpoint || env.awsEndpointDynamodb } : {}),
     ...(o.region ? { region: o.region } : {}),
+  };
+}
+
+/** The mode and store of a command about a whole store (`[mode]` and the store options: withStore in commands.ts). */
+export function resolveStore<A extends unknown[], O extends StoreOptionValues>(command: Command<A, O>): StoreConfig {
+  const [mode] = command.processedArgs as unknown as [string?];
+  return Object.freeze(storeConfig(command as unknown as AnyCommand, mode));
+}
+
+/** The series, mode, store and folders, from `[device] [pin] [mode]` and the common options. */
+export function resolveCommon<A extends unknown[], O extends CommonOptionValues>(command: Command<A, O>): CommonConfig {
+  const any = command as unknown as AnyCommand;
+  const [device, pin, mode] = seriesArguments(any);
+  const o = command.opts();
+  return Object.freeze({
+    series: Object.freeze({
+      device: pick(any, device, 'device') ?? DEFAULT_DEVICE,
+      pin: pick(any, pin, 'pin') ?? DEFAULT_PIN,
+    }),
+    ...storeConfig(any, mode),
     bufferDir: o.bufferDir ?? defaultBufferDir(),
     logDir: o.logDir ?? defaultLogDir(),
     logKeepDays: o.logKeepDays ?? 30,
@@ -147,10 +165,18 @@ export function resolveSensor<A extends unknown[], O extends SensorOptionValues>
   pin: number,
 ): SensorChoice {
   const o = command.opts();
+  const any = command as unknown as AnyCommand;
+  const activeLow = flag(any, 'activeLow');
+  // A file or the simulation gives the power state itself: inverting it would store every minute wrong.
+  if (activeLow && !isGpioSensor(o.sensor)) {
+    throw new UsageError(
+      `${sourceOf(any, 'activeLow')} inverts a GPIO pin (sensors gpio, onoff, gpiod), not ${sourceOf(any, 'sensor')} ${o.sensor}`,
+    );
+  }
   return Object.freeze({
     spec: o.sensor,
     pin,
-    activeLow: flag(command as unknown as AnyCommand, 'activeLow'),
+    activeLow,
     ...(o.sysfsRoot ? { sysfsRoot: o.sysfsRoot } : {}),
     ...(o.gpioget ? { gpioget: o.gpioget } : {}),
   });

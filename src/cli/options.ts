@@ -36,6 +36,7 @@ export const DEFAULT_PIN = 4;
 export const DEFAULT_MODE = 'dev';
 
 const storeKind = oneOf(STORE_KINDS, 'sqlite or dynamodb');
+export const DEVICES_FORMATS = ['table', 'json'] as const;
 
 /** Settings file (first of every command: it may set the variables of the others). */
 export const settingsOptions = {
@@ -258,6 +259,12 @@ export const reportOptions = {
     new Option('--out <file>', 'write to this file instead of stdout (needed for html on a terminal)').argParser(
       pathValue,
     ),
+};
+
+/** devices: how the list is written. */
+export const devicesOptions = {
+  format: () =>
+    new Option('--format <format>', 'table or json').default('table' as const).argParser(oneOf(DEVICES_FORMATS)),
 };
 
 /** doctor: output and the system programs it asks. */

@@ -6,6 +6,11 @@
  *   hours:   pk device#<d>#sensor#<p>#date#YYYY-MM-DD     sk time#HH
  *   days:    pk device#<d>#sensor#<p>#date#YYYY-MM        sk time#DD
  *   index:   pk_status device#<d>#sensor#<p>#status#new|done
+ *
+ * and this version's series registry (DynamoDB only, in the minutes table, see `registryKey`):
+ *
+ *   series:  pk registry#series  sk device#<d>#sensor#<p>                 (one per series)
+ *   month:   pk registry#series  sk device#<d>#sensor#<p>#date#YYYY-MM    (readings of that days partition)
  */
 import { zeroPad } from './format.js';
 import {
@@ -41,6 +46,41 @@ export const keyText = (key: ItemKey): string => `${key.pk} ${key.sk}`;
 
 export function seriesPrefix(series: Series): string {
   return `device#${series.device}#sensor#${series.pin}`;
+}
+
+const SERIES_RE = /^device#([^#]+)#sensor#(0|[1-9]\d*)(?=#|$)/;
+
+/** The series a key (pk, pk_status or registry sk) belongs to, or undefined when it names none. */
+export function seriesOfKey(key: string): Series | undefined {
+  const m = SERIES_RE.exec(key);
+  return m ? { device: m[1] ?? '', pin: Number(m[2]) } : undefined;
+}
+
+/**
+ * The pk range holding every minute, hour or day partition of the series: `start` ≤ pk < `end` (`$` is
+ * the character after `#`, so no other series' keys fall between).
+ */
+export function seriesKeyRange(series: Series): { start: string; end: string } {
+  return { start: `${seriesPrefix(series)}#date#`, end: `${seriesPrefix(series)}#date$` };
+}
+
+/**
+ * The partition of the series registry. The Python version only ever builds `device#…` keys and queries
+ * the status index, which registry items (no pk_status, no ts) are not in: it never reads them.
+ */
+export const REGISTRY_PK = 'registry#series';
+
+/** A registry item's key: the series' own item, or with `daysPk` the one counting that month's readings. */
+export function registryKey(series: Series, daysPk?: string): ItemKey {
+  return { pk: REGISTRY_PK, sk: daysPk ?? seriesPrefix(series) };
+}
+
+/** What a registry sort key names: the series, and the days partition for a month's item. */
+export function parseRegistryKey(sk: string): { series: Series; daysPk?: string } | undefined {
+  const series = seriesOfKey(sk);
+  if (!series) return undefined;
+  if (sk === seriesPrefix(series)) return { series };
+  return parsePartitionKey('days', sk) ? { series, daysPk: sk } : undefined;
 }
 
 export function statusKey(series: Series, status: Status): string {

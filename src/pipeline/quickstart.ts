@@ -2,6 +2,7 @@
  * The quick start: simulated whole local days through the real path (simulated sensor → buffer →
  * store), aggregated, and the text that shows them with where data and logs went.
  */
+import { commandLine, storeArguments } from '../cli/command-line.js';
 import type { CommonConfig } from '../cli/config.js';
 import { addLocalDays, formatLocalDate, startOfLocalDay } from '../domain/zone.js';
 import { terminalReport } from '../report/report.js';
@@ -45,7 +46,13 @@ export async function runQuickstart(input: QuickstartInput): Promise<string> {
     monitorDown: simulatedMonitorDown,
   });
   const summary = await aggregate(store, config.series, log);
-  const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
+  // What to type next, exactly: the same device, pin, mode and store, the same local days.
+  const report = [
+    'blackout-report',
+    ...storeArguments(config, config.series),
+    ...['--from', addLocalDays(today, -days), '--to', addLocalDays(today, -1), '--tz', tz],
+  ];
+  const next = (words: string[], what: string): string => `  npx ${commandLine(words)}\n      ${what}\n`;
   return (
     `Simulated ${recorded.minutes} minutes (${addLocalDays(today, -days)} to ${addLocalDays(today, -1)}, ${tz}) ` +
     `for device "${config.series.device}" pin ${config.series.pin}: ${recorded.flush.stored} new readings stored, ` +
@@ -58,11 +65,14 @@ export async function runQuickstart(input: QuickstartInput): Promise<string> {
       now,
       colour: input.colour,
     })) +
-    `\nData: ${config.store === 'sqlite' ? sqliteFile(config) : config.store}\n` +
+    `\nData: ${config.store === 'sqlite' ? sqliteFile(config) : store.location}\n` +
     `Logs: ${logFileFor(config.logDir, now)}\n` +
-    `HTML report (a single file; open it in a browser or upload it to an S3 bucket):\n` +
-    `  node dist/report.js ${config.series.device} ${config.series.pin} ${config.mode}` +
-    `${config.store === 'sqlite' ? ` --db ${sqliteFile(config)}` : ` --store ${config.store}`}` +
-    ` --from ${iso(from)} --to ${iso(to)} --tz ${tz} --format html --out report.html\n`
+    `\nNext (the same device, pin, mode and store):\n` +
+    next(report, 'these days again (without --from and --to: the last 7 days)') +
+    next(
+      [...report, '--format', 'html', '--out', 'report.html'],
+      'the same as one HTML file: open it in a browser, or upload it to an S3 bucket',
+    ) +
+    next(['blackout-devices', ...storeArguments(config)], 'every device and pin the store holds')
   );
 }

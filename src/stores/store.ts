@@ -55,6 +55,26 @@ export interface StoreFinding {
   fix?: string;
 }
 
+/** One device/pin series a store holds readings of. */
+export interface SeriesSummary {
+  device: string;
+  pin: number;
+  /** `ts` of its earliest and latest stored minute, in canonical form (`2025-06-21T19:00:03.241969+00:00`). */
+  firstReading: string;
+  lastReading: string;
+  /** Stored minute readings. */
+  readings: number;
+}
+
+export interface ListSeriesOptions extends StoreCallOptions {
+  /**
+   * Only this series: `[]` when the store holds no reading of it. Looked up directly, so it is found
+   * even where the list does not show it yet (DynamoDB tables of the Python version before the
+   * registry knows the series).
+   */
+  series?: Series;
+}
+
 export interface StoreCheck {
   /** Reachable and usable by the jobs: SQLite file or folder writable; DynamoDB region, credentials, endpoint. */
   reachable: StoreFinding;
@@ -105,8 +125,17 @@ export interface Store {
    * item rewritten since is left pending.
    */
   markDone<T extends Table>(table: T, records: readonly RecordOf<T>[], options?: StoreCallOptions): Promise<void>;
+  /**
+   * The series the store holds readings of, sorted by device and pin; series without a reading are not
+   * listed. A reader too: nothing is created or written.
+   */
+  listSeries(options?: ListSeriesOptions): Promise<SeriesSummary[]>;
   close(): Promise<void>;
 }
+
+/** Sorts summaries by device, then pin (numerically). */
+export const bySeries = (a: Series, b: Series): number =>
+  a.device < b.device ? -1 : a.device > b.device ? 1 : a.pin - b.pin;
 
 /** A write asked of a store opened for reading: a programming error, never transient. */
 export class ReadOnlyStoreError extends Error {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   aggregateCommand,
   copyCommand,
+  devicesCommand,
   doctorCommand,
   importCommand,
   installCommand,
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, () => AnyCommand> = {
   aggregate: aggregateCommand as unknown as () => AnyCommand,
   copy: copyCommand as unknown as () => AnyCommand,
   report: reportCommand as unknown as () => AnyCommand,
+  devices: devicesCommand as unknown as () => AnyCommand,
   'notify-test': notifyTestCommand as unknown as () => AnyCommand,
   doctor: doctorCommand as unknown as () => AnyCommand,
   install: installCommand as unknown as () => AnyCommand,

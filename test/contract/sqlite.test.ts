@@ -170,6 +170,33 @@ describe('SQLite schema versions', () => {
     expect(userVersion(file)).toBe(0);
   });
 
+  it('a version-0 file lists its series to a reader straight from the minutes table, nothing to fill or migrate', async () => {
+    const file = freshFile();
+    versionZeroFile(file, 'DELETE');
+    const before = footprint(file);
+    const reader = new SqliteStore({ file, access: 'read' });
+    expect(await reader.listSeries()).toEqual([
+      { device: 'alex_rpi', pin: 4, firstReading: minute.ts, lastReading: minute.ts, readings: 1 },
+    ]);
+    await reader.close();
+    expect(footprint(file)).toEqual(before);
+    expect(userVersion(file)).toBe(0);
+  });
+
+  it('steps over keys another tool wrote when it looks for the series', async () => {
+    const file = freshFile();
+    versionZeroFile(file, 'DELETE');
+    const db = new Database(file);
+    const insert = db.prepare('INSERT INTO minutes (pk, sk, pk_status, ts, reading) VALUES (?, ?, ?, ?, ?)');
+    for (const pk of ['device#alex_rpi#sensor#04#date#2025-06-21-19', 'aaa', 'device#zz#sensor#x', 'zzz']) {
+      insert.run(pk, 'time#00', 'x', minute.ts, 1);
+    }
+    db.close();
+    const reader = new SqliteStore({ file, access: 'read' });
+    expect((await reader.listSeries()).map((s) => [s.device, s.pin, s.readings])).toEqual([['alex_rpi', 4, 1]]);
+    await reader.close();
+  });
+
   it('a file of a newer version is refused by writers and readers, in one line naming the file and both versions', async () => {
     const file = freshFile();
     versionZeroFile(file, 'DELETE');

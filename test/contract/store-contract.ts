@@ -527,4 +527,121 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
       }
     });
   });
+
+  describe(`Store contract: ${name}: the series it holds`, () => {
+    const garage: Series = { device: 'garage', pin: 4 };
+    const seventeen: Series = { device: 'alex_rpi', pin: 17 };
+    const summary = (series: Series, first: string, last: string, readings: number) => ({
+      device: series.device,
+      pin: series.pin,
+      firstReading: first,
+      lastReading: last,
+      readings,
+    });
+    /** 2025-06-21 08:00-09:59 UTC for SERIES (minute 08:05 missing), 3 minutes for the others. */
+    const history = (): MinuteRecord[] => [
+      ...generateMinutes(SERIES, new Date('2025-06-21T08:00:00Z'), 120, (i) => (i === 5 ? null : i < 30 ? 0 : 1)),
+      ...generateMinutes(seventeen, new Date('2025-06-30T23:59:00Z'), 3, () => 1),
+      ...generateMinutes(garage, new Date('2025-05-01T00:00:00Z'), 3, () => 0),
+    ];
+    const expected = () => [
+      summary(SERIES, '2025-06-21T08:00:03.241969+00:00', '2025-06-21T09:59:03.241969+00:00', 119),
+      // Across a month end: two days partitions.
+      summary(seventeen, '2025-06-30T23:59:03.241969+00:00', '2025-07-01T00:01:03.241969+00:00', 3),
+      summary(garage, '2025-05-01T00:00:03.241969+00:00', '2025-05-01T00:02:03.241969+00:00', 3),
+    ];
+    const sorted = <T extends Series>(list: T[]) =>
+      [...list].sort((a, b) => a.device.localeCompare(b.device) || a.pin - b.pin);
+
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('an empty store, and a reader where nothing was stored, hold none (the reader creating nothing)', async () => {
+      expect(await store.listSeries()).toEqual([]);
+      expect(await store.listSeries({ series: SERIES })).toEqual([]);
+      const config = harness.freshConfig();
+      const before = await harness.footprint(config);
+      const reader = await openStore(config, { access: 'read' });
+      try {
+        expect(await reader.listSeries()).toEqual([]);
+        expect(await reader.listSeries({ series: SERIES })).toEqual([]);
+      } finally {
+        await reader.close();
+      }
+      expect(await harness.footprint(config)).toEqual(before);
+    });
+
+    it('lists every series with first and last reading and the count, sorted by device then pin, before and after aggregation', async () => {
+      await store.putMinutes(history());
+      expect(await store.listSeries()).toEqual(sorted(expected()));
+      for (const series of [SERIES, seventeen, garage]) await aggregate(store, series, log);
+      expect(await store.listSeries()).toEqual(sorted(expected()));
+      // Nothing pending, nothing changed: a second aggregation leaves the numbers as they are.
+      await aggregate(store, SERIES, log);
+      expect(await store.listSeries()).toEqual(sorted(expected()));
+    });
+
+    it('counts a late reading, and an earlier one, of aggregated hours once each, pending or rolled up', async () => {
+      await store.putMinutes(history());
+      await aggregate(store, SERIES, log);
+      await store.putMinutes([
+        minuteRecord(SERIES, '2025-06-21T08:05:01.000000+00:00', 1),
+        minuteRecord(SERIES, '2025-06-20T23:00:00+00:00', 1),
+      ]);
+      const late = summary(SERIES, '2025-06-20T23:00:00.000000+00:00', '2025-06-21T09:59:03.241969+00:00', 121);
+      expect(await store.listSeries({ series: SERIES })).toEqual([late]);
+      await aggregate(store, SERIES, log);
+      expect(await store.listSeries({ series: SERIES })).toEqual([late]);
+      // A backfill recomputes what it covers; the count stays the number of readings.
+      await aggregate(store, SERIES, log, {
+        range: { from: new Date('2025-06-01T00:00:00Z'), to: new Date('2025-07-01T00:00:00Z') },
+      });
+      expect(await store.listSeries({ series: SERIES })).toEqual([late]);
+    });
+
+    it('looks one series up by name: its summary alone, or none for a series it never saw', async () => {
+      await store.putMinutes(history());
+      expect(await store.listSeries({ series: seventeen })).toEqual([expected()[1]]);
+      expect(await store.listSeries({ series: { device: 'alexrpi', pin: 4 } })).toEqual([]);
+      expect(await store.listSeries({ series: { device: 'alex_rpi', pin: 1 } })).toEqual([]);
+      expect(await store.listSeries({ series: { device: 'alex', pin: 4 } })).toEqual([]);
+    });
+
+    it('a reader lists what the writer stored, changing nothing', async () => {
+      const config = harness.freshConfig();
+      const writer = await openStore(config);
+      try {
+        await writer.putMinutes(history());
+        await aggregate(writer, garage, log);
+      } finally {
+        await writer.close();
+      }
+      const before = await harness.footprint(config);
+      const reader = await openStore(config, { access: 'read' });
+      try {
+        expect(await reader.listSeries()).toEqual(sorted(expected()));
+      } finally {
+        await reader.close();
+      }
+      expect(await harness.footprint(config)).toEqual(before);
+    });
+
+    it('a copy holds the copied series with the same summary', async () => {
+      await store.putMinutes(history());
+      await aggregate(store, SERIES, log);
+      const target = await open();
+      try {
+        const june21 = { from: new Date('2025-06-21T00:00:00Z'), to: new Date('2025-06-22T00:00:00Z') };
+        await copyRange(store, target, SERIES, june21, log);
+        expect(await target.listSeries()).toEqual([expected()[0]]);
+      } finally {
+        await target.close();
+      }
+    });
+  });
 }

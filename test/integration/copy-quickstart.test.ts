@@ -166,6 +166,32 @@ describe('quick start (npm start)', () => {
     expect(table(second.stdout)).toEqual(table(first.stdout));
     expect(first.stdout).toContain(join(dir, 'demo.sqlite'));
     expect(readdirSync(join(dir, 'buffer', 'demo'))).toEqual([]);
+    // The next commands it prints are exact: pasted as they are, they find the same device, pin, mode
+    // and database, and report the same days (logs kept out of the project through the environment).
+    const next = first.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  npx '))
+      .map((line) => line.slice(6).split(' '));
+    const db = join(dir, 'demo.sqlite');
+    const days = ['--from', '2026-03-27', '--to', '2026-03-29'];
+    expect(next.map((words) => words.slice(0, 6).concat(words.slice(6, 10)))).toEqual([
+      ['blackout-report', 'demo', '4', 'demo', '--db', db, ...days],
+      ['blackout-report', 'demo', '4', 'demo', '--db', db, ...days],
+      ['blackout-devices', 'demo', '--db', db],
+    ]);
+    const run = (words: string[], cwd?: string) =>
+      runEntrypoint((words[0] ?? '').replace('blackout-', ''), words.slice(1), {
+        env: { BLACKOUT_LOG_DIR: join(dir, 'logs') },
+        ...(cwd ? { cwd } : {}),
+      });
+    const report = await run(next[0] ?? []);
+    expect(report).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toContain(`\n\n${report.stdout}\nData: `);
+    expect(await run(next[1] ?? [], dir)).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+    const devices = await run(next[2] ?? []);
+    expect(devices).toMatchObject({ code: 0, stderr: '' });
+    expect(devices.stdout).toMatch(/\ndemo {6}4 {2}2026-03-27 \d\d:\d\d {2}2026-03-29 \d\d:\d\d {6}\d{4}\n/);
     // A reader that closes the pipe early (`| head`) ends the run quietly, with exit 0.
     const piped = spawnSync(
       'bash',

@@ -10,7 +10,7 @@ import { AWS_TEST_ENV, type RunningDynalite, startDynalite } from '../support/dy
 import { type DynamoProxy, startDynamoProxy } from '../support/dynamo-proxy.js';
 import { runDist, snapshot } from './support.js';
 
-type Entrypoint = 'read-pin' | 'aggregate' | 'report';
+type Entrypoint = 'read-pin' | 'aggregate' | 'report' | 'devices';
 
 interface BadInput {
   entry: Entrypoint;
@@ -24,7 +24,7 @@ interface BadInput {
 
 const SENSOR = ['--sensor', 'simulate'];
 const long = (n: number, c = 'a'): string => c.repeat(n);
-const SENSOR_OF: Record<Entrypoint, string[]> = { 'read-pin': SENSOR, aggregate: [], report: [] };
+const SENSOR_OF: Record<Entrypoint, string[]> = { 'read-pin': SENSOR, aggregate: [], report: [], devices: [] };
 
 const CASES: BadInput[] = [
   // Device alias: it becomes part of every key, so `#`, `/`, spaces and length are refused.
@@ -117,6 +117,24 @@ const CASES: BadInput[] = [
     message: 'invalid BLACKOUT_ACTIVE_LOW "perhaps"',
   },
   { entry: 'read-pin', args: ['a', '--device', 'b', ...SENSOR], message: 'device given twice: "a" and --device "b"' },
+  // --active-low inverts a GPIO pin; a file or the simulation says the power state itself.
+  {
+    entry: 'read-pin',
+    args: ['--active-low', ...SENSOR],
+    message: '--active-low inverts a GPIO pin (sensors gpio, onoff, gpiod), not --sensor simulate',
+  },
+  {
+    entry: 'read-pin',
+    args: ['--sensor', 'file:/sys/class/power_supply/AC/online'],
+    env: { BLACKOUT_ACTIVE_LOW: '1' },
+    message: 'BLACKOUT_ACTIVE_LOW inverts a GPIO pin (sensors gpio, onoff, gpiod), not --sensor file:/sys/',
+  },
+  // A mistyped mode: a backfill of a database that does not exist creates none, nor a log or a lock.
+  {
+    entry: 'aggregate',
+    args: ['alex_rpi', '4', 'prdo', '--from', '2025-06-01', '--to', '2025-06-02'],
+    message: /^aggregate: no database \/.*\/data\/store\.sqlite, and no other in \//,
+  },
   {
     entry: 'read-pin',
     args: [...SENSOR],
@@ -154,6 +172,16 @@ const CASES: BadInput[] = [
 ];
 
 const REPORT_CASES: BadInput[] = [
+  // Only reads: a database that does not exist is said, and created no more than a log.
+  {
+    entry: 'report',
+    args: ['alex_rpi', '4', 'prdo'],
+    message: /^report: no database \/.*\/data\/store\.sqlite, and no other in \//,
+  },
+  { entry: 'devices', args: ['prdo'], message: /^devices: no database \/.*\/data\/store\.sqlite, and no other in \// },
+  { entry: 'devices', args: ['--format', 'csv'], message: 'invalid --format "csv"' },
+  { entry: 'devices', args: ['Prod'], message: 'invalid mode "Prod"' },
+  { entry: 'devices', args: ['--tz', 'Mars/Base'], message: 'invalid --tz "Mars/Base"' },
   { entry: 'report', args: ['--day', '2025-02-30'], message: 'invalid --day "2025-02-30"' },
   { entry: 'report', args: ['--month', '2025-13'], message: 'invalid --month "2025-13"' },
   { entry: 'report', args: ['--format', 'pdf'], message: 'invalid --format "pdf"' },
@@ -177,7 +205,7 @@ const REPORT_CASES: BadInput[] = [
   },
 ];
 
-const reportBuilt = existsSync(join(ROOT, 'dist', 'report.js'));
+const reportBuilt = existsSync(join(ROOT, 'dist', 'report.js')) && existsSync(join(ROOT, 'dist', 'devices.js'));
 const ALL = [...CASES, ...(reportBuilt ? REPORT_CASES : [])];
 
 let dynalite: RunningDynalite;

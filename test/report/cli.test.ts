@@ -123,7 +123,8 @@ describe('blackout-report', () => {
   });
 
   it('writes a large report through a slow pipe completely', async () => {
-    const args = ['--db', db, '--log-dir', logs, '--month', '2025-10', '--tz', TZ, '--format', 'html'];
+    const args = [SERIES.device, String(SERIES.pin), '--db', db, '--log-dir', logs, '--month', '2025-10', '--tz', TZ];
+    args.push('--format', 'html');
     const file = join(temp.dir, 'month.html');
     expect((await runEntrypoint('report', [...args, '--out', file])).code).toBe(0);
     const size = readFileSync(file).length;
@@ -236,12 +237,75 @@ describe('blackout-report', () => {
     expect(existsSync(freshLogs)).toBe(false);
   });
 
-  it('fails with exit 1 and creates nothing when the database does not exist', async () => {
+  it('a database that does not exist is a usage error (exit 2) naming the databases there are, creating nothing', async () => {
     const missing = join(temp.dir, 'nowhere', 'none.sqlite');
     const result = await runEntrypoint('report', ['--db', missing, '--log-dir', logs]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`report: no database at ${missing} (record readings first, or pass --db)\n`);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `report: no database ${missing}, and no other in ${join(temp.dir, 'nowhere')} (blackout-read-pin creates it with the first reading)\n`,
+    );
     expect(existsSync(join(temp.dir, 'nowhere'))).toBe(false);
     expect(readdirSync(temp.dir)).not.toContain('nowhere');
+    // Beside a database that does exist: named, with the command that reports it, which works.
+    const typo = join(temp.dir, 'knwon.sqlite');
+    const hint = await runEntrypoint('report', ['--db', typo, '--log-dir', logs]);
+    expect(hint.code).toBe(2);
+    const tryLine = `blackout-report alex_rpi 4 known --db ${db}`;
+    expect(hint.stderr).toBe(`report: no database ${typo}; there is ${db} (try: ${tryLine})\n`);
+    const tried = await runEntrypoint('report', [
+      ...tryLine.split(' ').slice(1),
+      '--log-dir',
+      logs,
+      '--day',
+      '2025-10-26',
+    ]);
+    expect(tried).toMatchObject({ code: 0, stderr: '' });
+    expect(tried.stdout).toContain('Power report for alex_rpi pin 4 (known)');
+  });
+
+  it('a device or pin the store never saw is a usage error naming what it holds; no log is written', async () => {
+    const fresh = join(temp.dir, 'typo-logs');
+    for (const [args, what] of [
+      [['alexrpi', '4'], 'device "alexrpi" pin 4'],
+      [['alex_rpi', '17'], 'device "alex_rpi" pin 17'],
+    ] as const) {
+      const result = await runEntrypoint('report', [...args, 'dev', '--db', db, '--log-dir', fresh]);
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toBe(
+        `report: no readings for device ${what.slice(7)} in ${db}; it holds: alex_rpi pin 4\n`,
+      );
+    }
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('a store without readings says it holds none and how readings get there', async () => {
+    const empty = join(temp.dir, 'empty.sqlite');
+    await new SqliteStore({ file: empty }).close();
+    const result = await runEntrypoint('report', ['alex_rpi', '4', 'dev', '--db', empty, '--log-dir', logs]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `report: no readings for device "alex_rpi" pin 4 in ${empty}; it holds none yet (blackout-read-pin stores a reading every minute; blackout-copy brings them from another store)\n`,
+    );
+  });
+
+  it('run in a fresh folder with a mistyped mode, leaves it empty: no database, buffer or log', async () => {
+    const fresh = tempDir('blackout-report-fresh-');
+    try {
+      const result = await runEntrypoint('report', ['alex_rpi', '4', 'prdo'], {
+        cwd: fresh.dir,
+        env: {
+          BLACKOUT_DB: join(fresh.dir, 'data', 'prdo.sqlite'),
+          BLACKOUT_LOG_DIR: join(fresh.dir, 'logs'),
+          BLACKOUT_BUFFER_DIR: join(fresh.dir, 'buffer'),
+        },
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        'report: no database data/prdo.sqlite, and no other in data (blackout-read-pin creates it with the first reading)\n',
+      );
+      expect(readdirSync(fresh.dir)).toEqual([]);
+    } finally {
+      fresh.cleanup();
+    }
   });
 });

@@ -25,18 +25,36 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Series, statusKey, TABLES, type Table, withStatus } from '../../domain/keys.js';
+import {
+  parsePartitionKey,
+  parseRegistryKey,
+  partitionKeysBetween,
+  REGISTRY_PK,
+  registryKey,
+  type Series,
+  type Status,
+  seriesOfKey,
+  seriesPrefix,
+  statusKey,
+  TABLES,
+  type Table,
+  withStatus,
+} from '../../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../../domain/records.js';
 import { sameReading } from '../../domain/records.js';
+import { canonicalTimestamp, parseTimestamp } from '../../domain/time.js';
 import { messageOf } from '../../utils/errors.js';
 import { redactText } from '../../utils/redact.js';
 import {
   assertOnePerMinute,
+  bySeries,
   callSignal,
   chunk,
+  type ListSeriesOptions,
   type PutMinutesResult,
   ReadOnlyStoreError,
   type ReplaceMinutesResult,
+  type SeriesSummary,
   type Store,
   type StoreAccess,
   type StoreCallOptions,
@@ -132,6 +150,8 @@ export class DynamoStore implements Store {
   private readonly doc: DynamoDBDocumentClient;
   private readonly concurrency: number;
   private readonly created = new Map<Table, Promise<void>>();
+  /** Series (`seriesPrefix`) this process found in the registry or put there: not asked again. */
+  private readonly registered = new Set<string>();
 
   constructor(private readonly options: DynamoStoreOptions) {
     const endpoint = options.endpoint;
@@ -286,6 +306,9 @@ export class DynamoStore implements Store {
     return this.withTable('minutes', signal, async () => {
       if (records.length === 1) await this.putOneMinute(records[0] as MinuteRecord, result, signal);
       else await this.putManyMinutes(records, result, signal);
+      // After the readings, so the registry can never hold up a reading; a failure here fails the call,
+      // the buffered files stay, and the next run (finding the readings stored) registers them again.
+      await this.register(records, signal);
       return result;
     });
   }
@@ -451,9 +474,16 @@ export class DynamoStore implements Store {
     index?: string;
     keyName: string;
     keyValue: string;
-    projection?: string;
+    /** Only sort keys beginning with this. */
+    skPrefix?: string;
+    projection?: readonly string[];
+    /** The one item at the start (`oldest`) or the end (`newest`) of the sort order: one page of one item. */
+    edge?: 'oldest' | 'newest';
     signal: AbortSignal | undefined;
   }): Promise<Item[]> {
+    const names: Record<string, string> = { '#k': input.keyName };
+    if (input.skPrefix !== undefined) names['#s'] = 'sk';
+    for (const [i, name] of (input.projection ?? []).entries()) names[`#p${i}`] = name;
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -461,16 +491,20 @@ export class DynamoStore implements Store {
         new QueryCommand({
           TableName: this.name(input.table),
           ...(input.index ? { IndexName: input.index } : { ConsistentRead: true }),
-          KeyConditionExpression: '#k = :v',
-          ExpressionAttributeNames: { '#k': input.keyName },
-          ExpressionAttributeValues: { ':v': input.keyValue },
-          ...(input.projection ? { ProjectionExpression: input.projection } : {}),
+          KeyConditionExpression: input.skPrefix === undefined ? '#k = :v' : '#k = :v AND begins_with(#s, :p)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':v': input.keyValue,
+            ...(input.skPrefix === undefined ? {} : { ':p': input.skPrefix }),
+          },
+          ...(input.projection ? { ProjectionExpression: input.projection.map((_, i) => `#p${i}`).join(', ') } : {}),
+          ...(input.edge ? { Limit: 1, ScanIndexForward: input.edge === 'oldest' } : {}),
           ExclusiveStartKey: start,
         }),
         { abortSignal: input.signal },
       );
       items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
+      start = input.edge ? undefined : out.LastEvaluatedKey;
     } while (start);
     return items;
   }
@@ -486,7 +520,7 @@ export class DynamoStore implements Store {
           index: STATUS_INDEX,
           keyName: 'pk_status',
           keyValue: statusKey(series, 'new'),
-          projection: 'pk',
+          projection: ['pk'],
           signal,
         }),
       () => [],
@@ -518,6 +552,9 @@ export class DynamoStore implements Store {
     this.assertWriter('putAggregates');
     const signal = this.signalFor(options);
     await this.withTable(table, signal, () => this.batchPut(table, records, signal));
+    if (table === 'days' && records.length > 0) {
+      await this.withTable('minutes', signal, () => this.countMonths(records, signal));
+    }
   }
 
   /**
@@ -564,7 +601,211 @@ export class DynamoStore implements Store {
     );
   }
 
+  /**
+   * The registry's series (one Query), each summed up from its month counts and the status index:
+   * first and last reading are the oldest and newest entry of its `new` and `done` index partitions
+   * (sorted by ts: one item each), the count is the month counts (readings rolled up into days) plus
+   * the pending minutes. A series without month counts yet is summed from its days partitions.
+   */
+  async listSeries(options?: ListSeriesOptions): Promise<SeriesSummary[]> {
+    const signal = this.signalFor(options);
+    const only = options?.series;
+    const items = await this.withTable(
+      'minutes',
+      signal,
+      () =>
+        this.queryAll({
+          table: 'minutes',
+          keyName: 'pk',
+          keyValue: REGISTRY_PK,
+          ...(only ? { skPrefix: seriesPrefix(only) } : {}),
+          signal,
+        }),
+      () => [],
+    );
+    const known = new Map<string, { series: Series; listed: boolean; counted: boolean; readings: number }>();
+    for (const item of items) {
+      const parsed = parseRegistryKey(String(item.sk));
+      if (!parsed || (only && seriesPrefix(parsed.series) !== seriesPrefix(only))) continue;
+      const key = seriesPrefix(parsed.series);
+      const entry = known.get(key) ?? { series: parsed.series, listed: false, counted: false, readings: 0 };
+      if (parsed.daysPk) entry.readings += Number(item.readings ?? 0);
+      else Object.assign(entry, { listed: true, counted: item.counted === true });
+      known.set(key, entry);
+    }
+    // Asked for by name: looked up in the index whether or not the registry knows it.
+    if (only && !known.get(seriesPrefix(only))?.listed) {
+      known.set(seriesPrefix(only), { series: only, listed: true, counted: false, readings: 0 });
+    }
+    const listed = [...known.values()].filter((e) => e.listed);
+    // Three queries per series run together.
+    const summaries = await mapLimit(
+      listed,
+      Math.max(1, Math.floor(this.concurrency / 3)),
+      (e) => this.summarize(e.series, e.counted ? e.readings : undefined, signal),
+      signal,
+    );
+    return summaries.filter((s): s is SeriesSummary => s !== undefined).sort(bySeries);
+  }
+
+  private async summarize(
+    series: Series,
+    rolledUp: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<SeriesSummary | undefined> {
+    const span = await this.readingSpan(series, signal);
+    if (!span) return undefined;
+    const inDays = rolledUp ?? sum((await this.monthReadings(monthsOf(series, span), signal)).values());
+    return {
+      device: series.device,
+      pin: series.pin,
+      firstReading: span.first,
+      lastReading: span.last,
+      readings: inDays + span.pending,
+    };
+  }
+
+  /** First and last reading of the series and its pending minutes, from the status index; undefined when it has none. */
+  private async readingSpan(
+    series: Series,
+    signal: AbortSignal | undefined,
+  ): Promise<{ first: string; last: string; pending: number } | undefined> {
+    const index = (status: Status, edge?: 'oldest' | 'newest') =>
+      this.withTable(
+        'minutes',
+        signal,
+        () =>
+          this.queryAll({
+            table: 'minutes',
+            index: STATUS_INDEX,
+            keyName: 'pk_status',
+            keyValue: statusKey(series, status),
+            projection: ['ts'],
+            ...(edge ? { edge } : {}),
+            signal,
+          }),
+        () => [],
+      );
+    // Pending minutes are few (what the next aggregate run rolls up): read whole, in ts order.
+    const [pending, oldestDone, newestDone] = await Promise.all([
+      index('new'),
+      index('done', 'oldest'),
+      index('done', 'newest'),
+    ]);
+    const stamps = [pending[0], pending[pending.length - 1], oldestDone[0], newestDone[0]]
+      .map((item) => (item === undefined ? undefined : canonicalTimestamp(String(item.ts))))
+      .filter((ts): ts is string => ts !== undefined)
+      .sort((a, b) => (parseTimestamp(a)?.getTime() ?? 0) - (parseTimestamp(b)?.getTime() ?? 0));
+    const first = stamps[0];
+    const last = stamps[stamps.length - 1];
+    return first && last ? { first, last, pending: pending.length } : undefined;
+  }
+
+  /** Minute readings rolled up into each days partition: on + off of its day items. */
+  private async monthReadings(
+    daysPks: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, number>> {
+    const partitions = await this.readPartitions('days', daysPks, { ...(signal ? { signal } : {}) });
+    return new Map([...partitions].map(([pk, days]) => [pk, sum(days.map((d) => d.on + d.off))]));
+  }
+
+  /**
+   * Registers each series of `records` the first time it is stored: one GetItem per series and
+   * process, and a conditional PutItem (never replacing an item with counts) when it is missing.
+   */
+  private async register(records: readonly { pk: string }[], signal: AbortSignal | undefined): Promise<void> {
+    const fresh = new Map<string, Series>();
+    for (const record of records) {
+      const series = seriesOfKey(record.pk);
+      if (series && !this.registered.has(seriesPrefix(series))) fresh.set(seriesPrefix(series), series);
+    }
+    await mapLimit(
+      [...fresh.values()],
+      this.concurrency,
+      async (series) => {
+        const key = registryKey(series);
+        const { Item } = await this.doc.send(
+          new GetCommand({ TableName: this.name('minutes'), Key: key, ProjectionExpression: 'pk' }),
+          { abortSignal: signal },
+        );
+        if (!Item) {
+          try {
+            await this.doc.send(
+              new PutCommand({
+                TableName: this.name('minutes'),
+                Item: { ...key, device: series.device, pin: series.pin },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+              { abortSignal: signal },
+            );
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        }
+        this.registered.add(seriesPrefix(series));
+      },
+      signal,
+    );
+  }
+
+  /**
+   * After days were written: the registry's count of each month they touched, recounted from its
+   * days partition (idempotent: a rerun writes the same numbers). A series whose registry item has
+   * no counts yet (registered by an earlier run, or tables of the Python version) gets every month
+   * from its first reading to its last counted first, then is marked `counted`.
+   */
+  private async countMonths(records: readonly AggregateRecord[], signal: AbortSignal | undefined): Promise<void> {
+    const touched = new Map<string, { series: Series; months: Set<string> }>();
+    for (const record of records) {
+      const parsed = parsePartitionKey('days', record.pk);
+      if (!parsed) continue;
+      const key = seriesPrefix(parsed.series);
+      const entry = touched.get(key) ?? { series: parsed.series, months: new Set<string>() };
+      entry.months.add(record.pk);
+      touched.set(key, entry);
+    }
+    for (const { series, months } of touched.values()) {
+      const key = registryKey(series);
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.name('minutes'), Key: key, ConsistentRead: true }),
+        { abortSignal: signal },
+      );
+      const counted = Item?.counted === true;
+      if (!counted) {
+        const span = await this.readingSpan(series, signal);
+        for (const pk of span ? monthsOf(series, span) : []) months.add(pk);
+      }
+      const counts = await this.monthReadings([...months], signal);
+      const monthItems = [...counts].map(([pk, readings]) => ({ ...registryKey(series, pk), readings }));
+      await this.batchPut('minutes', monthItems, signal);
+      if (!counted) {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.name('minutes'),
+            Item: { ...key, device: series.device, pin: series.pin, counted: true },
+          }),
+          { abortSignal: signal },
+        );
+      }
+      this.registered.add(seriesPrefix(series));
+    }
+  }
+
   async close(): Promise<void> {
     this.client.destroy();
   }
+}
+
+const sum = (values: Iterable<number>): number => {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+};
+
+/** The days partitions (months) from the first reading's to the last's. */
+function monthsOf(series: Series, span: { first: string; last: string }): string[] {
+  const first = parseTimestamp(span.first);
+  const last = parseTimestamp(span.last);
+  return first && last ? partitionKeysBetween('days', series, first, new Date(last.getTime() + 1)) : [];
 }

@@ -9,17 +9,21 @@ import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Series, Table } from '../../domain/keys.js';
-import { statusKey, withStatus } from '../../domain/keys.js';
+import { seriesKeyRange, seriesOfKey, statusKey, withStatus } from '../../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../../domain/records.js';
 import { sameReading } from '../../domain/records.js';
+import { canonicalTimestamp } from '../../domain/time.js';
 import { messageOf } from '../../utils/errors.js';
 import {
   assertOnePerMinute,
+  bySeries,
   callSignal,
   chunk,
+  type ListSeriesOptions,
   type PutMinutesResult,
   ReadOnlyStoreError,
   type ReplaceMinutesResult,
+  type SeriesSummary,
   type Store,
   type StoreAccess,
   type StoreCallOptions,
@@ -330,6 +334,41 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  /**
+   * Straight from the minutes table, by its primary key: the series are found by jumping from one
+   * series' key range to the next (one lookup each, never a pass over every row), then counted in their
+   * range.
+   */
+  async listSeries(options?: ListSeriesOptions): Promise<SeriesSummary[]> {
+    const db = this.readable('minutes', options);
+    if (!db) return [];
+    const series = options?.series ? [options.series] : distinctSeries(db);
+    const count = db.prepare<[string, string], number>('SELECT count(*) FROM minutes WHERE pk >= ? AND pk < ?').pluck();
+    const edge = (order: 'ASC' | 'DESC') =>
+      db
+        .prepare<[string, string], string>(
+          `SELECT ts FROM minutes WHERE pk >= ? AND pk < ? ORDER BY pk ${order}, sk ${order} LIMIT 1`,
+        )
+        .pluck();
+    const [first, last] = [edge('ASC'), edge('DESC')];
+    const out: SeriesSummary[] = [];
+    for (const s of series) {
+      const { start, end } = seriesKeyRange(s);
+      const readings = count.get(start, end) ?? 0;
+      const firstTs = first.get(start, end);
+      const lastTs = last.get(start, end);
+      if (readings === 0 || firstTs === undefined || lastTs === undefined) continue;
+      out.push({
+        device: s.device,
+        pin: s.pin,
+        firstReading: canonicalTimestamp(firstTs) ?? firstTs,
+        lastReading: canonicalTimestamp(lastTs) ?? lastTs,
+        readings,
+      });
+    }
+    return out.sort(bySeries);
+  }
+
   async close(): Promise<void> {
     const db = this.db;
     this.db = undefined;
@@ -347,4 +386,23 @@ function folderWritable(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Every series with a key in the minutes table: one primary-key lookup per series (a loose index scan). */
+function distinctSeries(db: Database.Database): Series[] {
+  const next = db.prepare<[string], string>('SELECT pk FROM minutes WHERE pk >= ? ORDER BY pk LIMIT 1').pluck();
+  const out: Series[] = [];
+  let from = '';
+  for (let pk = next.get(from); pk !== undefined; pk = next.get(from)) {
+    const series = seriesOfKey(pk);
+    const range = series && seriesKeyRange(series);
+    if (series && range && pk.startsWith(range.start)) {
+      out.push(series);
+      from = range.end;
+    } else {
+      // A key another tool wrote: stepped over, one at a time.
+      from = `${pk}\u0000`;
+    }
+  }
+  return out;
 }
