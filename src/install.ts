@@ -2,13 +2,14 @@
 /** Writes the scheduled jobs (cron.d file or systemd units) for a device, pin, mode and store; or removes them. */
 import { userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { installCommand } from './cli/commands.js';
 import { environment, resolveCommon, resolveSensor } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
-import type { JobOptions } from './cli/job-args.js';
+import { jobOptionsFrom } from './cli/job-args.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
 import { userValue } from './cli/values.js';
-import { jobEndpoint, jobPath, jobSensor } from './install/job-values.js';
+import { jobPath } from './install/job-values.js';
 import { checkNode, checkProject, installWarnings, lookUpUser } from './install/target-system.js';
 import { type JobSettings, nextSteps, plannedFiles } from './install/templates.js';
 import { uninstall } from './install/uninstall.js';
@@ -17,21 +18,9 @@ import { projectRoot } from './utils/paths.js';
 
 await runJob(installCommand(), async (cmd, job) => {
   const config = resolveCommon(cmd);
-  const sensor = resolveSensor(cmd, config.series.pin);
   const o = cmd.opts();
-  const options: JobOptions = {
-    store: config.store,
-    db: o.db && jobPath(o.db, '--db'),
-    endpoint: o.endpoint && jobEndpoint(o.endpoint),
-    region: o.region,
-    bufferDir: o.bufferDir && jobPath(o.bufferDir, '--buffer-dir'),
-    logDir: o.logDir && jobPath(o.logDir, '--log-dir'),
-    logKeepDays: cmd.getOptionValueSource('logKeepDays') !== 'default' ? config.logKeepDays : undefined,
-    sensor: sensor.spec !== 'gpio' ? jobSensor(sensor.spec) : undefined,
-    activeLow: sensor.activeLow,
-    sysfsRoot: sensor.sysfsRoot && jobPath(sensor.sysfsRoot, '--sysfs-root'),
-    gpioget: sensor.gpioget && jobPath(sensor.gpioget, '--gpioget'),
-  };
+  resolveSensor(cmd, config.series.pin); // its rules (--active-low only on a GPIO sensor) hold for the jobs too
+  const options = jobOptionsFrom(cmd as unknown as Command<unknown[], OptionValues>);
   if (!isAbsolute(o.node)) {
     throw new UsageError(`invalid --node ${JSON.stringify(o.node)}: an absolute path (use "$(command -v node)")`);
   }

@@ -2,7 +2,10 @@
  * The option table turned back into command lines: what blackout-install writes into each job is
  * the job's own options (its definition in commands.ts), in their order, for the values given.
  */
+import type { Command, OptionValues } from '@commander-js/extra-typings';
+import { jobEndpoint, jobPath, jobSensor } from '../install/job-values.js';
 import { JOB_COMMANDS, type JobScript } from './commands.js';
+import { flag, sourceOf } from './config.js';
 
 /** Option values by their attribute name (`db`, `bufferDir`, `activeLow`, …), as the jobs should get them. */
 export type JobOptions = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -14,4 +17,44 @@ export function jobArguments(script: JobScript, values: JobOptions): string[] {
     if (value === undefined || value === false || option.long === undefined) return [];
     return value === true ? [option.long] : [option.long, String(value)];
   });
+}
+
+/**
+ * How a value goes into a job line, where it is not written as given: paths absolute and plain (cron
+ * splits on blanks and treats % as a newline; the jobs run in another folder), the endpoint without
+ * credentials, a `file:` sensor's path absolute.
+ */
+const JOB_VALUE: Readonly<Record<string, (value: string, flag: string) => string>> = {
+  db: jobPath,
+  bufferDir: jobPath,
+  logDir: jobPath,
+  sysfsRoot: jobPath,
+  gpioget: jobPath,
+  endpoint: jobEndpoint,
+  sensor: jobSensor,
+};
+
+/** Not written into the jobs: the series goes after `--`, the settings file is install's own, and a job is silent. */
+const NOT_FOR_JOBS = new Set(['device', 'pin', 'mode', 'settingsFile', 'verbose']);
+
+/**
+ * The values `command` (blackout-install) was given — on its command line or through its variables —
+ * for the options the jobs take, as the jobs should get them. The store is always written.
+ */
+export function jobOptionsFrom(command: Command<unknown[], OptionValues>): JobOptions {
+  const jobKeys = new Set(
+    Object.values(JOB_COMMANDS).flatMap((define) => define().options.map((o) => o.attributeName())),
+  );
+  const values: Record<string, string | number | boolean> = {};
+  for (const option of command.options) {
+    const key = option.attributeName();
+    const source = command.getOptionValueSource(key);
+    if (!jobKeys.has(key) || NOT_FOR_JOBS.has(key)) continue;
+    if (source !== 'cli' && source !== 'env' && key !== 'store') continue;
+    const value: unknown = option.isBoolean() ? flag(command, key) : command.getOptionValue(key);
+    const write = JOB_VALUE[key];
+    if (typeof value === 'string') values[key] = write ? write(value, sourceOf(command, key)) : value;
+    else if (typeof value === 'number' || typeof value === 'boolean') values[key] = value;
+  }
+  return Object.freeze(values);
 }

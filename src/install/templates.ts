@@ -39,7 +39,7 @@ export const AGGREGATE_UNIT = 'blackout-aggregate';
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** node's own folder first, so anything the jobs start finds the same node. */
-function jobPath(settings: JobSettings): string {
+function jobSearchPath(settings: JobSettings): string {
   const nodeDir = dirname(settings.node);
   return (SYSTEM_PATH.includes(nodeDir) ? SYSTEM_PATH : [nodeDir, ...SYSTEM_PATH]).join(':');
 }
@@ -64,7 +64,7 @@ export function cronFile(s: JobSettings): string {
     `# read as written, readable by ${s.user}); the options written here win over it.`,
     `# Check the set-up with: ${command(s, 'doctor')}`,
     'SHELL=/bin/sh',
-    `PATH=${jobPath(s)}`,
+    `PATH=${jobSearchPath(s)}`,
     '',
     '# m h dom mon dow user command',
     `* * * * * ${s.user} ${command(s, 'read-pin')}`,
@@ -83,7 +83,7 @@ function service(s: JobSettings, unit: string, what: string, script: JobScript, 
     'Type=oneshot',
     `User=${s.user}`,
     `WorkingDirectory=${s.projectDir}`,
-    `Environment=PATH=${jobPath(s)}`,
+    `Environment=PATH=${jobSearchPath(s)}`,
     `ExecStart=${command(s, script)}`,
     'StandardOutput=journal',
     'StandardError=journal',

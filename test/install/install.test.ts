@@ -186,9 +186,12 @@ describe('blackout-install', () => {
       '/var/log/blackout',
       '--log-keep-days',
       '90',
+      // install's own: never written into a job (a job is silent).
+      '--verbose',
     ]);
     expect(result.code).toBe(0);
     const text = readFileSync(join(root, 'etc/cron.d/blackout-monitor'), 'utf8');
+    expect(text).not.toContain('--verbose');
     const common = `--settings-file ${ENV_FILE} --store dynamodb --region eu-central-1 --buffer-dir /var/lib/blackout/buffer --log-dir /var/log/blackout --log-keep-days 90`;
     const series = '-- alex_rpi 4 prod';
     expect(text).toContain(
