@@ -18,8 +18,8 @@ const COLOURS: Record<Tone, string> = {
 };
 const RESET = '\u001b[0m';
 
-/** The character for one local hour. */
-function hourGlyph(c: StateCounts): { glyph: string; tone: Tone } {
+/** The character for one local hour (minutes before monitoring began are left out, like pending ones). */
+function hourGlyph(c: Omit<StateCounts, 'notMonitored'>): { glyph: string; tone: Tone } {
   const recorded = c.on + c.off + c.unknown;
   if (recorded === 0) return { glyph: ' ', tone: 'pending' };
   if (c.off > 0) return c.on === 0 && c.unknown === 0 ? { glyph: '░', tone: 'off' } : { glyph: '▒', tone: 'mixed' };
