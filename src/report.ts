@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Statistics for a period: totals, days, hours, outages and gaps as a table, JSON, CSV or an HTML page. */
+/** The status now and a period: totals, days, hours, outages and gaps as a table, JSON, CSV, HTML or iCalendar. */
 import { existsSync } from 'node:fs';
 import { reportCommand } from './cli/commands.js';
 import { environment, outFile, resolveCommon } from './cli/config.js';
@@ -34,7 +34,14 @@ await runJob(reportCommand(), async (cmd, job) => {
   const log = job.logger(config);
   const deadline = AbortSignal.timeout(o.timeLimit * 1000);
   const store = job.closeLater(await openStore(config, { access: 'read', signal: deadline }));
-  const request = { line: config.series, mode: config.mode, period, source: o.source, now: job.now };
+  const request = {
+    line: config.series,
+    mode: config.mode,
+    period,
+    source: o.source,
+    now: job.now,
+    mergeGap: o.mergeGap,
+  };
   const { report, stats } = await createReport(store, request).catch((error: unknown) => {
     throw deadline.aborted ? new Error(`no answer from the store within --time-limit ${o.timeLimit} s`) : error;
   });

@@ -141,6 +141,7 @@ export const reportCommand = () =>
     .addOption(reportOptions.tz())
     .addOption(reportOptions.source())
     .addOption(reportOptions.format())
+    .addOption(reportOptions.mergeGap())
     .addOption(reportOptions.csv())
     .addOption(reportOptions.out())
     .addOption(timeLimitOption(120))

@@ -20,13 +20,15 @@ export interface ReportRequest {
   period: Period;
   source: Source;
   now: Date;
+  /** Join outages across at most this many minutes without a reading (default DEFAULT_MERGE_GAP; 0: never). */
+  mergeGap?: number;
 }
 
 export async function createReport(
   store: Store,
   request: ReportRequest,
 ): Promise<{ report: Report; stats: LoadStats }> {
-  const { minuteStates, stats } = await loadMinuteStates(store, {
+  const { minuteStates, stats, monitoringSince } = await loadMinuteStates(store, {
     series: request.line,
     from: request.period.from,
     to: request.period.to,
@@ -34,7 +36,7 @@ export async function createReport(
     source: request.source,
     now: request.now,
   });
-  return { report: buildReport({ ...request, minuteStates }), stats };
+  return { report: buildReport({ ...request, minuteStates, monitoringSince }), stats };
 }
 
 export function renderReport(

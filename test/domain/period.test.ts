@@ -10,7 +10,9 @@ describe('describePeriod', () => {
     // --last 7d on Sun 30 Nov 2025: Mon 24 Nov through today.
     const week = lastLocalDays(7, KYIV, new Date('2025-11-30T12:00:00Z'));
     expect(describePeriod(week, KYIV)).toBe('Mon 24 Nov – Sun 30 Nov 2025 · 7 days · Europe/Kyiv');
-    expect(describePeriod(localMonth('2025-10', KYIV), KYIV)).toBe('Wed 1 Oct – Fri 31 Oct 2025 · 31 days · Europe/Kyiv');
+    expect(describePeriod(localMonth('2025-10', KYIV), KYIV)).toBe(
+      'Wed 1 Oct – Fri 31 Oct 2025 · 31 days · Europe/Kyiv',
+    );
   });
 
   it('says one day once, a DST day too (25 hours, one day)', () => {
