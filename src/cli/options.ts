@@ -242,7 +242,9 @@ export const reportOptions = {
   source: () =>
     new Option('--source <source>', 'raw, aggregated or auto').default('auto' as const).argParser(oneOf(SOURCES)),
   format: () =>
-    new Option('--format <format>', 'table, json, csv or html').default('table' as const).argParser(oneOf(FORMATS)),
+    new Option('--format <format>', 'table, json, csv, html or ics (the outages as calendar events)')
+      .default('table' as const)
+      .argParser(oneOf(FORMATS)),
   mergeGap: () =>
     new Option(
       '--merge-gap <minutes>',

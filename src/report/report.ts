@@ -8,11 +8,12 @@ import { type LoadStats, loadMinuteStates, type Source } from './load.js';
 import { buildReport, type Report } from './model.js';
 import { type CsvTable, renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
+import { renderIcs } from './render-ics.js';
 import { renderJson } from './render-json.js';
 import { renderTable } from './render-table.js';
 
-export type Format = 'table' | 'json' | 'csv' | 'html';
-export const FORMATS: readonly Format[] = ['table', 'json', 'csv', 'html'];
+export type Format = 'table' | 'json' | 'csv' | 'html' | 'ics';
+export const FORMATS: readonly Format[] = ['table', 'json', 'csv', 'html', 'ics'];
 
 export interface ReportRequest {
   line: Series;
@@ -53,6 +54,8 @@ export function renderReport(
       return renderCsv(report, options.csv);
     case 'html':
       return renderHtml(report);
+    case 'ics':
+      return renderIcs(report);
   }
 }
 

@@ -194,7 +194,7 @@ describe('blackout-report', () => {
     [['--day', '2025-10-26', '--last', '24h'], 'choose one period: --day or --last, not several'],
     [['--tz', 'Europe/Kiev/Old'], 'invalid --tz "Europe/Kiev/Old": an IANA time zone'],
     [['--source', 'both'], 'invalid --source "both": one of raw, aggregated, auto'],
-    [['--format', 'pdf'], 'invalid --format "pdf": one of table, json, csv, html'],
+    [['--format', 'pdf'], 'invalid --format "pdf": one of table, json, csv, html, ics'],
     [['--merge-gap', '-1'], 'invalid --merge-gap "-1": a whole number 0-1440'],
     [['--merge-gap', '1441'], 'invalid --merge-gap "1441": a whole number 0-1440'],
     [['--from', '2020-01-01', '--to', '2025-01-01'], 'period too long: at most 400 days per report'],
