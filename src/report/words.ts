@@ -58,7 +58,7 @@ export function statusWords(report: Report): StatusWords | null {
   } else if (status.since) {
     detail = `no reading since ${when(status.since, report)} or earlier (${formatDuration(status.minutes ?? 0, { atLeast: true })})`;
   } else {
-    detail = 'not monitored: no reading yet';
+    detail = 'not monitored (no reading yet)';
   }
   const last = status.lastOutage;
   return {

@@ -417,6 +417,26 @@ describe('a monitor installed during the period, the status now (SQLite)', () =>
     checkDownAtPeriodStart(store, SERIES));
   it('looks back for readings months before the period', () => checkLongSilenceBefore(store, SERIES));
 
+  it('calls a series with no reading at all not monitored, not a week of failure', async () => {
+    await store.putMinutes(freshMinutes());
+    const { report } = await freshReport(store, { device: 'typo', pin: 4 }, { source: 'auto' });
+    expect(report.json.totals).toEqual({ on: 0, off: 0, unknown: 0, pending: 600, notMonitored: 9480, onShare: null });
+    expect(report.json.monitoringSince).toBeNull();
+    expect(report.json.gaps).toEqual([]);
+    expect(report.json.status).toEqual({
+      state: 'unknown',
+      since: null,
+      sinceUncertain: false,
+      minutes: null,
+      lastReadingAt: null,
+      lastOutage: null,
+    });
+    expect(renderReport(report, 'table', { colour: false }).split('\n').slice(1, 3)).toEqual([
+      'Power UNKNOWN: not monitored (no reading yet) · no outage in this period',
+      'Not monitored: no reading in this period or before it (158 h 00 min, not counted).',
+    ]);
+  });
+
   it('says it in the table: the period in words, the status line, monitoring since, days not monitored', async () => {
     await store.putMinutes(freshMinutes());
     const { report } = await freshReport(store, SERIES, { source: 'auto' });
