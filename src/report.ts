@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Statistics for a period: totals, days, hours, outages and gaps as a table, JSON, CSV or an HTML page. */
+/** The status now and a period: totals, days, hours, outages and gaps as a table, JSON, CSV, HTML or iCalendar. */
 import { reportCommand } from './cli/commands.js';
 import { environment, localTimeZone, outFile, resolveCommon } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
@@ -32,7 +32,14 @@ await runJob(reportCommand(), async (cmd, job) => {
   // A mistyped device, pin or mode is said before anything is written (the log included).
   const store = job.closeLater(await openSeriesReader('report', config, deadline).catch(timedOut));
   const log = job.logger(config);
-  const request = { line: config.series, mode: config.mode, period, source: o.source, now: job.now };
+  const request = {
+    line: config.series,
+    mode: config.mode,
+    period,
+    source: o.source,
+    now: job.now,
+    mergeGap: o.mergeGap,
+  };
   const { report, stats } = await createReport(store, request).catch(timedOut);
   const text = renderReport(report, o.format, { csv: o.csv, colour: o.format === 'table' && terminal && !env.noColor });
   // Atomic: a half-written report never replaces a good one.

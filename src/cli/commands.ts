@@ -210,6 +210,7 @@ export const reportCommand = () =>
     .addOption(reportOptions.tz())
     .addOption(reportOptions.source())
     .addOption(reportOptions.format())
+    .addOption(reportOptions.mergeGap())
     .addOption(reportOptions.csv())
     .addOption(reportOptions.out())
     .addOption(timeLimitOption(120))
@@ -221,7 +222,8 @@ Examples:
   blackout-report alex_rpi 4 prod                                  the last 7 days as a table
   blackout-report alex_rpi 4 prod --day 2025-10-26 --tz Europe/Kyiv   one (25-hour) day with hours
   blackout-report --month 2025-10 --format html --out october.html     a page to open or upload to S3
-  blackout-report --from 2025-10-25 --to 2025-10-27 --format csv --csv outages`,
+  blackout-report --from 2025-10-25 --to 2025-10-27 --format csv --csv outages
+  blackout-report --last 30d --format ics --out outages.ics          outages for a phone calendar`,
     );
 
 export const devicesCommand = () =>

@@ -5,6 +5,7 @@
  * Option types are inferred from these definitions (@commander-js/extra-typings).
  */
 import { Option } from '@commander-js/extra-typings';
+import { DEFAULT_MERGE_GAP } from '../domain/outages.js';
 import { SCHEDULERS } from '../install/schedulers.js';
 import { DEFAULT_DEBOUNCE, DEFAULT_GAP_MINUTES, DEFAULT_TIMEOUT_MS } from '../notify/config.js';
 import { LANGUAGES } from '../notify/messages.js';
@@ -13,6 +14,7 @@ import { CSV_TABLES } from '../report/render-csv.js';
 import { FORMATS } from '../report/report.js';
 import { STORE_KINDS } from '../stores/store.js';
 import {
+  countValue,
   dateValue,
   deviceValue,
   endpointValue,
@@ -250,9 +252,18 @@ export const reportOptions = {
   source: () =>
     new Option('--source <source>', 'raw, aggregated or auto').default('auto' as const).argParser(oneOf(SOURCES)),
   format: () =>
-    new Option('--format <format>', 'table, json, csv or html').default('table' as const).argParser(oneOf(FORMATS)),
+    new Option('--format <format>', 'table, json, csv, html or ics (the outages as calendar events)')
+      .default('table' as const)
+      .argParser(oneOf(FORMATS)),
+  mergeGap: () =>
+    new Option(
+      '--merge-gap <minutes>',
+      'one outage across at most this many minutes without a reading between OFF minutes (0: never)',
+    )
+      .default(DEFAULT_MERGE_GAP)
+      .argParser(countValue(1440)),
   csv: () =>
-    new Option('--csv <list>', 'with --format csv: days, hours, outages or gaps')
+    new Option('--csv <list>', 'with --format csv: days, hours, outages, gaps or status')
       .default('days' as const)
       .argParser(oneOf(CSV_TABLES)),
   out: () =>

@@ -29,6 +29,11 @@ export function wholeNumber(max: number): (text: string) => number {
     /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= max ? Number(text) : invalid(`a whole number 1-${max}`);
 }
 
+/** A whole number from 0 to `max`. */
+export function countValue(max: number): (text: string) => number {
+  return (text) => (/^\d+$/.test(text) && Number(text) <= max ? Number(text) : invalid(`a whole number 0-${max}`));
+}
+
 /** One of `choices`; `reason` says them when the plain list would not read well. */
 export function oneOf<T extends string>(
   choices: readonly T[],

@@ -53,6 +53,11 @@ export function formatLocalClock(instant: Date | number, zone: string): string {
   return format(instant, 'HH:mm', inZone(zone));
 }
 
+/** The local date in words, English: `Mon 25 Nov`, or `Mon 25 Nov 2026` with the year. */
+export function formatLocalDay(instant: Date | number, zone: string, options: { year?: boolean } = {}): string {
+  return format(instant, options.year ? 'EEE d MMM yyyy' : 'EEE d MMM', inZone(zone));
+}
+
 /** ISO-8601 local time with its offset, to the minute: `2025-10-26T03:00:00+02:00`. */
 export function formatLocalIso(instant: Date | number, zone: string): string {
   return format(instant, "yyyy-MM-dd'T'HH:mm':00'xxx", inZone(zone));

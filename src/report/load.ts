@@ -10,12 +10,20 @@
  *               minutes since; an hour that is over with no item and no new minutes had no
  *               readings); mixed complete hours and everything else are read from the minutes, so
  *               the numbers are exact and equal raw's for complete hours.
- * Hours that have not begun are never read: their minutes are pending.
+ * Hours that have not begun are never read: their minutes are pending. When the period includes now,
+ * the current and the previous UTC hour are read from their minutes by every source (the hours item of
+ * the last hour is not written yet), so the status says what the last readings say.
+ *
+ * Not monitored: minutes before the series' first reading. When the period does not begin with a
+ * reading, `readingsBefore` asks the store whether the series has any reading before the period
+ * (the status index of new minutes, and the hours and days items up to MAX_PERIOD_DAYS back); if
+ * not, the minutes before the period's first reading are `notMonitored` instead of unknown.
  */
-import { parseItemKey, partitionKey, partitionKeysBetween, type Series } from '../domain/keys.js';
+import { parseItemKey, parsePartitionKey, partitionKey, partitionKeysBetween, type Series } from '../domain/keys.js';
 import { MINUTE, type MinuteStates, type UnresolvedBlock } from '../domain/outages.js';
+import { MAX_PERIOD_DAYS } from '../domain/period.js';
 import type { AggregateRecord } from '../domain/records.js';
-import { HOUR_MS, MINUTE_MS, parseTimestamp } from '../domain/time.js';
+import { DAY_MS, floorToDay, floorToHour, HOUR_MS, MINUTE_MS, parseTimestamp } from '../domain/time.js';
 import { localMinuteOfHour, sameOffset } from '../domain/zone.js';
 import type { Store } from '../stores/store.js';
 
@@ -37,11 +45,78 @@ export interface LoadStats {
   hoursFromAggregates: number;
   hoursFromMinutes: number;
   hoursUnresolved: number;
+  /** Partitions (and status index queries) read to tell whether the series has readings before the period. */
+  lookbackReads: number;
 }
 
 export interface Loaded {
   minuteStates: MinuteStates;
   stats: LoadStats;
+  /**
+   * The series' first reading, when it falls inside the period (the minutes before it are
+   * `notMonitored`); undefined when monitoring began before the period or has not begun.
+   */
+  monitoringSince?: Date;
+}
+
+/** Readings of the hours item `item` (starting at `start`) that lie before `before`, at least. */
+function readingsOfHourBefore(item: AggregateRecord, start: number, before: number): boolean {
+  const after = Math.max(0, Math.min(60, Math.round((start + HOUR_MS - before) / MINUTE_MS)));
+  return item.on + item.off > after;
+}
+
+/**
+ * True when the store holds a reading of `series` before `instant` (or up to MAX_PERIOD_DAYS before
+ * it): a new minute not aggregated yet (status index), an hours item of the UTC day of `instant`, a
+ * minute of its UTC hour, or a days item of an earlier UTC day. Reads what `seen` has not covered.
+ */
+export async function readingsBefore(
+  store: Store,
+  series: Series,
+  instant: Date,
+  seen: { hoursOfDay?: Map<number, AggregateRecord>; pendingMinutes?: readonly string[]; minutesOfHour?: boolean },
+  stats: LoadStats,
+): Promise<boolean> {
+  const t = instant.getTime();
+  const day = floorToDay(instant).getTime();
+  const hour = floorToHour(instant).getTime();
+  let pending = seen.pendingMinutes;
+  if (!pending) {
+    stats.lookbackReads++;
+    pending = await store.pendingPartitions('minutes', series);
+  }
+  for (const pk of pending) {
+    const start = parsePartitionKey('minutes', pk)?.start.getTime();
+    if (start === undefined || start >= t) continue;
+    if (start + HOUR_MS <= t) return true;
+  }
+  let hoursOfDay = seen.hoursOfDay;
+  if (!hoursOfDay && day < t) {
+    hoursOfDay = new Map();
+    stats.lookbackReads++;
+    const [list = []] = (await store.readPartitions('hours', [partitionKey('hours', series, instant)])).values();
+    for (const item of list) {
+      const key = parseItemKey('hours', item);
+      if (key) hoursOfDay.set(key.start.getTime(), item);
+    }
+  }
+  for (const [start, item] of hoursOfDay ?? []) {
+    if (start >= day && start < t && readingsOfHourBefore(item, start, t)) return true;
+  }
+  if (!seen.minutesOfHour && hour < t) {
+    stats.lookbackReads++;
+    const [list = []] = (await store.readPartitions('minutes', [partitionKey('minutes', series, instant)])).values();
+    if (list.some((record) => (parseItemKey('minutes', record)?.start.getTime() ?? t) < t)) return true;
+  }
+  const months = partitionKeysBetween('days', series, new Date(day - MAX_PERIOD_DAYS * DAY_MS), new Date(day));
+  stats.lookbackReads += months.length;
+  for (const list of (await store.readPartitions('days', months)).values()) {
+    for (const item of list) {
+      const start = parseItemKey('days', item)?.start.getTime();
+      if (start !== undefined && start < day && item.on + item.off > 0) return true;
+    }
+  }
+  return false;
 }
 
 /** True when the UTC hour starting at `start` is exactly one local hour in `tz`. */
@@ -62,8 +137,11 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     hoursFromAggregates: 0,
     hoursFromMinutes: 0,
     hoursUnresolved: 0,
+    lookbackReads: 0,
   };
   const nowMs = now.getTime();
+  // The status needs the latest readings: the current and the previous UTC hour come from their minutes.
+  const statusFrom = from <= nowMs && nowMs < to ? floorToHour(now).getTime() - HOUR_MS : Number.POSITIVE_INFINITY;
   // A minute without a reading is pending until it is over: the first minute not over yet and all after it.
   const firstPending = Math.max(0, Math.min(length, Math.floor((nowMs - from) / MINUTE_MS)));
 
@@ -81,6 +159,7 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
 
   const items = new Map<number, AggregateRecord>();
   let newMinutePartitions = new Set<string>();
+  let pendingMinutes: string[] | undefined;
   if (source !== 'raw' && hourStarts.length > 0) {
     const lastHour = hourStarts[hourStarts.length - 1] ?? from;
     const dayPks = partitionKeysBetween('hours', line, new Date(from), new Date(lastHour + HOUR_MS));
@@ -91,7 +170,10 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
         if (key) items.set(key.start.getTime(), item);
       }
     }
-    if (source === 'auto') newMinutePartitions = new Set(await store.pendingPartitions('minutes', line));
+    if (source === 'auto') {
+      pendingMinutes = await store.pendingPartitions('minutes', line);
+      newMinutePartitions = new Set(pendingMinutes);
+    }
   }
 
   const needMinutes: number[] = [];
@@ -99,7 +181,7 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     const item = items.get(h);
     const hourEnd = h + HOUR_MS;
     const inside = h >= from && hourEnd <= to;
-    if (source === 'raw') {
+    if (source === 'raw' || h >= statusFrom) {
       needMinutes.push(h);
       continue;
     }
@@ -143,10 +225,13 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     stats.hoursUnresolved++;
   }
 
-  if (needMinutes.length > 0) {
-    const pks = needMinutes.map((h) => partitionKey('minutes', line, new Date(h)));
-    stats.minutePartitionsRead = pks.length;
-    stats.hoursFromMinutes = pks.length;
+  // Set when a reading before the period turns up in what is read anyway.
+  let earlierSeen = false;
+  const readMinutes = async (hours: readonly number[]): Promise<void> => {
+    if (hours.length === 0) return;
+    const pks = hours.map((h) => partitionKey('minutes', line, new Date(h)));
+    stats.minutePartitionsRead += pks.length;
+    stats.hoursFromMinutes += pks.length;
     const partitions = await store.readPartitions('minutes', pks);
     for (const list of partitions.values()) {
       for (const record of list) {
@@ -154,12 +239,74 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
         if (!key) continue;
         const index = Math.round((key.start.getTime() - from) / MINUTE_MS);
         if (index >= 0 && index < length) states[index] = record.reading === 1 ? MINUTE.on : MINUTE.off;
+        else if (index < 0) earlierSeen = true;
       }
     }
-  }
+  };
+  await readMinutes(needMinutes);
 
   for (let i = firstPending; i < length; i++) {
     if (states[i] === MINUTE.unknown) states[i] = MINUTE.pending;
   }
-  return { minuteStates: { from: new Date(from), states, unresolved }, stats };
+
+  // Not monitored: the unknown minutes the period begins with, when the series has no reading before it.
+  let lead = 0;
+  while (lead < length && states[lead] === MINUTE.unknown) lead++;
+  let monitoringSince: Date | undefined;
+  if (lead > 0) {
+    for (const [start, item] of items) {
+      if (start < from && readingsOfHourBefore(item, start, from)) earlierSeen = true;
+    }
+    if (source === 'aggregated') {
+      stats.lookbackReads++;
+      pendingMinutes = await store.pendingPartitions('minutes', line);
+    }
+    const firstHour = floorToHour(request.from).getTime();
+    const earlier =
+      earlierSeen ||
+      (await readingsBefore(
+        store,
+        line,
+        request.from,
+        {
+          ...(source !== 'raw' ? { hoursOfDay: items } : {}),
+          ...(pendingMinutes ? { pendingMinutes } : {}),
+          minutesOfHour: needMinutes.includes(firstHour),
+        },
+        stats,
+      ));
+    if (!earlier && source === 'aggregated') {
+      // An hour not aggregated yet holds readings its (missing) hours item does not show: monitoring
+      // had begun by then. Its minutes say when.
+      const firstNew = (pendingMinutes ?? [])
+        .map((pk) => parsePartitionKey('minutes', pk)?.start.getTime() ?? -1)
+        .find((start) => start >= from && start < from + lead * MINUTE_MS);
+      if (firstNew !== undefined) {
+        await readMinutes([firstNew]);
+        lead = 0;
+        while (lead < length && states[lead] === MINUTE.unknown) lead++;
+      }
+    }
+    if (!earlier) {
+      // Hourly data alone cannot say at which minute of its first hour monitoring began: read them.
+      const block = unresolved.find((b) => b.index === lead);
+      if (block && block.unknown > 0) {
+        states.fill(MINUTE.unknown, block.index, block.index + block.length);
+        unresolved.splice(unresolved.indexOf(block), 1);
+        stats.hoursUnresolved--;
+        await readMinutes([from + block.index * MINUTE_MS]);
+        while (lead < length && states[lead] === MINUTE.unknown) lead++;
+      }
+      states.fill(MINUTE.notMonitored, 0, lead);
+      const first = states[lead];
+      if (first === MINUTE.on || first === MINUTE.off || first === MINUTE.unresolved) {
+        monitoringSince = new Date(from + lead * MINUTE_MS);
+      }
+    }
+  }
+  return {
+    minuteStates: { from: new Date(from), states, unresolved },
+    stats,
+    ...(monitoringSince ? { monitoringSince } : {}),
+  };
 }

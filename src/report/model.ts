@@ -5,13 +5,18 @@
 import type { Series } from '../domain/keys.js';
 import {
   type Bucket,
+  type CurrentStatus,
   countMinutes,
+  currentStatus,
+  DEFAULT_MERGE_GAP,
   findGaps,
   findOutages,
   localDays,
   localHours,
   type MinuteStates,
+  type Outage,
   onShare,
+  type PowerNow,
   type StateCounts,
 } from '../domain/outages.js';
 import type { Period } from '../domain/period.js';
@@ -21,8 +26,11 @@ import type { Source } from './load.js';
 export interface CountsJson {
   on: number;
   off: number;
+  /** No reading while the monitor was in place (it, its network or its UPS was down). */
   unknown: number;
   pending: number;
+  /** Before the series' first reading: not a failure, left out of everything else. */
+  notMonitored: number;
 }
 
 export interface TotalsJson extends CountsJson {
@@ -48,9 +56,21 @@ export interface HourJson extends CountsJson {
 export interface OutageJson {
   start: string;
   end: string;
+  /** end − start, missing minutes inside included. */
   minutes: number;
   startUncertain: boolean;
   endUncertain: boolean;
+  /** Minutes without a reading inside the outage (gaps of at most `mergeGap` between OFF minutes). */
+  missingMinutes: number;
+}
+
+export interface StatusJson {
+  state: PowerNow;
+  since: string | null;
+  sinceUncertain: boolean;
+  minutes: number | null;
+  lastReadingAt: string | null;
+  lastOutage: OutageJson | null;
 }
 
 export interface GapJson {
@@ -67,6 +87,12 @@ export interface ReportJson {
   from: string;
   to: string;
   source: Source;
+  /** Outages separated by at most this many minutes without a reading are listed as one. */
+  mergeGap: number;
+  /** The series' first reading when it falls in the period (the minutes before it are not monitored), else null. */
+  monitoringSince: string | null;
+  /** The state now; null when the period does not include now. */
+  status: StatusJson | null;
   totals: TotalsJson;
   days: DayJson[];
   hours: HourJson[];
@@ -78,12 +104,23 @@ export interface Report {
   json: ReportJson;
   minuteStates: MinuteStates;
   tz: string;
+  period: Period;
   /** Local days of the period, clipped to it, in the same order as `json.days`. */
   days: Bucket[];
+  /** `json.outages` as instants. */
+  outages: Outage[];
+  status: CurrentStatus | null;
+  monitoringSince: Date | null;
   generatedAt: Date;
 }
 
-const counts = (c: CountsJson): CountsJson => ({ on: c.on, off: c.off, unknown: c.unknown, pending: c.pending });
+const counts = (c: CountsJson): CountsJson => ({
+  on: c.on,
+  off: c.off,
+  unknown: c.unknown,
+  pending: c.pending,
+  notMonitored: c.notMonitored,
+});
 
 export function buildReport(input: {
   line: Series;
@@ -92,13 +129,21 @@ export function buildReport(input: {
   source: Source;
   minuteStates: MinuteStates;
   now: Date;
+  /** The series' first reading, when inside the period (from the loader). */
+  monitoringSince?: Date | undefined;
+  mergeGap?: number | undefined;
 }): Report {
   const { minuteStates, period } = input;
+  const mergeGap = input.mergeGap ?? DEFAULT_MERGE_GAP;
   const tz = period.tz;
   const iso = (d: Date): string => formatLocalIso(d, tz);
   const total = countMinutes(minuteStates);
   const days = localDays(minuteStates, tz);
   const hours = period.kind === 'day' ? localHours(minuteStates, tz, period.from, period.to) : [];
+  const outages = findOutages(minuteStates, { mergeGap });
+  const outageJson = (o: Outage): OutageJson => ({ ...o, start: iso(o.start), end: iso(o.end) });
+  const status = currentStatus(minuteStates, input.now, { mergeGap });
+  const isoOrNull = (d: Date | null): string | null => (d ? iso(d) : null);
   return {
     json: {
       device: input.line.device,
@@ -108,6 +153,16 @@ export function buildReport(input: {
       from: iso(period.from),
       to: iso(period.to),
       source: input.source,
+      mergeGap,
+      monitoringSince: isoOrNull(input.monitoringSince ?? null),
+      status: status && {
+        state: status.state,
+        since: isoOrNull(status.since),
+        sinceUncertain: status.sinceUncertain,
+        minutes: status.minutes,
+        lastReadingAt: isoOrNull(status.lastReadingAt),
+        lastOutage: status.lastOutage && outageJson(status.lastOutage),
+      },
       totals: { ...counts(total), onShare: onShare(total) },
       days: days.map((d) => ({
         date: d.label,
@@ -122,12 +177,16 @@ export function buildReport(input: {
         end: iso(h.end),
         ...counts(countMinutes(minuteStates, h.first, h.last)),
       })),
-      outages: findOutages(minuteStates).map((o) => ({ ...o, start: iso(o.start), end: iso(o.end) })),
+      outages: outages.map(outageJson),
       gaps: findGaps(minuteStates).map((g) => ({ ...g, start: iso(g.start), end: iso(g.end) })),
     },
     minuteStates,
     tz,
+    period,
     days,
+    outages,
+    status,
+    monitoringSince: input.monitoringSince ?? null,
     generatedAt: input.now,
   };
 }

@@ -8,11 +8,12 @@ import { type LoadStats, loadMinuteStates, type Source } from './load.js';
 import { buildReport, type Report } from './model.js';
 import { type CsvTable, renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
+import { renderIcs } from './render-ics.js';
 import { renderJson } from './render-json.js';
 import { renderTable } from './render-table.js';
 
-export type Format = 'table' | 'json' | 'csv' | 'html';
-export const FORMATS: readonly Format[] = ['table', 'json', 'csv', 'html'];
+export type Format = 'table' | 'json' | 'csv' | 'html' | 'ics';
+export const FORMATS: readonly Format[] = ['table', 'json', 'csv', 'html', 'ics'];
 
 export interface ReportRequest {
   line: Series;
@@ -20,13 +21,15 @@ export interface ReportRequest {
   period: Period;
   source: Source;
   now: Date;
+  /** Join outages across at most this many minutes without a reading (default DEFAULT_MERGE_GAP; 0: never). */
+  mergeGap?: number;
 }
 
 export async function createReport(
   store: Store,
   request: ReportRequest,
 ): Promise<{ report: Report; stats: LoadStats }> {
-  const { minuteStates, stats } = await loadMinuteStates(store, {
+  const { minuteStates, stats, monitoringSince } = await loadMinuteStates(store, {
     series: request.line,
     from: request.period.from,
     to: request.period.to,
@@ -34,7 +37,7 @@ export async function createReport(
     source: request.source,
     now: request.now,
   });
-  return { report: buildReport({ ...request, minuteStates }), stats };
+  return { report: buildReport({ ...request, minuteStates, monitoringSince }), stats };
 }
 
 export function renderReport(
@@ -51,6 +54,8 @@ export function renderReport(
       return renderCsv(report, options.csv);
     case 'html':
       return renderHtml(report);
+    case 'ics':
+      return renderIcs(report);
   }
 }
 

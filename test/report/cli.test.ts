@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { ROOT, runEntrypoint, tempDir } from '../support/cli.js';
 import { SERIES } from '../support/data.js';
+import { FRESH_TZ, freshMinutes } from './fresh-data.js';
 import { EXPECTED_DAYS, EXPECTED_OUTAGES, EXPECTED_TOTALS, knownMinutes, TZ } from './known-data.js';
 
 let temp: ReturnType<typeof tempDir>;
@@ -45,6 +46,9 @@ describe('blackout-report', () => {
       'from',
       'to',
       'source',
+      'mergeGap',
+      'monitoringSince',
+      'status',
       'totals',
       'days',
       'hours',
@@ -57,6 +61,10 @@ describe('blackout-report', () => {
       mode: 'dev',
       tz: TZ,
       source: 'auto',
+      mergeGap: 5,
+      // The period begins with a reading (monitoring began before or at its start) and is over.
+      monitoringSince: null,
+      status: null,
       totals: EXPECTED_TOTALS,
       days: EXPECTED_DAYS,
       outages: EXPECTED_OUTAGES,
@@ -70,10 +78,10 @@ describe('blackout-report', () => {
     const days = await run(['--from', '2025-10-25', '--to', '2025-10-27', '--tz', TZ, '--format', 'csv']);
     expect(days.code).toBe(0);
     expect(days.stdout.split('\n')).toEqual([
-      'date,start,end,minutes,on,off,unknown,pending',
-      '2025-10-25,2025-10-25T00:00:00+03:00,2025-10-26T00:00:00+03:00,1440,1420,20,0,0',
-      '2025-10-26,2025-10-26T00:00:00+03:00,2025-10-27T00:00:00+02:00,1500,1365,122,13,0',
-      '2025-10-27,2025-10-27T00:00:00+02:00,2025-10-28T00:00:00+02:00,1440,1275,15,150,0',
+      'date,start,end,minutes,on,off,unknown,pending,not_monitored',
+      '2025-10-25,2025-10-25T00:00:00+03:00,2025-10-26T00:00:00+03:00,1440,1420,20,0,0,0',
+      '2025-10-26,2025-10-26T00:00:00+03:00,2025-10-27T00:00:00+02:00,1500,1365,122,13,0,0',
+      '2025-10-27,2025-10-27T00:00:00+02:00,2025-10-28T00:00:00+02:00,1440,1275,15,150,0,0',
       '',
     ]);
     const out = join(temp.dir, 'outages.csv');
@@ -84,10 +92,10 @@ describe('blackout-report', () => {
     expect(outages.code).toBe(0);
     expect(outages.stdout).toBe('');
     expect(readFileSync(out, 'utf8').split('\n').slice(0, 4)).toEqual([
-      'start,end,minutes,start_uncertain,end_uncertain',
-      '2025-10-25T23:40:00+03:00,2025-10-26T00:25:00+03:00,45,false,false',
-      '2025-10-26T03:30:00+03:00,2025-10-26T03:20:00+02:00,50,false,false',
-      '2025-10-26T12:13:00+02:00,2025-10-26T13:00:00+02:00,47,true,false',
+      'start,end,minutes,start_uncertain,end_uncertain,missing_minutes',
+      '2025-10-25T23:40:00+03:00,2025-10-26T00:25:00+03:00,45,false,false,0',
+      '2025-10-26T03:30:00+03:00,2025-10-26T03:20:00+02:00,50,false,false,0',
+      '2025-10-26T12:13:00+02:00,2025-10-26T13:00:00+02:00,47,true,false,0',
     ]);
     // The hours of one day: 25 on the DST day, the repeated one told apart by its offset.
     const hours = await run(['--day', '2025-10-26', '--tz', TZ, '--format', 'csv', '--csv', 'hours']);
@@ -95,8 +103,8 @@ describe('blackout-report', () => {
     const rows = hours.stdout.trimEnd().split('\n');
     expect(rows).toHaveLength(1 + 25);
     expect(rows.slice(4, 6)).toEqual([
-      '03:00,2025-10-26T03:00:00+03:00,2025-10-26T03:00:00+02:00,30,30,0,0',
-      '03:00,2025-10-26T03:00:00+02:00,2025-10-26T04:00:00+02:00,40,20,0,0',
+      '03:00,2025-10-26T03:00:00+03:00,2025-10-26T03:00:00+02:00,30,30,0,0,0',
+      '03:00,2025-10-26T03:00:00+02:00,2025-10-26T04:00:00+02:00,40,20,0,0,0',
     ]);
   });
 
@@ -105,6 +113,11 @@ describe('blackout-report', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('\u001b[');
     const lines = result.stdout.split('\n');
+    // The period in words, the last day included; no status line: the period is over.
+    expect(lines.slice(0, 2)).toEqual([
+      'Power report for alex_rpi pin 4 (dev) · Sat 25 Oct – Mon 27 Oct 2025 · 3 days · Europe/Kyiv · source auto',
+      '',
+    ]);
     const day = (date: string) => lines.find((l) => l.startsWith(date)) ?? '';
     expect(day('2025-10-25').slice(12, 36)).toBe(`${'█'.repeat(23)}▒`);
     expect(day('2025-10-26').slice(12, 37)).toBe(`▒██▒▒${'█'.repeat(8)}▒${'█'.repeat(11)}`);
@@ -120,6 +133,32 @@ describe('blackout-report', () => {
       '  2025-10-27 08:05 – 08:20                   15 min',
     ]);
     expect(lines).toContain('  2025-10-26 12:00 – 12:13             13 min');
+  });
+
+  it('joins an outage across a missed reading unless --merge-gap 0', async () => {
+    const fresh = join(temp.dir, 'fresh.sqlite');
+    const store = new SqliteStore({ file: fresh });
+    await store.putMinutes(freshMinutes());
+    await store.close();
+    const outages = async (extra: string[]) => {
+      const result = await runEntrypoint('report', [
+        ...[SERIES.device, String(SERIES.pin), 'dev', '--db', fresh, '--log-dir', logs, '--tz', FRESH_TZ],
+        ...['--day', '2026-11-28', '--format', 'json', ...extra],
+      ]);
+      expect(result.stderr).toBe('');
+      const json = JSON.parse(result.stdout);
+      expect(json.monitoringSince).toBe('2026-11-28T10:17:00+02:00');
+      return json.outages.map((o: { start: string; minutes: number; missingMinutes: number }) => [
+        o.start.slice(11, 16),
+        o.minutes,
+        o.missingMinutes,
+      ]);
+    };
+    expect(await outages([])).toEqual([['19:45', 120, 1]]);
+    expect(await outages(['--merge-gap', '0'])).toEqual([
+      ['19:45', 92, 0],
+      ['21:18', 27, 0],
+    ]);
   });
 
   it('writes a large report through a slow pipe completely', async () => {
@@ -156,7 +195,9 @@ describe('blackout-report', () => {
     [['--day', '2025-10-26', '--last', '24h'], 'choose one period: --day or --last, not several'],
     [['--tz', 'Europe/Kiev/Old'], 'invalid --tz "Europe/Kiev/Old": an IANA time zone'],
     [['--source', 'both'], 'invalid --source "both": one of raw, aggregated, auto'],
-    [['--format', 'pdf'], 'invalid --format "pdf": one of table, json, csv, html'],
+    [['--format', 'pdf'], 'invalid --format "pdf": one of table, json, csv, html, ics'],
+    [['--merge-gap', '-1'], 'invalid --merge-gap "-1": a whole number 0-1440'],
+    [['--merge-gap', '1441'], 'invalid --merge-gap "1441": a whole number 0-1440'],
     [['--from', '2020-01-01', '--to', '2025-01-01'], 'period too long: at most 400 days per report'],
     [
       ['--format', 'csv', '--csv', 'hours', '--month', '2025-10'],

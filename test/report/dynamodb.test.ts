@@ -11,6 +11,12 @@ import { silentLogger } from '../../src/utils/log.js';
 import { SERIES } from '../support/data.js';
 import { useDynalite } from '../support/dynalite.js';
 import { type DynamoProxy, startDynamoProxy } from '../support/dynamo-proxy.js';
+import {
+  checkDownAtPeriodStart,
+  checkInstalledDuringPeriod,
+  checkLongSilenceBefore,
+  checkStaleStatus,
+} from './fresh-checks.js';
 import { EXPECTED_DAYS, EXPECTED_GAPS, EXPECTED_OUTAGES, EXPECTED_TOTALS, knownMinutes, TZ } from './known-data.js';
 
 const dynalite = useDynalite();
@@ -46,24 +52,46 @@ describe('report from DynamoDB (dynalite)', () => {
   });
 
   it('reads a month from hourly data with one Query per UTC day, and no Scan', async () => {
+    // The readings begin on 2025-10-25, so October begins without one: was the monitor there before?
+    // Each source also asks the status index for new minutes (1) and reads the days items of the 14
+    // UTC months before the period (2024-08 to 2025-09); raw also the hours of 2025-09-30.
+    const lookback = 1 + 14;
     proxy.resetCounts();
     const aggregated = await report({ month: '2025-10' }, 'aggregated');
     // Local October in Kyiv spans 32 UTC days (2025-09-30T21:00Z to 2025-10-31T22:00Z).
-    expect(proxy.counts.get('Query')).toBe(32);
+    expect(proxy.counts.get('Query')).toBe(32 + lookback);
     expect(proxy.counts.get('Scan')).toBeUndefined();
     proxy.resetCounts();
     const auto = await report({ month: '2025-10' }, 'auto');
-    // auto also asks the status index for new minutes (1) and reads the 7 mixed hours' minutes.
-    expect(proxy.counts.get('Query')).toBe(32 + 1 + 7);
+    // auto reads the 7 mixed hours' minutes (the status index it asks anyway).
+    expect(proxy.counts.get('Query')).toBe(32 + 7 + lookback);
     expect(proxy.counts.get('Scan')).toBeUndefined();
     proxy.resetCounts();
     const raw = await report({ month: '2025-10' }, 'raw');
-    expect(proxy.counts.get('Query')).toBe(31 * 24 + 1);
+    expect(proxy.counts.get('Query')).toBe(31 * 24 + 1 + 1 + lookback);
     expect(proxy.counts.get('Scan')).toBeUndefined();
+    // A period that begins with a reading asks nothing more.
+    proxy.resetCounts();
+    await report({ from: '2025-10-25', to: '2025-10-27' }, 'aggregated');
+    expect(proxy.counts.get('Query')).toBe(4);
+    expect(raw.monitoringSince).toBe('2025-10-25T00:00:00+03:00');
+    for (const other of [aggregated, auto]) expect(other.monitoringSince).toBe(raw.monitoringSince);
     for (const other of [aggregated, auto]) {
       expect(other.totals).toEqual(raw.totals);
       expect(other.days).toEqual(raw.days);
     }
     expect(auto.outages).toEqual(raw.outages);
   });
+});
+
+describe('a monitor installed during the period, the status now (DynamoDB)', () => {
+  // One series per check: the store is shared by the file.
+  const series = (device: string) => ({ device, pin: 4 });
+  it('leaves the time before the first reading out: not monitored, no gap, one outage across the missed minute', () =>
+    checkInstalledDuringPeriod(store, series('fresh_install')));
+  it('says unknown, "no reading since", after more than 5 minutes without a reading', () =>
+    checkStaleStatus(store, series('fresh_stale')));
+  it('keeps a gap at the start of a period unknown when the monitor ran before it', () =>
+    checkDownAtPeriodStart(store, series('fresh_down')));
+  it('looks back for readings months before the period', () => checkLongSilenceBefore(store, series('fresh_silent')));
 });

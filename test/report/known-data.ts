@@ -33,7 +33,7 @@ export function knownMinutes(series = SERIES) {
   });
 }
 
-export const EXPECTED_TOTALS = { on: 4060, off: 157, unknown: 163, pending: 0 };
+export const EXPECTED_TOTALS = { on: 4060, off: 157, unknown: 163, pending: 0, notMonitored: 0 };
 
 export const EXPECTED_DAYS = [
   {
@@ -45,6 +45,7 @@ export const EXPECTED_DAYS = [
     off: 20,
     unknown: 0,
     pending: 0,
+    notMonitored: 0,
   },
   {
     date: '2025-10-26',
@@ -55,6 +56,7 @@ export const EXPECTED_DAYS = [
     off: 122,
     unknown: 13,
     pending: 0,
+    notMonitored: 0,
   },
   {
     date: '2025-10-27',
@@ -65,6 +67,7 @@ export const EXPECTED_DAYS = [
     off: 15,
     unknown: 150,
     pending: 0,
+    notMonitored: 0,
   },
 ];
 
@@ -75,6 +78,7 @@ export const EXPECTED_OUTAGES = [
     minutes: 45,
     startUncertain: false,
     endUncertain: false,
+    missingMinutes: 0,
   },
   {
     start: '2025-10-26T03:30:00+03:00',
@@ -82,6 +86,7 @@ export const EXPECTED_OUTAGES = [
     minutes: 50,
     startUncertain: false,
     endUncertain: false,
+    missingMinutes: 0,
   },
   {
     start: '2025-10-26T12:13:00+02:00',
@@ -89,6 +94,7 @@ export const EXPECTED_OUTAGES = [
     minutes: 47,
     startUncertain: true,
     endUncertain: false,
+    missingMinutes: 0,
   },
   {
     start: '2025-10-27T08:05:00+02:00',
@@ -96,6 +102,7 @@ export const EXPECTED_OUTAGES = [
     minutes: 15,
     startUncertain: false,
     endUncertain: false,
+    missingMinutes: 0,
   },
 ];
 

@@ -14,6 +14,14 @@ import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { silentLogger } from '../../src/utils/log.js';
 import { tempDir } from '../support/cli.js';
 import { generateMinutes, SERIES } from '../support/data.js';
+import {
+  checkDownAtPeriodStart,
+  checkInstalledDuringPeriod,
+  checkLongSilenceBefore,
+  checkStaleStatus,
+  freshReport,
+} from './fresh-checks.js';
+import { FRESH_STATUS, freshMinutes } from './fresh-data.js';
 import { EXPECTED_DAYS, EXPECTED_GAPS, EXPECTED_OUTAGES, EXPECTED_TOTALS, knownMinutes, TZ } from './known-data.js';
 
 const log = silentLogger();
@@ -72,6 +80,7 @@ describe('report from SQLite', () => {
       off: 25,
       unknown: 0,
       pending: 0,
+      notMonitored: 0,
     });
     expect(json.hours.slice(3, 5)).toEqual([
       {
@@ -82,6 +91,7 @@ describe('report from SQLite', () => {
         off: 30,
         unknown: 0,
         pending: 0,
+        notMonitored: 0,
       },
       {
         hour: '03:00',
@@ -91,6 +101,7 @@ describe('report from SQLite', () => {
         off: 20,
         unknown: 0,
         pending: 0,
+        notMonitored: 0,
       },
     ]);
     // Outage A is cut by the start of the day: it may have begun earlier.
@@ -100,6 +111,7 @@ describe('report from SQLite', () => {
       minutes: 25,
       startUncertain: true,
       endUncertain: false,
+      missingMinutes: 0,
     });
     expect(json.outages.slice(1)).toEqual(EXPECTED_OUTAGES.slice(1, 3));
     const table = renderReport(await report({ day: '2025-10-26' }), 'table', { colour: false }).split('\n');
@@ -147,7 +159,14 @@ describe('report from SQLite', () => {
     }
     const month = (await report({ month: '2025-10' }, 'raw')).json;
     expect(month.days).toHaveLength(31);
-    expect(month.totals.unknown).toBe(31 * 24 * 60 + 60 - 4060 - 157);
+    // Before the first reading (2025-10-25 00:00 local) October is not monitored: 24 days, not unknown.
+    // After the last one (2025-10-28 00:00) the monitor is silent: unknown, with the 163 minutes of gaps.
+    expect(month.totals.notMonitored).toBe(24 * 1440);
+    expect(month.totals.unknown).toBe(163 + 4 * 1440);
+    expect(month.totals.on + month.totals.off + month.totals.unknown + month.totals.notMonitored).toBe(
+      31 * 24 * 60 + 60,
+    );
+    expect(month.monitoringSince).toBe('2025-10-25T00:00:00+03:00');
   });
 
   it('reads the minutes of mixed hours that straddle local hours in a half-hour zone', async () => {
@@ -204,7 +223,7 @@ describe('report from SQLite', () => {
     const check = async (source: Source, exactGaps: boolean) => {
       const { json } = (await createReport(store, { line: SERIES, mode: 'dev', period, source, now })).report;
       // The current minute has no reading yet: pending, like the 44 after it.
-      expect(json.totals).toEqual({ on: 70, off: 10, unknown: 10, pending: 45, onShare: 70 / 80 });
+      expect(json.totals).toEqual({ on: 70, off: 10, unknown: 10, pending: 45, notMonitored: 0, onShare: 70 / 80 });
       if (exactGaps) expect(json.gaps.map((g) => g.minutes)).toEqual([10]);
     };
     await check('raw', true);
@@ -224,6 +243,7 @@ describe('report from SQLite', () => {
         minutes: 20,
         startUncertain: true,
         endUncertain: true,
+        missingMinutes: 0,
       },
     ]);
     const table = renderReport(r, 'table', { colour: false });
@@ -231,7 +251,7 @@ describe('report from SQLite', () => {
     expect(table).not.toContain('\u001b[');
     expect(renderReport(r, 'table', { colour: true })).toContain('\u001b[31m');
     expect(renderReport(r, 'csv', { csv: 'outages' })).toBe(
-      'start,end,minutes,start_uncertain,end_uncertain\n2025-10-26T12:30:00+02:00,2025-10-26T12:50:00+02:00,20,true,true\n',
+      'start,end,minutes,start_uncertain,end_uncertain,missing_minutes\n2025-10-26T12:30:00+02:00,2025-10-26T12:50:00+02:00,20,true,true,0\n',
     );
   });
 });
@@ -347,6 +367,7 @@ describe('report details', () => {
         minutes: 120,
         startUncertain: true,
         endUncertain: true,
+        missingMinutes: 0,
       },
     ]);
     // Only the whole hour without readings; missing minutes inside mixed hours are counted, not listed.
@@ -362,6 +383,7 @@ describe('report details', () => {
         minutes: 10,
         startUncertain: true,
         endUncertain: false,
+        missingMinutes: 0,
       },
       {
         start: '2025-06-01T16:10:00+00:00',
@@ -369,7 +391,89 @@ describe('report details', () => {
         minutes: 10,
         startUncertain: false,
         endUncertain: true,
+        missingMinutes: 0,
       },
     ]);
+  });
+});
+
+describe('a monitor installed during the period, the status now (SQLite)', () => {
+  let temp: ReturnType<typeof tempDir>;
+  let store: SqliteStore;
+  beforeEach(() => {
+    temp = tempDir('blackout-report-');
+    store = new SqliteStore({ file: join(temp.dir, 'test.sqlite') });
+  });
+  afterEach(async () => {
+    await store.close();
+    temp.cleanup();
+  });
+
+  it('leaves the time before the first reading out: not monitored, no gap, one outage across the missed minute', () =>
+    checkInstalledDuringPeriod(store, SERIES));
+  it('says unknown, "no reading since", after more than 5 minutes without a reading', () =>
+    checkStaleStatus(store, SERIES));
+  it('keeps a gap at the start of a period unknown when the monitor ran before it', () =>
+    checkDownAtPeriodStart(store, SERIES));
+  it('looks back for readings months before the period', () => checkLongSilenceBefore(store, SERIES));
+
+  it('calls a series with no reading at all not monitored, not a week of failure', async () => {
+    await store.putMinutes(freshMinutes());
+    const { report } = await freshReport(store, { device: 'typo', pin: 4 }, { source: 'auto' });
+    expect(report.json.totals).toEqual({ on: 0, off: 0, unknown: 0, pending: 600, notMonitored: 9480, onShare: null });
+    expect(report.json.monitoringSince).toBeNull();
+    expect(report.json.gaps).toEqual([]);
+    expect(report.json.status).toEqual({
+      state: 'unknown',
+      since: null,
+      sinceUncertain: false,
+      minutes: null,
+      lastReadingAt: null,
+      lastOutage: null,
+    });
+    expect(renderReport(report, 'table', { colour: false }).split('\n').slice(1, 3)).toEqual([
+      'Power UNKNOWN: not monitored (no reading yet) · no outage in this period',
+      'Not monitored: no reading in this period or before it (158 h 00 min, not counted).',
+    ]);
+  });
+
+  it('says it in the table: the period in words, the status line, monitoring since, days not monitored', async () => {
+    await store.putMinutes(freshMinutes());
+    const { report } = await freshReport(store, SERIES, { source: 'auto' });
+    const lines = renderReport(report, 'table', { colour: false }).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'Power report for alex_rpi pin 4 (dev) · Wed 25 Nov – Tue 1 Dec 2026 · 7 days · Europe/Kyiv · source auto',
+      'Power ON since 12:00 (2 h 00 min) · last outage 09:00–12:00, 3 h 00 min',
+      'Monitoring since Sat 28 Nov 10:17 · not monitored before: 82 h 17 min, not counted',
+    ]);
+    expect(lines.find((l) => l.startsWith('2026-11-25'))).toBe(`2026-11-25  ${' '.repeat(25)}  not monitored`);
+    // The 28th: blank before 10:00, ON from 10:17, OFF 19:45-21:45 (the 21:00 hour also misses a minute).
+    const day28 = lines.find((l) => l.startsWith('2026-11-28')) ?? '';
+    expect(day28.slice(12, 36)).toBe(`${' '.repeat(10)}█████████▒░▒██`);
+    expect(day28.slice(37)).toBe('   85.5%    1:59     0:01        1');
+    expect(lines.find((l) => l.startsWith('Totals:'))).toBe(
+      'Totals: ON 70:43 h, OFF 4:59 h, unknown 0:01 h, pending 10:00 h, not monitored 82:17 h; ON 93.4% of known minutes; 2 outage(s), 1 gap(s).',
+    );
+    const outages = lines.slice(lines.indexOf('Outages:') + 1, lines.indexOf('Outages:') + 3);
+    expect(outages).toEqual([
+      '  2026-11-28 19:45 – 21:45               2 h 00 min  (1 min without reading inside)',
+      '  2026-12-01 09:00 – 12:00               3 h 00 min',
+    ]);
+    expect(lines).toContain(
+      'Outages separated by at most 5 min without a reading are one outage (--merge-gap); their missing minutes count as unknown.',
+    );
+    // Stale: the status line says since when there is no reading.
+    const stale = await freshReport(store, SERIES, { source: 'auto', now: new Date('2026-12-01T12:20:30Z') });
+    expect(renderReport(stale.report, 'table', { colour: false }).split('\n')[1]).toBe(
+      'Power UNKNOWN: no reading since 13:59 (21 min) · last outage 09:00–12:00, 3 h 00 min',
+    );
+    // In JSON and in the CSV status list.
+    const json = JSON.parse(renderReport(report, 'json'));
+    expect(json.status).toEqual(FRESH_STATUS);
+    expect(json.monitoringSince).toBe('2026-11-28T10:17:00+02:00');
+    expect(renderReport(report, 'csv', { csv: 'status' })).toBe(
+      'state,since,since_uncertain,minutes,last_reading_at,last_outage_start,last_outage_end,last_outage_minutes,monitoring_since\n' +
+        'on,2026-12-01T12:00:00+02:00,false,120,2026-12-01T13:59:00+02:00,2026-12-01T09:00:00+02:00,2026-12-01T12:00:00+02:00,180,2026-11-28T10:17:00+02:00\n',
+    );
   });
 });
