@@ -3,7 +3,7 @@
  * clock that jumped back, a flush lock held by a live run or left by a killed one, and the
  * aggregate lock.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -12,15 +12,11 @@ import { minuteRecord } from '../../src/domain/records.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { tempDir } from '../support/cli.js';
 import { SERIES } from '../support/data.js';
-import { bundleModule } from '../support/module-build.js';
-import { logLines, runDist } from './support.js';
+import { lockHolders, logLines, runDist } from './support.js';
 
 const tmp = tempDir('blackout-buffer-locks-');
-const LOCK_MODULE = bundleModule('src/utils/lock.ts', tmp.dir);
-const holders: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of holders.splice(0)) child.kill('SIGKILL');
-});
+const holders = lockHolders(tmp.dir);
+afterEach(() => holders.killAll());
 afterAll(() => tmp.cleanup());
 
 let caseNo = 0;
@@ -55,22 +51,7 @@ function setup() {
   };
 }
 
-/** A process holding the lock file at `path` until killed. */
-async function holdLock(path: string): Promise<ChildProcess> {
-  const script = `
-    const { tryLock } = await import(${JSON.stringify(LOCK_MODULE)});
-    const attempt = tryLock(${JSON.stringify(path)});
-    process.stdout.write(attempt.acquired ? 'held\\n' : 'busy\\n');
-    setInterval(() => {}, 1000);
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  holders.push(child);
-  const said = await new Promise<string>((resolve) => child.stdout?.once('data', (d: Buffer) => resolve(String(d))));
-  expect(said.trim()).toBe('held');
-  return child;
-}
+const holdLock = (path: string): Promise<ChildProcess> => holders.hold(path);
 
 const killed = (child: ChildProcess): Promise<void> =>
   new Promise((resolve) => {

@@ -5,9 +5,10 @@
  * a reading; every refused file goes to rejected/ with its reason (or, when it cannot be moved, stays
  * and is said in the log) and the good readings are stored.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { partitionKey } from '../../src/domain/keys.js';
@@ -15,15 +16,11 @@ import { minuteRecord } from '../../src/domain/records.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { tempDir } from '../support/cli.js';
 import { SERIES } from '../support/data.js';
-import { bundleModule } from '../support/module-build.js';
-import { logLines, runDist } from './support.js';
+import { lockHolders, logLines, runDist } from './support.js';
 
 const tmp = tempDir('blackout-hostile-');
-const LOCK_MODULE = bundleModule('src/utils/lock.ts', tmp.dir);
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-});
+const holders = lockHolders(tmp.dir);
+afterEach(() => holders.killAll());
 afterAll(() => tmp.cleanup());
 
 let caseNo = 0;
@@ -128,20 +125,18 @@ describe('hostile buffer files', () => {
   });
 });
 
-/** A live process holding the lock file at `path` (as a run stuck in a read would). */
-async function holdLock(path: string): Promise<ChildProcess> {
-  const script = `
-    const { tryLock } = await import(${JSON.stringify(LOCK_MODULE)});
-    process.stdout.write(tryLock(${JSON.stringify(path)}).acquired ? 'held\\n' : 'busy\\n');
-    setInterval(() => {}, 1000);
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+const holdLock = (path: string): Promise<ChildProcess> => holders.hold(path);
+
+/** A heartbeat / ntfy peer on 127.0.0.1 that answers OK and notes each path. */
+async function pingServer(): Promise<{ pings: string[]; port: number; server: Server }> {
+  const pings: string[] = [];
+  const server = createHttpServer((req, res) => {
+    pings.push(String(req.url));
+    req.resume();
+    req.on('end', () => res.end('OK'));
   });
-  children.push(child);
-  const said = await new Promise<string>((resolve) => child.stdout?.once('data', (d: Buffer) => resolve(String(d))));
-  expect(said.trim()).toBe('held');
-  return child;
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { pings, port: (server.address() as AddressInfo).port, server };
 }
 
 describe('a flush lock held by a live process', () => {
@@ -160,15 +155,7 @@ describe('a flush lock held by a live process', () => {
     const s = setup();
     const lock = join(s.modeDir, '.flush.lock');
     await holdLock(lock);
-    const { createServer: httpServer } = await import('node:http');
-    const pings: string[] = [];
-    const server = httpServer((req, res) => {
-      pings.push(String(req.url));
-      req.resume();
-      req.on('end', () => res.end('OK'));
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const port = (server.address() as { port: number }).port;
+    const { pings, port, server } = await pingServer();
     // Four minutes old, and a take-over that cannot complete (another run's fresh take-over guard).
     const old = new Date(Date.now() - 4 * 60_000);
     utimesSync(lock, old, old);
@@ -186,15 +173,7 @@ describe('a flush lock held by a live process', () => {
     execFileSync('mkfifo', [join(s.modeDir, '.flush.lock')]);
     mkdirSync(join(s.modeDir, 'notify'), { recursive: true });
     execFileSync('mkfifo', [join(s.modeDir, 'notify', `state-${SERIES.device}-pin${SERIES.pin}.json`)]);
-    const { createServer: httpServer } = await import('node:http');
-    const pings: string[] = [];
-    const server = httpServer((req, res) => {
-      pings.push(String(req.url));
-      req.resume();
-      req.on('end', () => res.end('OK'));
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const port = (server.address() as { port: number }).port;
+    const { pings, port, server } = await pingServer();
     const run = await s.read('2025-06-21T13:00:05Z', [
       ...['--heartbeat-url', `http://127.0.0.1:${port}/hc/x`, '--ntfy-url', `http://127.0.0.1:${port}/topic`],
     ]);

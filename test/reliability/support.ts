@@ -1,9 +1,10 @@
 /** Helpers shared by the reliability tests: folder snapshots, log lines, tmpfs mounts. */
-import { execFileSync } from 'node:child_process';
+/** The compiled entrypoints run like cron runs them (shared helper). */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { bundleModule } from '../support/module-build.js';
 
-/** The compiled entrypoints run like cron runs them (shared helper). */
 export { type CliResult as RunResult, runEntrypoint as runDist } from '../support/cli.js';
 
 /** Every file and folder under `dir` (relative paths, sorted); empty when `dir` does not exist. */
@@ -52,4 +53,34 @@ export function canMountTmpfs(scratch: string): boolean {
   const unmount = mountTmpfs(scratch, 64);
   unmount?.();
   return unmount !== undefined;
+}
+
+/**
+ * Processes that take a lock with the real lock module and keep it until killed (a live holder, as a
+ * run stuck in a read would be). `killAll` in an afterEach.
+ */
+export function lockHolders(tmpDir: string): { hold(path: string): Promise<ChildProcess>; killAll(): void } {
+  const module = bundleModule('src/utils/lock.ts', tmpDir);
+  const children: ChildProcess[] = [];
+  return {
+    async hold(path) {
+      const script = `
+        const { tryLock } = await import(${JSON.stringify(module)});
+        process.stdout.write(tryLock(${JSON.stringify(path)}).acquired ? 'held\\n' : 'busy\\n');
+        setInterval(() => {}, 1000);
+      `;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.push(child);
+      const said = await new Promise<string>((resolve) =>
+        child.stdout?.once('data', (d: Buffer) => resolve(String(d))),
+      );
+      if (said.trim() !== 'held') throw new Error(`the holder could not take ${path}`);
+      return child;
+    },
+    killAll() {
+      for (const child of children.splice(0)) child.kill('SIGKILL');
+    },
+  };
 }
