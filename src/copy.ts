@@ -30,15 +30,16 @@ await runJob(copyCommand(), async (cmd, job) => {
   }
   // The source must hold the series: checked before the log, and before the target is created.
   const deadline = AbortSignal.timeout(o.timeLimit * 1000);
-  const source = job.closeLater(await openSeriesReader('copy', config, deadline));
-  const log = job.logger(config);
-  const target = job.closeLater(await openStore(targetConfig, { signal: deadline }));
-  const summary = await copyRange(source, target, config.series, range, log).catch((error: unknown) => {
+  const stopped = (error: unknown): never => {
     if (!deadline.aborted) throw error;
     throw new Error(
       `stopped at --time-limit ${o.timeLimit} s; run it again: what was copied stays, copying twice is a no-op`,
     );
-  });
+  };
+  const source = job.closeLater(await openSeriesReader('copy', config, deadline).catch(stopped));
+  const log = job.logger(config);
+  const target = job.closeLater(await openStore(targetConfig, { signal: deadline }));
+  const summary = await copyRange(source, target, config.series, range, log).catch(stopped);
   log.info({ ...summary, source: source.location, target: target.location }, 'copy done');
   process.stdout.write(
     `Copied ${source.location} → ${target.location}: minutes ${summary.minutes.stored} new, ` +

@@ -158,7 +158,7 @@ The next blackout-aggregate run (hourly at :05) rolls the new readings up into h
     expect(none.stderr).toBe("import: missing required argument 'file'\n");
     const help = await runEntrypoint('import', ['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: import \[options\] <file> \[device\] \[pin\] \[mode\]/);
+    expect(help.stdout).toMatch(/^Usage: blackout-import \[options\] <file> \[device\] \[pin\] \[mode\]/);
     for (const text of ['--replace', '--time-limit', 'JSON lines', 'Exit codes: 0 imported']) {
       expect(help.stdout).toContain(text);
     }

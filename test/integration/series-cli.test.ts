@@ -53,7 +53,11 @@ describe.each(SETUPS)('the series of a $name store', (setup) => {
   const dir = join(tmp.dir, setup.name);
   const sensor = join(dir, 'sensor');
   const folders = ['--buffer-dir', join(dir, 'buffer'), '--log-dir', join(dir, 'logs')];
-  const run = (entry: string, args: string[]) => runEntrypoint(entry, args, { env: AWS_TEST_ENV });
+  // Only the commands that keep a buffer take --buffer-dir (report, copy and devices only read the store).
+  const withoutBuffer = (args: string[]): string[] =>
+    args.filter((arg, i) => arg !== '--buffer-dir' && args[i - 1] !== '--buffer-dir');
+  const run = (entry: string, args: string[]) =>
+    runEntrypoint(entry, ['read-pin', 'aggregate'].includes(entry) ? args : withoutBuffer(args), { env: AWS_TEST_ENV });
   const read = (device: string, pin: string, at: string, value: 0 | 1) => {
     writeFileSync(sensor, `${value}\n`);
     return run('read-pin', [
