@@ -9,7 +9,19 @@
  * between create and write is stale once it is a few seconds old. Take-overs are serialised by a
  * short-lived guard file, so two runs that both see a stale lock cannot both end up holding it.
  */
-import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { readRegularFile } from './files.js';
 
@@ -144,8 +156,15 @@ function readLockFile(path: string): LockFileState | undefined {
     // A lock file is one short line; a FIFO or a folder in its place must not block or pass for one.
     const content = readRegularFile(path, 4096);
     if (!content.ok) {
-      if (!existsSync(path)) return undefined;
-      throw new Error(`${path} is not a lock file: ${content.reason}`);
+      let entry: Stats;
+      try {
+        entry = lstatSync(path);
+      } catch {
+        return undefined; // released meanwhile
+      }
+      if (!entry.isFile()) throw new Error(`${path} is not a lock file: ${content.reason}`);
+      // Replaced by a racer between our look and our open: a lock being written, to be respected.
+      return { text: '', ageMs: 0 };
     }
     const text = content.text;
     const ageMs = Date.now() - statSync(path).mtimeMs;
@@ -223,7 +242,8 @@ function takeOver(path: string, stale: LockFileState, content: string): boolean 
  */
 export function tryLock(path: string, options: LockOptions = {}): LockAttempt {
   const owner = currentOwner();
-  const content = `${JSON.stringify(owner)}\n`;
+  // A token of this take: two takes by one process in one millisecond are still told apart.
+  const content = `${JSON.stringify({ ...owner, token: randomBytes(6).toString('hex') })}\n`;
   let tookOverFrom: LockOwner | 'unreadable' | undefined;
   let acquired = createExclusive(path, content);
   for (let attempt = 0; !acquired && attempt < 3; attempt++) {
