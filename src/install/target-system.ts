@@ -109,7 +109,7 @@ export function installWarnings(root: string, scheduler: Scheduler, user: System
   } else if (existsSync(at(CRON_FILE))) {
     others.push({ files: [at(CRON_FILE)], remove: `sudo rm ${at(CRON_FILE)}` });
   }
-  // The Python version's run-parts layout (README "Scheduling with cron").
+  // The Python version's run-parts layout (README "Switching from the Python version").
   const runParts = at('/etc/cron.minutes.pi/blackout-monitor');
   if (existsSync(runParts)) others.push({ files: [runParts], remove: `sudo rm ${runParts}` });
   const files = others.flatMap((o) => o.files);
