@@ -354,3 +354,15 @@ describe('explainStoreError', () => {
     expect(run.stderr).toBe('report: no AWS region: set --region or AWS_REGION (or run aws configure)\n');
   });
 });
+
+describe('a file that is not a database', () => {
+  it('is named in the one line', async () => {
+    const tmp = tempDir('blackout-notadb-');
+    const file = join(tmp.dir, 'prod.sqlite');
+    writeFileSync(file, 'not a database, but long enough to have a header of a hundred bytes or more '.repeat(3));
+    const run = await runEntrypoint('report', ['--db', file, '--log-dir', join(tmp.dir, 'logs')]);
+    tmp.cleanup();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`report: ${file} is not a SQLite database (file is not a database)\n`);
+  });
+});

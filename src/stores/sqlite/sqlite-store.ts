@@ -116,8 +116,16 @@ function openWriter(file: string, timeout: number): Database.Database {
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw namingTheFile(error, file);
   }
+}
+
+/** SQLite's "file is not a database" does not say which file: the message names it. */
+function namingTheFile(error: unknown, file: string): unknown {
+  if ((error as { code?: unknown }).code !== 'SQLITE_NOTADB') return error;
+  return Object.assign(new Error(`${file} is not a SQLite database (file is not a database)`), {
+    code: 'SQLITE_NOTADB',
+  });
 }
 
 export class SqliteStore implements Store {
@@ -156,7 +164,7 @@ export class SqliteStore implements Store {
       knownVersion(db, this.location);
     } catch (error) {
       db.close();
-      throw error;
+      throw namingTheFile(error, this.location);
     }
     this.db = db;
     return db;
