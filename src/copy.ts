@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** Copies a date range of minutes, hours and days between stores (SQLite ⇄ DynamoDB). */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { copyCommand } from './cli/commands.js';
 import { resolveCommon } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
@@ -21,7 +22,11 @@ await runJob(copyCommand(), async (cmd, job) => {
     ...(o.targetEndpoint ? { endpoint: o.targetEndpoint } : {}),
     ...(o.targetRegion ? { region: o.targetRegion } : {}),
   };
-  if (o.target === 'sqlite' && config.store === 'sqlite' && (targetConfig.db ?? '') === (config.db ?? '')) {
+  if (
+    o.target === 'sqlite' &&
+    config.store === 'sqlite' &&
+    resolve(sqliteFile(targetConfig)) === resolve(sqliteFile(config))
+  ) {
     throw new UsageError('--target is the same SQLite file as the source; give --target-db');
   }
   // Opening a SQLite file creates it: a mistyped source path must not look like an empty history.

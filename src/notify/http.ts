@@ -65,7 +65,12 @@ export async function httpRequest(url: string, request: HttpRequest, timeoutMs: 
   }
   if (response.status >= 300 && response.status < 400) {
     const location = response.headers.get('location');
-    const target = location ? originOf(new URL(location, url).toString()) : 'nowhere';
+    let target = 'nowhere';
+    try {
+      if (location) target = originOf(new URL(location, url).toString());
+    } catch {
+      target = 'an invalid Location';
+    }
     throw new DeliveryError(`HTTP ${response.status}: redirect to ${target}, not followed`, response.status);
   }
   return { status: response.status, body };

@@ -4,7 +4,7 @@
  * when all is well (cron mails any output); errors also go to stderr as one plain line, and
  * `--verbose` mirrors everything to stderr in readable form.
  */
-import { mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { constants, fchmodSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import { DAY_MS, utcDate } from '../domain/time.js';
@@ -95,7 +95,13 @@ export function pruneLogs(logDir: string, keepDays: number, now: Date): string[]
  * is dropped with one stderr line per run: logging never fails a job.
  */
 function logFileStream(name: string, file: string): DestinationStream {
-  let fd: number | undefined = openSync(file, 'a', 0o600);
+  // Never through a planted link; a file left 0644 by an earlier version becomes its owner's only.
+  let fd: number | undefined = openSync(
+    file,
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+    0o600,
+  );
+  fchmodSync(fd, 0o600);
   return {
     write(line: string) {
       if (fd === undefined) return;
