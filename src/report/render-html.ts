@@ -48,14 +48,16 @@ function clock(instant: Date, tz: string): string {
 const hm = (minutes: number): string => formatDuration(minutes, { style: 'hours' });
 
 // Okabe–Ito: bluish green (on), vermillion (off, also striped), reddish purple (on and off, order
-// unknown); greys for no reading and not yet; the heatmap a light-to-dark scale of one hue.
+// unknown); greys for no reading and not yet; the heatmap a light-to-dark scale of one hue. The no-reading
+// grey is far darker (lighter in dark mode) than the green: with red-green colour blindness the green
+// looks grey of a middle lightness, and a middle grey was taken for power on.
 const CSS = `
 :root{color-scheme:light dark;--label:6.4rem;--bg:#fff;--ink:#1f2328;--muted:#59636e;--line:#d0d7de;
---on:#009e73;--off:#d55e00;--off-stripe:#8a3c00;--unknown:#8c8c8c;--pending:#e9ecef;--unresolved:#cc79a7;
+--on:#009e73;--off:#d55e00;--off-stripe:#8a3c00;--unknown:#4a4a4a;--pending:#e9ecef;--unresolved:#cc79a7;
 --unresolved-on:#7fcfb9;--unresolved-off:#eaae80;--nm:#f6f8fa;--nm-line:#d0d7de;
 --on-tint:#e6f5f0;--on-ink:#00573f;--off-tint:#fbece2;--off-ink:#7a3300;--unknown-tint:#eef0f2;--unknown-ink:#3c4043;
 --h0:#d9efe6;--h1:#fdd0a2;--h2:#fdae6b;--h3:#fd8d3c;--h4:#e6550d;--h5:#a63603}
-@media (prefers-color-scheme:dark){:root{--bg:#111418;--ink:#e6edf3;--muted:#9aa4ae;--line:#30363d;--unknown:#6e7681;
+@media (prefers-color-scheme:dark){:root{--bg:#111418;--ink:#e6edf3;--muted:#9aa4ae;--line:#30363d;--unknown:#c3c8ce;
 --pending:#262c33;--nm:#161b22;--nm-line:#30363d;--off-stripe:#ffb27a;
 --on-tint:#0c2a21;--on-ink:#6fdcb9;--off-tint:#341a08;--off-ink:#ffa566;--unknown-tint:#21262d;--unknown-ink:#c9d1d9;--h0:#1f4136}}
 *{box-sizing:border-box}
