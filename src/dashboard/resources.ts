@@ -1,0 +1,88 @@
+/**
+ * The dashboard's files (src/dashboard/contract.ts) computed from a store: `blackout-serve` answers
+ * each on request, `blackout-publish` and `--publish-dir` write them. Reads only.
+ */
+import type { Series } from '../domain/keys.js';
+import { lastLocalDays, type Period } from '../domain/period.js';
+import { DAY_MS, parseUtcDate } from '../domain/time.js';
+import { loadMinuteStates } from '../report/load.js';
+import { createReport, renderReport } from '../report/report.js';
+import type { Store } from '../stores/store.js';
+import {
+  CALENDAR_DAYS,
+  type DevicesJson,
+  type MinutesJson,
+  minutesJson,
+  STATUS_DAYS,
+  type StatusFileJson,
+} from './contract.js';
+
+export interface ResourceContext {
+  store: Store;
+  mode: string;
+  now: Date;
+  signal?: AbortSignal;
+}
+
+export async function devicesResource(ctx: ResourceContext): Promise<DevicesJson> {
+  const series = await ctx.store.listSeries(ctx.signal ? { signal: ctx.signal } : {});
+  return {
+    mode: ctx.mode,
+    generatedAt: ctx.now.toISOString(),
+    series: series.map((s) => ({
+      device: s.device,
+      pin: s.pin,
+      firstReading: new Date(s.firstReading).toISOString(),
+      lastReading: new Date(s.lastReading).toISOString(),
+      readings: s.readings,
+    })),
+  };
+}
+
+/** One UTC day (`YYYY-MM-DD`) of minute states, as every report source `auto` reads it. */
+export async function minutesResource(ctx: ResourceContext, series: Series, day: string): Promise<MinutesJson> {
+  const from = parseUtcDate(day);
+  if (!from) throw new RangeError(`not a date: ${day}`);
+  const { minuteStates, monitoringSince } = await loadMinuteStates(ctx.store, {
+    series,
+    from,
+    to: new Date(from.getTime() + DAY_MS),
+    tz: 'UTC',
+    source: 'auto',
+    now: ctx.now,
+  });
+  return minutesJson({ series, mode: ctx.mode, minuteStates, monitoringSince, now: ctx.now });
+}
+
+const lastDays = (days: number, tz: string, now: Date): Period => ({ ...lastLocalDays(days, tz, now), kind: 'last', tz });
+
+/** The status now, as `blackout-report --last 7d` says it. */
+export async function statusResource(ctx: ResourceContext, series: Series, tz: string): Promise<StatusFileJson> {
+  const { report } = await createReport(ctx.store, {
+    line: series,
+    mode: ctx.mode,
+    period: lastDays(STATUS_DAYS, tz, ctx.now),
+    source: 'auto',
+    now: ctx.now,
+  });
+  return {
+    device: series.device,
+    pin: series.pin,
+    mode: ctx.mode,
+    tz,
+    generatedAt: ctx.now.toISOString(),
+    status: report.json.status,
+  };
+}
+
+/** The outages of the last 30 local days as iCalendar (what `blackout-report --format ics` writes). */
+export async function outagesIcsResource(ctx: ResourceContext, series: Series, tz: string): Promise<string> {
+  const { report } = await createReport(ctx.store, {
+    line: series,
+    mode: ctx.mode,
+    period: lastDays(CALENDAR_DAYS, tz, ctx.now),
+    source: 'auto',
+    now: ctx.now,
+  });
+  return renderReport(report, 'ics');
+}
