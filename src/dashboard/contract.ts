@@ -182,7 +182,10 @@ export function joinMinutes(
     }
   }
   unresolved.sort((a, b) => a.index - b.index);
-  return { minuteStates: { from: new Date(start), states, unresolved }, ...(monitoringSince ? { monitoringSince } : {}) };
+  return {
+    minuteStates: { from: new Date(start), states, unresolved },
+    ...(monitoringSince ? { monitoringSince } : {}),
+  };
 }
 
 /**

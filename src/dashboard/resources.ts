@@ -54,7 +54,11 @@ export async function minutesResource(ctx: ResourceContext, series: Series, day:
   return minutesJson({ series, mode: ctx.mode, minuteStates, monitoringSince, now: ctx.now });
 }
 
-const lastDays = (days: number, tz: string, now: Date): Period => ({ ...lastLocalDays(days, tz, now), kind: 'last', tz });
+const lastDays = (days: number, tz: string, now: Date): Period => ({
+  ...lastLocalDays(days, tz, now),
+  kind: 'last',
+  tz,
+});
 
 /** The status now, as `blackout-report --last 7d` says it. */
 export async function statusResource(ctx: ResourceContext, series: Series, tz: string): Promise<StatusFileJson> {
