@@ -57,10 +57,14 @@ export interface TimelineProps {
 export function Timeline(props: TimelineProps): VNode {
   const { minuteStates, first, last } = props;
   const span = Math.max(1, props.span ?? last - first);
-  const marks = runs(minuteStates, first, last).map(
-    (run) =>
-      html`<rect class=${STATE_NAMES[run.state]} x=${run.index - first} y="0" width=${run.length} height="10" />`,
-  );
+  // An outage of a few minutes would be a hairline on a phone: drawn at least 0.6% wide.
+  const minOff = span * 0.006;
+  const marks = runs(minuteStates, first, last).map((run) => {
+    const name = STATE_NAMES[run.state];
+    const wide = name === 'off' && run.length < minOff;
+    const x = run.index - first - (wide ? (minOff - run.length) / 2 : 0);
+    return html`<rect class=${name} x=${x} y="0" width=${wide ? minOff : run.length} height="10" />`;
+  });
   return html`<div class="timeline">
     <svg viewBox=${`0 0 ${span} 10`} preserveAspectRatio="none" role="img" aria-label=${props.label}>${marks}</svg>
     ${

@@ -5,9 +5,9 @@ import { useState } from 'preact/hooks';
 import { formatDuration } from '../domain/format.js';
 import type { Series } from '../domain/keys.js';
 import { countMinutes, type Outage } from '../domain/outages.js';
-import { formatClock, formatLocalDay } from '../domain/zone.js';
+import { formatClock, formatLocalDate, formatLocalDay } from '../domain/zone.js';
 import { formatShare, type Report } from '../report/model.js';
-import { outageLength, outageSpan, statusWords, when } from '../report/words.js';
+import { outageLength, statusWords, when } from '../report/words.js';
 import { countsWords, dayTicks, dayWords, Heatmap, Legend, type Tick, Timeline } from './charts.js';
 import type { DaysRange } from './route.js';
 import { routeHash } from './route.js';
@@ -70,13 +70,8 @@ function last24Hours(report: Report): VNode | null {
 
 export function NowPage(props: { report: Report }): VNode {
   const { report } = props;
-  const last = report.status?.lastOutage;
   return html`<div class="page now">
     <${StatusBlock} report=${report} />
-    ${
-      last &&
-      html`<p class="last-outage">Last outage: <b>${outageSpan(last, report)}</b>, ${atLeast(outageLength(last))}</p>`
-    }
     <h2>Today</h2>
     ${todayBar(report, 'Today')}
     <p class="nums">${dayNumbers(report, report.json.days.length - 1)}</p>
@@ -134,6 +129,14 @@ export function DaysPage(props: { report: Report; series: Series; range: DaysRan
   </div>`;
 }
 
+/** `07:30–08:15`, or `21:40 – Sun 29 Mar 01:10` across midnight (the start's day is written before it). */
+function clockSpan(outage: Outage, tz: string): string {
+  const endDay = formatLocalDate(new Date(outage.end.getTime() - 1), tz);
+  return endDay === formatLocalDate(outage.start, tz)
+    ? `${formatClock(outage.start, tz)}–${formatClock(outage.end, tz)}`
+    : `${formatClock(outage.start, tz)} – ${formatLocalDay(outage.end, tz)} ${formatClock(outage.end, tz)}`;
+}
+
 function outageRow(outage: Outage, report: Report, ongoing: boolean): VNode {
   const notes = [
     ongoing && 'ongoing',
@@ -142,7 +145,7 @@ function outageRow(outage: Outage, report: Report, ongoing: boolean): VNode {
     outage.missingMinutes > 0 && `${outage.missingMinutes} min without reading inside`,
   ].filter((n): n is string => typeof n === 'string');
   return html`<li class="outage">
-    <span class="when"><b>${formatLocalDay(outage.start, report.tz)}</b> ${outageSpan(outage, report)}</span>
+    <span class="when"><b>${formatLocalDay(outage.start, report.tz)}</b> ${clockSpan(outage, report.tz)}</span>
     <span class="length">${atLeast(outageLength(outage))}</span>
     ${notes.length > 0 && html`<small>${notes.join(' · ')}</small>`}
   </li>`;
