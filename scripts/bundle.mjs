@@ -66,29 +66,61 @@ const result = await build({
 });
 
 /**
- * Other processes may be running the previous build (cron, a test run in another terminal), so no
- * file is ever missing or half-written: each is written to a temp name and renamed, chunks before the
- * entrypoints that import them, and chunks of the previous build stay until the build after this one.
+ * Other processes may be running the previous build (cron, a test run in another terminal, a browser
+ * that loaded the dashboard), so no file is ever missing or half-written: each is written to a temp
+ * name and renamed, chunks before the entrypoints that import them, and chunks of the previous build
+ * stay until the build after this one.
  */
-const chunkDir = join(outdir, 'chunks');
-mkdirSync(chunkDir, { recursive: true });
-const isChunk = (path) => dirname(path) === chunkDir;
-const outputs = [...result.outputFiles].sort((a, b) => Number(isChunk(b.path)) - Number(isChunk(a.path)));
-for (const file of outputs) {
-  const temp = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(temp, file.contents, { mode: isChunk(file.path) ? 0o644 : 0o755 });
-  renameSync(temp, file.path);
+function writeOutputs(outputFiles, chunkDir, entryMode) {
+  mkdirSync(chunkDir, { recursive: true });
+  const isChunk = (path) => dirname(path) === chunkDir;
+  const outputs = [...outputFiles].sort((a, b) => Number(isChunk(b.path)) - Number(isChunk(a.path)));
+  for (const file of outputs) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const temp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temp, file.contents, { mode: isChunk(file.path) ? 0o644 : entryMode });
+    renameSync(temp, file.path);
+  }
+  const generationFile = join(chunkDir, 'generation.json');
+  const previous = existsSync(generationFile) ? JSON.parse(readFileSync(generationFile, 'utf8')) : [];
+  const current = outputs.filter((f) => isChunk(f.path)).map((f) => basename(f.path));
+  const keep = new Set([...previous, ...current, 'generation.json']);
+  for (const name of readdirSync(chunkDir)) if (!keep.has(name)) rmSync(join(chunkDir, name), { force: true });
+  writeFileSync(generationFile, JSON.stringify(current));
 }
-const generationFile = join(chunkDir, 'generation.json');
-const previous = existsSync(generationFile) ? JSON.parse(readFileSync(generationFile, 'utf8')) : [];
-const current = outputs.filter((f) => isChunk(f.path)).map((f) => basename(f.path));
-const keep = new Set([...previous, ...current, 'generation.json']);
-for (const name of readdirSync(chunkDir)) if (!keep.has(name)) rmSync(join(chunkDir, name), { force: true });
-writeFileSync(generationFile, JSON.stringify(current));
+
+writeOutputs(result.outputFiles, join(outdir, 'chunks'), 0o755);
 
 // Builds before this one also had tsc emit one file per module (dist/domain/, dist/utils/, …). No
 // bundle imports them, so a running process cannot miss them: removed, so nothing comes to rely on them.
 for (const entry of readdirSync(join(root, 'src'), { withFileTypes: true })) {
-  if (entry.isDirectory() && entry.name !== 'chunks')
+  if (entry.isDirectory() && entry.name !== 'chunks' && entry.name !== 'web')
     rmSync(join(outdir, entry.name), { recursive: true, force: true });
 }
+
+/**
+ * The dashboard (src/web/) for the browser: dist/web/ holds index.html, app.js, app.css and the
+ * lazily loaded chunks (the DynamoDB mode and its SDK), and nothing from outside: no CDN.
+ */
+const webSource = join(root, 'src', 'web');
+const webOut = join(outdir, 'web');
+const web = await build({
+  entryPoints: [join(webSource, 'app.ts'), join(webSource, 'app.css')],
+  outdir: webOut,
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022', 'chrome111', 'firefox113', 'safari16.4'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  write: false,
+});
+const staticFiles = ['index.html', 'icon.svg'].map((name) => ({
+  path: join(webOut, name),
+  contents: readFileSync(join(webSource, name)),
+}));
+writeOutputs([...web.outputFiles, ...staticFiles], join(webOut, 'chunks'), 0o644);

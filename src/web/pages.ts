@@ -1,0 +1,209 @@
+/** The pages: Now, Days, Outages and the device list. Each draws from reports built in the browser. */
+import { html } from 'htm/preact';
+import type { VNode } from 'preact';
+import { useState } from 'preact/hooks';
+import { formatDuration } from '../domain/format.js';
+import type { Series } from '../domain/keys.js';
+import { countMinutes, type Outage } from '../domain/outages.js';
+import { formatClock, formatLocalDate, formatLocalDay } from '../domain/zone.js';
+import { formatShare, type Report } from '../report/model.js';
+import { outageLength, statusWords, when } from '../report/words.js';
+import { countsWords, dayTicks, dayWords, Heatmap, Legend, type Tick, Timeline } from './charts.js';
+import type { DaysRange } from './route.js';
+import { routeHash } from './route.js';
+import { seriesName } from './view.js';
+
+/** The model's `≥ 47 min` said in words, for readers and for screen readers alike. */
+const atLeast = (text: string): string => text.replaceAll('≥ ', 'at least ');
+const ICONS = { on: '✔', off: '✖', unknown: '?' } as const;
+
+/** The big state: Power ON / OFF / UNKNOWN, since when and for how long, the last reading and outage. */
+export function StatusBlock(props: { report: Report; compact?: boolean }): VNode {
+  const { report } = props;
+  const words = statusWords(report);
+  const status = report.status;
+  if (!words || !status) return html`<p class="status st-unknown">No status: the data does not reach now.</p>`;
+  const meta = [
+    status.lastReadingAt && status.state !== 'unknown' ? `last reading ${when(status.lastReadingAt, report)}` : null,
+    atLeast(words.lastOutage),
+  ].filter((m): m is string => m !== null);
+  return html`<section class=${`status st-${status.state}`} aria-label="power now" data-state=${status.state}>
+    <p class="state"><span class="icon" aria-hidden="true">${ICONS[status.state]}</span> ${words.head}</p>
+    <p class="detail">${atLeast(words.detail)}</p>
+    ${!props.compact && html`<p class="meta">${meta.map((m, i) => html`${i > 0 ? ' · ' : ''}<span>${m}</span>`)}</p>`}
+  </section>`;
+}
+
+function todayBar(report: Report, heading: string): VNode | null {
+  const today = report.days.at(-1);
+  if (!today) return null;
+  const counts = countMinutes(report.minuteStates, today.first, today.last);
+  return html`<${Timeline}
+    minuteStates=${report.minuteStates}
+    first=${today.first}
+    last=${today.last}
+    label=${`${heading}: ${countsWords(counts)}`}
+    ticks=${dayTicks(report.minuteStates, today, report.tz)}
+  />`;
+}
+
+function last24Hours(report: Report): VNode | null {
+  const ms = report.minuteStates;
+  const nowIndex = Math.floor((report.generatedAt.getTime() - ms.from.getTime()) / 60_000) + 1;
+  const last = Math.min(ms.states.length, nowIndex);
+  const first = Math.max(0, last - 24 * 60);
+  if (last <= first) return null;
+  const at = (i: number): Date => new Date(ms.from.getTime() + i * 60_000);
+  const ticks: Tick[] = [0, 0.25, 0.5, 0.75].map((f) => ({
+    at: f,
+    label: formatClock(at(first + Math.round(f * (last - first))), report.tz),
+  }));
+  return html`<${Timeline}
+    minuteStates=${ms}
+    first=${first}
+    last=${last}
+    span=${24 * 60}
+    label=${`Last 24 hours: ${countsWords(countMinutes(ms, first, last))}`}
+    ticks=${[...ticks, { at: 1, label: 'now' }]}
+  />`;
+}
+
+export function NowPage(props: { report: Report }): VNode {
+  const { report } = props;
+  return html`<div class="page now">
+    <${StatusBlock} report=${report} />
+    <h2>Today</h2>
+    ${todayBar(report, 'Today')}
+    <p class="nums">${dayNumbers(report, report.json.days.length - 1)}</p>
+    <h2>Last 24 hours</h2>
+    ${last24Hours(report)}
+    <${Legend} />
+  </div>`;
+}
+
+/** `ON 20 h 05 min (93.1%) · OFF 1 h 30 min · no reading 5 min` for one day of the report. */
+function dayNumbers(report: Report, index: number): VNode | string {
+  const d = report.json.days[index];
+  if (!d) return '';
+  if (d.notMonitored === d.minutes) return 'not monitored';
+  const share = formatShare(d.on + d.off > 0 ? d.on / (d.on + d.off) : null);
+  return html`<span>ON <b>${formatDuration(d.on)}</b> (${share})</span> · <span>OFF <b>${formatDuration(d.off)}</b></span>${
+    d.unknown > 0 ? html` · <span>no reading <b>${formatDuration(d.unknown)}</b></span>` : ''
+  }${d.pending > 0 && d.pending < d.minutes ? html` · <span>${formatDuration(d.pending)} to come</span>` : ''}`;
+}
+
+export function DaysPage(props: { report: Report; series: Series; range: DaysRange }): VNode {
+  const { report, series, range } = props;
+  const t = report.json.totals;
+  const toggle = (value: DaysRange, text: string): VNode =>
+    html`<a class="toggle" href=${routeHash({ page: 'days', series, range: value })} aria-current=${range === value ? 'true' : undefined}>${text}</a>`;
+  const rows = report.days
+    .map((day, index) => ({ day, index }))
+    .reverse()
+    .map(
+      ({ day, index }) => html`<div class="day-row">
+        <span class="day-label">${dayWords(day, report.tz)}${day.last - day.first !== 1440 ? html`<small>${(day.last - day.first) / 60} h</small>` : ''}</span>
+        <div>
+          <${Timeline}
+            minuteStates=${report.minuteStates}
+            first=${day.first}
+            last=${day.last}
+            label=${`${dayWords(day, report.tz)}: ${countsWords(countMinutes(report.minuteStates, day.first, day.last))}`}
+          />
+          <p class="nums">${dayNumbers(report, index)}</p>
+        </div>
+      </div>`,
+    );
+  return html`<div class="page days">
+    <div class="toggles" role="group" aria-label="period">${toggle('week', '7 days')}${toggle('month', '30 days')}</div>
+    <div class="cards">
+      <div class="card">power on<b>${formatShare(t.onShare)}</b>of known minutes</div>
+      <div class="card">power off<b>${formatDuration(t.off)}</b>${report.outages.length} outage${report.outages.length === 1 ? '' : 's'}</div>
+      <div class="card">no reading<b>${formatDuration(t.unknown)}</b>${report.json.gaps.length} gap${report.json.gaps.length === 1 ? '' : 's'}</div>
+    </div>
+    <h2>Per day</h2>
+    <${Legend} />
+    <div class="day-list">${rows}</div>
+    <h2>Hour × day</h2>
+    <${Heatmap} report=${report} />
+  </div>`;
+}
+
+/** `07:30–08:15`, or `21:40 – Sun 29 Mar 01:10` across midnight (the start's day is written before it). */
+function clockSpan(outage: Outage, tz: string): string {
+  const endDay = formatLocalDate(new Date(outage.end.getTime() - 1), tz);
+  return endDay === formatLocalDate(outage.start, tz)
+    ? `${formatClock(outage.start, tz)}–${formatClock(outage.end, tz)}`
+    : `${formatClock(outage.start, tz)} – ${formatLocalDay(outage.end, tz)} ${formatClock(outage.end, tz)}`;
+}
+
+function outageRow(outage: Outage, report: Report, ongoing: boolean): VNode {
+  const notes = [
+    ongoing && 'ongoing',
+    outage.startUncertain && 'start uncertain',
+    outage.endUncertain && !ongoing && 'end uncertain',
+    outage.missingMinutes > 0 && `${outage.missingMinutes} min without reading inside`,
+  ].filter((n): n is string => typeof n === 'string');
+  return html`<li class="outage">
+    <span class="when"><b>${formatLocalDay(outage.start, report.tz)}</b> ${clockSpan(outage, report.tz)}</span>
+    <span class="length">${atLeast(outageLength(outage))}</span>
+    ${notes.length > 0 && html`<small>${notes.join(' · ')}</small>`}
+  </li>`;
+}
+
+export function OutagesPage(props: { report: Report; calendarUrl: string | undefined }): VNode {
+  const { report, calendarUrl } = props;
+  const ongoing = report.status?.state === 'off' ? report.outages.at(-1) : undefined;
+  const list = [...report.outages].reverse();
+  return html`<div class="page outages">
+    <p class="sub">${list.length} outage${list.length === 1 ? '' : 's'} in the last ${report.days.length} days, newest first.</p>
+    ${
+      list.length === 0
+        ? html`<p>No outages in this period.</p>`
+        : html`<ol class="outage-list">${list.map((o) => outageRow(o, report, o === ongoing))}</ol>`
+    }
+    ${calendarUrl && html`<${CalendarLink} url=${calendarUrl} />`}
+  </div>`;
+}
+
+function CalendarLink(props: { url: string }): VNode {
+  const [copied, setCopied] = useState('');
+  const webcal = props.url.replace(/^https?:/, 'webcal:');
+  const copy = async (): Promise<void> => {
+    try {
+      await navigator.clipboard.writeText(props.url);
+      setCopied('Copied');
+    } catch {
+      // No clipboard (plain http, or refused): the field is selected for a manual copy.
+      (document.getElementById('calendar-url') as HTMLInputElement | null)?.select();
+      setCopied('Selected: copy it with Ctrl+C / long press');
+    }
+  };
+  return html`<section class="calendar" aria-labelledby="calendar-h">
+    <h2 id="calendar-h">Outages in your calendar</h2>
+    <p><a class="button" href=${webcal}>Subscribe (webcal)</a></p>
+    <p><label for="calendar-url">Or add this address to your calendar app:</label></p>
+    <div class="copy">
+      <input id="calendar-url" type="text" readonly value=${props.url} />
+      <button type="button" class="button" onClick=${copy}>Copy</button>
+    </div>
+    <p class="sub" aria-live="polite">${copied}</p>
+  </section>`;
+}
+
+export function DevicesPage(props: { reports: { series: Series; report: Report }[] }): VNode {
+  return html`<div class="page devices">
+    <ul class="device-list">
+      ${props.reports.map(
+        ({ series, report }) => html`<li>
+          <a class="device-card" href=${routeHash({ page: 'now', series, range: 'week' })}>
+            <h2>${seriesName(series)}</h2>
+            <${StatusBlock} report=${report} compact=${true} />
+            ${todayBar(report, `${seriesName(series)} today`)}
+          </a>
+        </li>`,
+      )}
+    </ul>
+    <${Legend} />
+  </div>`;
+}
