@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Self-check: runs every check of the set-up and prints one line each, with the fix. */
 import { doctorCommand } from './cli/commands.js';
-import { environment, resolveCommon, resolveSensor } from './cli/config.js';
+import { environment, resolveCommon, resolveOutputs, resolveSensor } from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
 import { runCommand } from './doctor/check.js';
 import { allPassed, formatResults, runDoctor } from './doctor/run-doctor.js';
@@ -31,6 +31,7 @@ await runJob(doctorCommand(), async (cmd, job) => {
     nodeVersion: process.version,
     now: job.now,
     minFreeBytes: o.minFreeMb * 1024 * 1024,
+    outputs: resolveOutputs(cmd),
   });
   const passed = allPassed(results);
   process.stdout.write(

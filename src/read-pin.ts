@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-/** Every minute from cron: read the pin, buffer the reading, flush the buffer to the store. */
+/** Every minute from cron: read the pin, buffer the reading, flush the buffer to the store, then the outputs. */
 import { readPinCommand } from './cli/commands.js';
-import { flag, readingTime, resolveCommon, resolveNotify, resolveSensor } from './cli/config.js';
+import { flag, readingTime, resolveCommon, resolveNotify, resolveOutputs, resolveSensor } from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
 import { Notifier } from './notify/notifier.js';
+import { createOutputs } from './outputs/config.js';
+import { minuteOutputs } from './outputs/run-outputs.js';
 import { type ReadPinResult, readPin } from './pipeline/read-pin.js';
 import { createSensor } from './sensors/index.js';
 import { openStore } from './stores/open-store.js';
@@ -14,18 +16,34 @@ await runJob(readPinCommand(), async (cmd, job) => {
   const sensor = resolveSensor(cmd, config.series.pin);
   const at = readingTime(cmd, job.now);
   const flushOnly = flag(cmd, 'flushOnly');
-  const notifier = new Notifier(resolveNotify(cmd), config, job.logger(config));
+  const outputsConfig = resolveOutputs(cmd);
+  const outputs = createOutputs(outputsConfig, config);
+  const log = job.logger(config);
+  const notifier = new Notifier(resolveNotify(cmd), config, log, undefined, {
+    keepState: outputs.some((o) => o.needsPowerState),
+  });
+  const buffer = new FileBuffer(config.bufferDir, config.mode);
   let result: ReadPinResult | undefined;
   try {
     result = await readPin({
       series: config.series,
       sensor: createSensor(sensor),
-      buffer: new FileBuffer(config.bufferDir, config.mode),
+      buffer,
       openStore: () => openStore(config),
-      log: job.logger(config),
+      log,
       ...(at ? { at } : {}),
       flushOnly,
       notify: notifier,
+      outputs: minuteOutputs({
+        outputs,
+        series: config.series,
+        now: job.now,
+        powerState: () => notifier.powerState(),
+        bufferedReadings: () => buffer.list().length,
+        budgetMs: outputsConfig.budgetMs,
+        timeoutMs: outputsConfig.timeoutMs,
+        log,
+      }),
     });
   } finally {
     // The heartbeat says how the run went, a failed one included.

@@ -16,6 +16,7 @@ import {
   importOptions,
   installOptions,
   notifyOptions,
+  outputOptions,
   quickstartOptions,
   readPinOptions,
   reportOptions,
@@ -111,11 +112,22 @@ function withNotify<A extends unknown[], O extends OptionValues, G extends Optio
     .addOption(notifyOptions.notifyTimeout());
 }
 
+function withOutputs<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+  return command
+    .addOption(outputOptions.svitlobotKey())
+    .addOption(outputOptions.svitlobotUrl())
+    .addOption(outputOptions.mqttUrl())
+    .addOption(outputOptions.mqttDiscoveryPrefix())
+    .addOption(outputOptions.prometheusFile());
+}
+
 export const readPinCommand = () =>
-  withNotify(
-    withSensor(
-      withCommon(new Command('blackout-read-pin')).description(
-        'Read the power pin once, buffer the reading on disk and flush the buffer to the store.',
+  withOutputs(
+    withNotify(
+      withSensor(
+        withCommon(new Command('blackout-read-pin')).description(
+          'Read the power pin once, buffer the reading on disk and flush the buffer to the store.',
+        ),
       ),
     ),
   )
@@ -124,6 +136,8 @@ export const readPinCommand = () =>
     .addHelpText(
       'after',
       `
+Outputs (Svitlobot, Home Assistant over MQTT, Prometheus textfile) run after the flush; one that is
+down only logs a warning: the exit code says how the reading went.
 Exit codes: 0 reading recorded (stored, or buffered while the store is unreachable),
             1 the reading could not be taken or written to disk, 2 usage error.
 Examples:
@@ -246,7 +260,11 @@ Examples:
 
 export const notifyTestCommand = () =>
   withNotify(withLogs(withSeries(new Command('blackout-notify-test'))))
-    .description('Send a test message through every configured notification channel and report each result.')
+    .addOption(outputOptions.svitlobotKey())
+    .addOption(outputOptions.svitlobotUrl())
+    .description(
+      'Send a test message through every configured notification channel (and one Svitlobot ping) and report each result.',
+    )
     .addHelpText(
       'after',
       `
@@ -257,9 +275,11 @@ Example:
     );
 
 export const doctorCommand = () =>
-  withSensor(
-    withCommon(new Command('blackout-doctor')).description(
-      'Check the whole set-up (Node, pin, clock, store, buffer, schedule, disk) and say how to fix what is wrong.',
+  withOutputs(
+    withSensor(
+      withCommon(new Command('blackout-doctor')).description(
+        'Check the whole set-up (Node, pin, clock, store, buffer, schedule, disk, outputs) and say how to fix what is wrong.',
+      ),
     ),
   )
     .addOption(doctorOptions.json())
@@ -280,9 +300,11 @@ Examples:
     );
 
 export const installCommand = () =>
-  withSensor(
-    withCommon(new Command('blackout-install')).description(
-      'Write the scheduled jobs: /etc/cron.d/blackout-monitor, or systemd service + timer units (--uninstall removes them).',
+  withOutputs(
+    withSensor(
+      withCommon(new Command('blackout-install')).description(
+        'Write the scheduled jobs: /etc/cron.d/blackout-monitor, or systemd service + timer units (--uninstall removes them).',
+      ),
     ),
   )
     .addOption(installOptions.scheduler())
@@ -297,7 +319,8 @@ export const installCommand = () =>
       'after',
       `
 The jobs also read /etc/default/blackout-monitor when it exists (notifications, AWS settings);
-the options given here are written into the job command lines and win over it.
+the options given here are written into the job command lines and win over it. Secrets (the Svitlobot
+key, an MQTT password) are refused here: the job files are world-readable; put them in that file.
 --uninstall removes exactly what install writes for the same options (so: the install command line
 plus --uninstall); a file that differs (changed since, or written for other options) is left and named.
 It never touches /etc/default/blackout-monitor, the store, the buffer or the logs. With systemd, first:

@@ -10,8 +10,11 @@ import type { Series } from '../domain/keys.js';
 import { parseDateOrTimestamp } from '../domain/time.js';
 import { isInTheFuture } from '../domain/validate.js';
 import { isTimeZone, systemTimeZone } from '../domain/zone.js';
-import { DEFAULT_BUDGET_MS, type NotifyConfig } from '../notify/config.js';
+import { DEFAULT_BUDGET_MS, DEFAULT_TIMEOUT_MS, type NotifyConfig } from '../notify/config.js';
 import type { Language } from '../notify/messages.js';
+import type { OutputsConfig } from '../outputs/config.js';
+import { DEFAULT_DISCOVERY_PREFIX } from '../outputs/mqtt/discovery.js';
+import { DEFAULT_SVITLOBOT_URL } from '../outputs/svitlobot/svitlobot.js';
 import { isGpioSensor, type SensorChoice } from '../sensors/index.js';
 import type { StoreConfig } from '../stores/open-store.js';
 import type { StoreKind } from '../stores/store.js';
@@ -232,6 +235,39 @@ export function resolveNotify<A extends unknown[], O extends NotifyOptionValues>
     gapMinutes: o.gapMinutes,
     timeoutMs,
     // The budget never goes below two request timeouts, so at least one event per run can go out.
+    budgetMs: Math.max(DEFAULT_BUDGET_MS, 2 * timeoutMs),
+  });
+}
+
+type OutputOptionValues = OptionValues & {
+  svitlobotKey?: string;
+  svitlobotUrl?: string;
+  mqttUrl?: string;
+  mqttDiscoveryPrefix?: string;
+  prometheusFile?: string;
+  notifyTimeout?: number;
+};
+
+/** The outputs of the minute job (src/outputs); each is off unless configured. */
+export function resolveOutputs<A extends unknown[], O extends OutputOptionValues>(
+  command: Command<A, O>,
+): OutputsConfig {
+  const o = command.opts();
+  const any = command as unknown as AnyCommand;
+  if (o.svitlobotUrl !== undefined && o.svitlobotKey === undefined) {
+    throw new UsageError(`${sourceOf(any, 'svitlobotUrl')} needs --svitlobot-key`);
+  }
+  const timeoutMs = (o.notifyTimeout ?? DEFAULT_TIMEOUT_MS / 1000) * 1000;
+  return Object.freeze({
+    ...(o.svitlobotKey !== undefined
+      ? { svitlobot: { key: o.svitlobotKey, url: o.svitlobotUrl ?? DEFAULT_SVITLOBOT_URL } }
+      : {}),
+    ...(o.mqttUrl !== undefined
+      ? { mqtt: { url: o.mqttUrl, discoveryPrefix: o.mqttDiscoveryPrefix ?? DEFAULT_DISCOVERY_PREFIX } }
+      : {}),
+    ...(o.prometheusFile !== undefined ? { prometheusFile: resolve(o.prometheusFile) } : {}),
+    timeoutMs,
+    // As the notifications': the outputs run beside them, after the flush.
     budgetMs: Math.max(DEFAULT_BUDGET_MS, 2 * timeoutMs),
   });
 }

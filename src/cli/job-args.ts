@@ -3,9 +3,10 @@
  * the job's own options (its definition in commands.ts), in their order, for the values given.
  */
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { jobEndpoint, jobPath, jobSensor } from '../install/job-values.js';
+import { jobEndpoint, jobMqttUrl, jobPath, jobSecret, jobSensor, jobUrl } from '../install/job-values.js';
 import { JOB_COMMANDS, type JobScript } from './commands.js';
 import { flag, sourceOf } from './config.js';
+import { SECRET_FLAGS } from './options.js';
 
 /** Option values by their attribute name (`db`, `bufferDir`, `activeLow`, …), as the jobs should get them. */
 export type JobOptions = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -32,6 +33,10 @@ const JOB_VALUE: Readonly<Record<string, (value: string, flag: string) => string
   gpioget: jobPath,
   endpoint: jobEndpoint,
   sensor: jobSensor,
+  prometheusFile: jobPath,
+  mqttUrl: jobMqttUrl,
+  svitlobotKey: jobSecret('BLACKOUT_SVITLOBOT_KEY'),
+  svitlobotUrl: jobUrl,
 };
 
 /** Not written into the jobs: the series goes after `--`, the settings file is install's own, and a job is silent. */
@@ -51,6 +56,8 @@ export function jobOptionsFrom(command: Command<unknown[], OptionValues>): JobOp
     const source = command.getOptionValueSource(key);
     if (!jobKeys.has(key) || NOT_FOR_JOBS.has(key)) continue;
     if (source !== 'cli' && source !== 'env' && key !== 'store') continue;
+    // A secret from the environment (the settings file, say) stays there: the jobs read it too.
+    if (source === 'env' && option.long !== undefined && SECRET_FLAGS.has(option.long)) continue;
     const value: unknown = option.isBoolean() ? flag(command, key) : command.getOptionValue(key);
     const write = JOB_VALUE[key];
     if (typeof value === 'string') values[key] = write ? write(value, sourceOf(command, key)) : value;

@@ -9,6 +9,8 @@ import { DEFAULT_MERGE_GAP } from '../domain/outages.js';
 import { SCHEDULERS } from '../install/schedulers.js';
 import { DEFAULT_DEBOUNCE, DEFAULT_GAP_MINUTES, DEFAULT_TIMEOUT_MS } from '../notify/config.js';
 import { LANGUAGES } from '../notify/messages.js';
+import { DEFAULT_DISCOVERY_PREFIX } from '../outputs/mqtt/discovery.js';
+import { DEFAULT_SVITLOBOT_URL } from '../outputs/svitlobot/svitlobot.js';
 import { SOURCES } from '../report/load.js';
 import { CSV_TABLES } from '../report/render-csv.js';
 import { FORMATS } from '../report/report.js';
@@ -22,6 +24,8 @@ import {
   instantText,
   matching,
   modeValue,
+  mqttTopicPrefix,
+  mqttUrl,
   oneOf,
   pathValue,
   pinValue,
@@ -169,10 +173,41 @@ export const notifyOptions = {
       .default(DEFAULT_GAP_MINUTES)
       .argParser(wholeNumber(10_080)),
   notifyTimeout: () =>
-    new Option('--notify-timeout <seconds>', 'timeout of each notification or heartbeat request')
+    new Option('--notify-timeout <seconds>', 'timeout of each notification, heartbeat or output request')
       .env('BLACKOUT_NOTIFY_TIMEOUT')
       .default(DEFAULT_TIMEOUT_MS / 1000)
       .argParser(wholeNumber(10)),
+};
+
+/**
+ * The minute job's outputs (src/outputs): each off unless configured, run after the flush within the
+ * notification budget, each request bounded by --notify-timeout.
+ */
+export const outputOptions = {
+  svitlobotKey: () =>
+    new Option('--svitlobot-key <key>', 'Svitlobot channel key: ping Svitlobot after every fresh ON reading')
+      .env('BLACKOUT_SVITLOBOT_KEY')
+      .argParser(matching(/^[A-Za-z0-9_-]{1,128}$/, 'a channel key of A-Z a-z 0-9 _ -')),
+  svitlobotUrl: () =>
+    new Option('--svitlobot-url <url>', `Svitlobot API base URL (default ${DEFAULT_SVITLOBOT_URL})`)
+      .env('BLACKOUT_SVITLOBOT_URL')
+      .argParser(httpUrl),
+  mqttUrl: () =>
+    new Option('--mqtt-url <url>', 'MQTT broker for Home Assistant discovery, mqtt://user:pass@host:1883 or mqtts://')
+      .env('BLACKOUT_MQTT_URL')
+      .argParser(mqttUrl),
+  mqttDiscoveryPrefix: () =>
+    new Option('--mqtt-discovery-prefix <prefix>', 'Home Assistant MQTT discovery prefix')
+      .env('BLACKOUT_MQTT_DISCOVERY_PREFIX')
+      .default(DEFAULT_DISCOVERY_PREFIX)
+      .argParser(mqttTopicPrefix),
+  prometheusFile: () =>
+    new Option(
+      '--prometheus-file <file>',
+      'rewrite this node_exporter textfile (…/node-exporter/blackout.prom) every run',
+    )
+      .env('BLACKOUT_PROMETHEUS_FILE')
+      .argParser(pathValue),
 };
 
 /** Values never echoed in a message (webhook, topic and ping URLs are secrets too). */
@@ -186,7 +221,10 @@ export const SECRET_FLAGS: ReadonlySet<string> = new Set(
     'ntfyUrl',
     'ntfyToken',
     'heartbeatUrl',
-  ].map((key) => notifyOptions[key as keyof typeof notifyOptions]().long ?? key),
+  ]
+    .map((key) => notifyOptions[key as keyof typeof notifyOptions]().long ?? key)
+    // The MQTT URL carries the broker password.
+    .concat([outputOptions.svitlobotKey().long ?? '', outputOptions.mqttUrl().long ?? '']),
 );
 
 /**

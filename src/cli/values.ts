@@ -65,6 +65,21 @@ export function httpUrl(text: string): string {
   return invalid('an http:// or https:// URL');
 }
 
+/** An MQTT broker URL (its password is a secret: see SECRET_FLAGS). */
+export function mqttUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if ((url.protocol === 'mqtt:' || url.protocol === 'mqtts:') && url.hostname !== '' && !/\s/.test(text)) return text;
+  } catch {
+    // Not a URL at all: said below.
+  }
+  return invalid('an mqtt:// or mqtts:// URL, e.g. mqtt://user:pass@homeassistant.local:1883');
+}
+
+/** An MQTT topic prefix: no wildcards, no empty levels. */
+export const mqttTopicPrefix = (text: string): string =>
+  /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(text) ? text : invalid('topic levels of A-Z a-z 0-9 _ . - split by /');
+
 export function timeZoneValue(reason: string): (text: string) => string {
   return (text) => (isTimeZone(text) ? text : invalid(reason));
 }

@@ -1,6 +1,7 @@
 /** Runs every check in order and prints one line each (or JSON). */
 import { join } from 'node:path';
 import type { CommonConfig } from '../cli/config.js';
+import type { OutputsConfig } from '../outputs/config.js';
 import type { Sensor } from '../sensors/sensor.js';
 import type { Store } from '../stores/store.js';
 import { messageOf } from '../utils/errors.js';
@@ -12,6 +13,7 @@ import { checkDisk } from './disk-check.js';
 import { checkFolder, scheduledUser } from './folder-check.js';
 import { checkFreshness } from './freshness-check.js';
 import { checkNode } from './node-check.js';
+import { checkMqtt, checkPrometheus, checkSvitlobot } from './outputs-check.js';
 import { checkSchedule } from './schedule-check.js';
 import { checkSensor } from './sensor-check.js';
 import { checkSettingsFile } from './settings-check.js';
@@ -42,6 +44,8 @@ export interface DoctorSetup {
   nodeVersion: string;
   now: Date;
   minFreeBytes: number;
+  /** The minute job's outputs, as configured. */
+  outputs?: OutputsConfig;
 }
 
 const MINUTE_MS = 60_000;
@@ -121,6 +125,30 @@ export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
     checkSchedule({ systemRoot: setup.systemRoot, run, crontab: commands.crontab, systemctl: commands.systemctl }),
   );
   await add('settings', () => checkSettingsFile(setup.systemRoot));
+  if (setup.outputs) {
+    const outputs = {
+      outputs: setup.outputs,
+      bufferDir: config.bufferDir,
+      mode: config.mode,
+      series: config.series,
+      now,
+      tz: setup.tz,
+      staleMs: 5 * MINUTE_MS,
+    };
+    await add('svitlobot', () => checkSvitlobot(outputs));
+    // A line each only when configured.
+    for (const [name, check] of [
+      ['mqtt', checkMqtt],
+      ['prometheus', checkPrometheus],
+    ] as const) {
+      try {
+        const result = check(outputs);
+        if (result) results.push(result);
+      } catch (error) {
+        results.push(thrown(name, error));
+      }
+    }
+  }
   await add('disk', () =>
     checkDisk({ path: config.bufferDir, minFreeBytes: setup.minFreeBytes, lowFreeBytes: setup.minFreeBytes * 10 }),
   );

@@ -74,6 +74,18 @@ export interface PowerState {
   gaps: EventGap[];
   gapsOmitted: number;
   nextSeq: number;
+  /**
+   * Outages (confirmed OFF states) since this state began, for counters such as Prometheus': `count`
+   * started (the one in place at the first reading included), `minutes` the ended ones lasted,
+   * `lastMinutes` the length of the last ended one. Absent in states written before it was kept.
+   */
+  outages?: OutageTally;
+}
+
+export interface OutageTally {
+  count: number;
+  minutes: number;
+  lastMinutes?: number;
 }
 
 export interface PowerEventOptions {
@@ -172,6 +184,7 @@ export function observeReading(
   if (!state.confirmed) {
     // The first reading ever: the state is known from now on, but not when it began.
     state.confirmed = { state: value, since: minute, sinceKnown: false };
+    if (value === 'off') state.outages = { ...tallyOf(state), count: tallyOf(state).count + 1 };
     return { state, events };
   }
   if (value === state.confirmed.state) {
@@ -209,6 +222,12 @@ export function observeReading(
     ...(window ? { changeWindow: window } : {}),
     detectedAt: minute,
   });
+  const tally = tallyOf(state);
+  if (value === 'off') state.outages = { ...tally, count: tally.count + 1 };
+  else if (before.state === 'off') {
+    const lasted = minutesBetween(before.since, window?.from ?? pending.since);
+    state.outages = { ...tally, minutes: tally.minutes + lasted, lastMinutes: lasted };
+  }
   state.confirmed = {
     state: value,
     since: pending.since,
@@ -220,6 +239,28 @@ export function observeReading(
   delete state.pending;
   return { state, events };
 }
+
+const tallyOf = (state: PowerState): OutageTally => state.outages ?? { count: 0, minutes: 0 };
+
+/**
+ * Outage minutes so far, the one going on included (through the last reading): grows by one a minute
+ * during an outage and never jumps when it ends, so it can be exposed as a counter.
+ */
+export function outageMinutesSoFar(state: PowerState): number {
+  const ended = tallyOf(state).minutes;
+  const { confirmed, lastMinute } = state;
+  if (confirmed?.state !== 'off' || lastMinute === undefined) return ended;
+  // With a change back to ON still being debounced, its readings are not counted as outage yet.
+  const through = state.pending?.state === 'on' ? (state.pending.changeWindow?.from ?? state.pending.since) : undefined;
+  const upTo = through ?? new Date(Date.parse(lastMinute) + MINUTE_MS).toISOString();
+  return ended + Math.max(0, minutesBetween(confirmed.since, upTo));
+}
+
+/** Outages started since the state began. */
+export const outagesSoFar = (state: PowerState): number => tallyOf(state).count;
+
+/** Length of the last ended outage, in minutes; undefined before one ended. */
+export const lastOutageMinutes = (state: PowerState): number | undefined => state.outages?.lastMinutes;
 
 /**
  * Forgets what a clock that ran ahead left in the state: a last reading (or a change) dated after
@@ -260,6 +301,18 @@ export function parsePowerState(raw: unknown): PowerState | undefined {
       isMinute(confirmed.since) &&
       typeof confirmed.sinceKnown === 'boolean' &&
       (confirmed.earliestSince === undefined || isMinute(confirmed.earliestSince))
+    )
+  ) {
+    return undefined;
+  }
+  const { outages } = raw;
+  if (
+    outages !== undefined &&
+    !(
+      isObject(outages) &&
+      isCount(outages.count) &&
+      isCount(outages.minutes) &&
+      (outages.lastMinutes === undefined || isCount(outages.lastMinutes))
     )
   ) {
     return undefined;

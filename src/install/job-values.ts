@@ -32,6 +32,41 @@ export function jobEndpoint(value: string): string {
   return value;
 }
 
+/** Another URL in the job lines (`--svitlobot-url`): plain, without credentials. */
+export function jobUrl(value: string, flag: string): string {
+  if (/^https?:\/\/[^/]*@/.test(value)) {
+    throw new UsageError(
+      `invalid ${flag}: credentials in the URL would be written into the job lines for everyone to read; put it in /etc/default/blackout-monitor instead`,
+    );
+  }
+  if (!/^https?:\/\/[A-Za-z0-9._~:/@+-]+$/.test(value)) {
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: in the jobs, a URL of A-Z a-z 0-9 . _ ~ : / @ + -`);
+  }
+  return value;
+}
+
+/** The MQTT URL in the job lines: a user name is fine, a password is not (world-readable files, `ps`). */
+export function jobMqttUrl(value: string, flag: string): string {
+  if (new URL(value).password !== '') {
+    throw new UsageError(
+      `invalid ${flag}: the broker password would be written into the job lines for everyone to read; put BLACKOUT_MQTT_URL=… in /etc/default/blackout-monitor instead`,
+    );
+  }
+  if (!/^mqtts?:\/\/[A-Za-z0-9._~:/@+-]+$/.test(value)) {
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: in the jobs, a URL of A-Z a-z 0-9 . _ ~ : / @ + -`);
+  }
+  return value;
+}
+
+/** A secret option is never written into the job lines: it goes into the settings file, as `variable`. */
+export function jobSecret(variable: string): (value: string, flag: string) => string {
+  return (_value, flag) => {
+    throw new UsageError(
+      `${flag} is a secret and would be written into the job lines for everyone to read; put ${variable}=… in /etc/default/blackout-monitor instead`,
+    );
+  };
+}
+
 /** `file:PATH` goes into the job command lines: a plain absolute path (the jobs run elsewhere). */
 export const jobSensor = (spec: string): string =>
   spec.startsWith('file:') ? `file:${jobPath(spec.slice(5), '--sensor file:')}` : spec;

@@ -6,7 +6,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Series } from '../domain/keys.js';
-import { forgetFuture, initialPowerState, observeReading, type PowerEvent } from '../domain/power-events.js';
+import {
+  forgetFuture,
+  initialPowerState,
+  observeReading,
+  type PowerEvent,
+  type PowerState,
+} from '../domain/power-events.js';
 import type { MinuteRecord } from '../domain/records.js';
 import { parseTimestamp } from '../domain/time.js';
 import { FileBuffer } from '../utils/buffer.js';
@@ -48,20 +54,39 @@ export interface RunOutcome {
   flushStuck?: boolean;
 }
 
+export interface NotifierOptions {
+  /** Keep the power state even without channels (outputs report it: src/outputs). */
+  keepState?: boolean;
+}
+
 export class Notifier {
   readonly channels: Channel[];
   readonly files: NotifyFiles;
   readonly redact: Redactor;
+  private readonly keepsState: boolean;
 
   constructor(
     readonly config: NotifyConfig,
     readonly place: NotifierPlace,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
+    options: NotifierOptions = {},
   ) {
     this.channels = createChannels(config);
     this.files = new NotifyFiles(place.bufferDir, place.mode, place.series);
     this.redact = secretRedactor(configSecrets(config, this.channels));
+    this.keepsState = this.channels.length > 0 || options.keepState === true;
+  }
+
+  /** The saved power state (as the last observe left it); undefined when none is kept yet. */
+  powerState(): PowerState | undefined {
+    if (!this.keepsState) return undefined;
+    try {
+      return this.files.loadState().state;
+    } catch (error) {
+      this.log.warn({ error: this.redact(messageOf(error)) }, 'could not read the power state');
+      return undefined;
+    }
   }
 
   /** Records events from `record` (if any reading was taken) and delivers queued events. Never throws. */
@@ -75,7 +100,7 @@ export class Notifier {
    * local files only, no peer is asked. Never throws.
    */
   async observe(record: MinuteRecord | undefined): Promise<void> {
-    if (this.channels.length === 0) return;
+    if (!this.keepsState) return;
     try {
       await this.record(record);
     } catch (error) {
@@ -184,8 +209,10 @@ export class Notifier {
       const zone = this.config.timeZone ? { timeZone: this.config.timeZone } : {};
       // Queue first, then save the state: a kill in between re-derives the events next run, and those
       // already queued (same numbers) are kept as they are.
+      // Without channels the state is kept for the outputs only: no outbox that nobody would empty.
+      const queue = this.channels.length > 0;
       for (const event of events) {
-        const added = this.files.add(event, created);
+        const added = queue && this.files.add(event, created);
         const text = eventText(event, { lang: 'en', ...zone, sentAt: new Date(event.detectedAt) });
         this.log.info(
           {

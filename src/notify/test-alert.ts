@@ -1,5 +1,6 @@
 /** The test alert: one message straight through every configured channel (no outbox), plus a heartbeat ping. */
 import type { Series } from '../domain/keys.js';
+import { pingSvitlobot, pingUrl, type SvitlobotOptions } from '../outputs/svitlobot/svitlobot.js';
 import type { Logger } from '../utils/log.js';
 import { secretRedactor } from '../utils/redact.js';
 import { configSecrets, createChannels, type NotifyConfig } from './config.js';
@@ -17,9 +18,21 @@ export interface TestResult {
   error?: string;
 }
 
-export async function sendTestAlert(config: NotifyConfig, series: Series, log: Logger): Promise<TestResult[]> {
+/**
+ * Sends the test message; `svitlobot`, when given, gets one ping (it carries no message: a ping says
+ * "power now", which a test run on a powered Pi is).
+ */
+export async function sendTestAlert(
+  config: NotifyConfig,
+  series: Series,
+  log: Logger,
+  svitlobot?: SvitlobotOptions,
+): Promise<TestResult[]> {
   const channels = createChannels(config);
-  const redact = secretRedactor(configSecrets(config, channels));
+  const redact = secretRedactor([
+    ...configSecrets(config, channels),
+    ...(svitlobot ? [svitlobot.key, pingUrl(svitlobot)] : []),
+  ]);
   const sentAt = new Date();
   const text = testText(series.device, series.pin, {
     lang: config.lang,
@@ -51,6 +64,15 @@ export async function sendTestAlert(config: NotifyConfig, series: Series, log: L
           ok: false,
           error: redact(error.message),
         }),
+      ),
+    );
+  }
+  if (svitlobot) {
+    const target = originOf(svitlobot.url);
+    attempts.push(
+      pingSvitlobot(svitlobot, config.timeoutMs).then(
+        (status) => ({ channel: 'svitlobot', target, ok: true, status }),
+        (error: Error) => ({ channel: 'svitlobot', target, ok: false, error: redact(error.message) }),
       ),
     );
   }

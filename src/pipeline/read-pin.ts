@@ -35,6 +35,11 @@ export interface ReadPinInput {
     observe(record: MinuteRecord | undefined): Promise<void>;
     deliver(): Promise<void>;
   };
+  /**
+   * The outputs (src/outputs: Svitlobot, MQTT, Prometheus): after the flush, beside the deliveries,
+   * within their own budget; they never throw into the job.
+   */
+  outputs?: (result: ReadPinResult) => Promise<unknown>;
 }
 
 export interface ReadPinResult {
@@ -79,7 +84,10 @@ export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
     ?.observe(result.record)
     .catch((error: unknown) => log.error({ err: error }, 'notifications failed'));
   await flushWithLock(input, result, started);
-  await input.notify?.deliver().catch((error: unknown) => log.error({ err: error }, 'notifications failed'));
+  await Promise.all([
+    input.notify?.deliver().catch((error: unknown) => log.error({ err: error }, 'notifications failed')),
+    input.outputs?.(result).catch((error: unknown) => log.error({ err: error }, 'outputs failed')),
+  ]);
   return result;
 }
 

@@ -81,9 +81,20 @@ function secretPartsOf(secret: string): string[] {
   } catch {
     return [secret];
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return [secret];
+  // Another scheme (mqtt://user:pass@host): the password may show alone.
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return [secret, ...passwordOf(url)];
   const path = url.pathname === '/' ? '' : url.pathname;
-  return [secret, `${path}${url.search}`, path, url.search.slice(1), ...(url.password ? [url.password] : [])];
+  return [secret, `${path}${url.search}`, path, url.search.slice(1), ...passwordOf(url)];
+}
+
+/** A URL's password, as written and decoded. */
+function passwordOf(url: URL): string[] {
+  if (!url.password) return [];
+  try {
+    return [url.password, decodeURIComponent(url.password)];
+  } catch {
+    return [url.password];
+  }
 }
 
 /** Removes `secrets` (the configured values, and the paths and queries of configured URLs) and shaped credentials from text. */

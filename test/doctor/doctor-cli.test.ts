@@ -1,4 +1,5 @@
 /** blackout-doctor as a user runs it: a fresh process on a temp system root, temp store and fake tools. */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { minuteRecord } from '../../src/domain/records.js';
@@ -61,10 +62,43 @@ describe('blackout-doctor', () => {
       '✓ freshness',
       '✓ schedule',
       '✓ settings',
+      '✓ svitlobot',
       '✓ disk',
     ]);
-    expect(lines.at(-1)).toBe('12 passed, 0 warnings, 0 failed');
+    expect(lines.find((l) => l.includes('svitlobot'))).toMatch(/not configured/);
+    expect(lines.at(-1)).toBe('13 passed, 0 warnings, 0 failed');
     expect(result.code).toBe(0);
+  });
+
+  it('the outputs: when the last Svitlobot ping succeeded, the Prometheus file and the broker (no secret shown)', async () => {
+    const { sys, args, env } = await healthySystem();
+    const key = 'doctor-svitlo-k3y';
+    const pingedAt = new Date(Date.now() - 60_000);
+    const notifyDir = join(sys.dir, 'buffer', 'prod', 'notify');
+    mkdirSync(notifyDir, { recursive: true });
+    writeFileSync(
+      join(notifyDir, 'svitlobot-alex_rpi-pin4.json'),
+      JSON.stringify({ lastSuccessAt: pingedAt.toISOString() }),
+    );
+    const result = await runEntrypoint(
+      'doctor',
+      [
+        ...args,
+        '--json',
+        '--mqtt-url',
+        'mqtt://ha:br0ker-pw@127.0.0.1:1883',
+        '--prometheus-file',
+        join(sys.dir, 'no', 'b.prom'),
+      ],
+      { env: { ...env, BLACKOUT_SVITLOBOT_KEY: key } },
+    );
+    const report = JSON.parse(result.stdout) as { checks: { name: string; status: string; message: string }[] };
+    const check = (name: string) => report.checks.find((c) => c.name === name);
+    expect(check('svitlobot')).toMatchObject({ status: 'ok', message: expect.stringMatching(/last ping succeeded/) });
+    expect(check('mqtt')).toMatchObject({ status: 'ok', message: expect.stringContaining('127.0.0.1:1883') });
+    expect(check('prometheus')).toMatchObject({ status: 'fail', message: expect.stringMatching(/does not exist/) });
+    expect(result.stdout).not.toContain(key);
+    expect(result.stdout).not.toContain('br0ker-pw');
   });
 
   it('--json: the same checks as data; a failure (clock, stale reading) exits 1', async () => {

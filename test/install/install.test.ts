@@ -218,6 +218,51 @@ describe('blackout-install', () => {
     );
   });
 
+  it('writes the output options into the read-pin job and refuses their secrets (the job files are world-readable)', async () => {
+    const root = targetSystem();
+    const written = await runEntrypoint('install', [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--dry-run',
+      '--prometheus-file',
+      '/var/lib/prometheus/node-exporter/blackout.prom',
+      '--mqtt-url',
+      'mqtt://homeassistant.local:1883',
+    ]);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toMatch(
+      /read-pin\.js .*--mqtt-url mqtt:\/\/homeassistant\.local:1883 .*--prometheus-file \/var\/lib\/prometheus\/node-exporter\/blackout\.prom -- alex_rpi 4 prod\n/,
+    );
+    const key = await runEntrypoint('install', [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--dry-run',
+      '--svitlobot-key',
+      'k3y-s3cret',
+    ]);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toMatch(/--svitlobot-key is a secret .*BLACKOUT_SVITLOBOT_KEY/);
+    expect(key.stderr + key.stdout).not.toContain('k3y-s3cret');
+    const password = await runEntrypoint('install', [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--dry-run',
+      '--mqtt-url',
+      'mqtt://ha:pa55word@homeassistant.local:1883',
+    ]);
+    expect(password.code).toBe(2);
+    expect(password.stderr + password.stdout).not.toContain('pa55word');
+    // From the environment (the settings file), a secret stays there: the jobs read it themselves.
+    const fromEnv = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dry-run'], {
+      env: { BLACKOUT_SVITLOBOT_KEY: 'k3y-s3cret' },
+    });
+    expect(fromEnv.code).toBe(0);
+    expect(fromEnv.stdout).not.toContain('k3y-s3cret');
+  });
+
   it('systemd units read the settings file (a missing one is fine) and carry the options in ExecStart', async () => {
     const root = targetSystem();
     const result = await runEntrypoint('install', [

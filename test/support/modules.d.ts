@@ -11,3 +11,8 @@ declare module 'dynalite' {
   }
   export default function dynalite(options?: DynaliteOptions): Server;
 }
+
+declare module 'parse-prometheus-text-format' {
+  /** Metric families as parsed from the text exposition format. */
+  export default function parsePrometheusTextFormat(text: string): unknown[];
+}
