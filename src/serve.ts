@@ -46,14 +46,16 @@ await runJob(serveCommand(), async (cmd, job) => {
     user: userInfo().username,
     onError: (error, path) => job.logger(config).error({ err: error, path }, `${path}: ${messageOf(error)}`),
   });
+  // Listening for the signals before the address is printed: whoever reads that line may stop us at once.
+  const stopped = new Promise<void>((stop) => {
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
   const address = await listen(server, o.host, o.port);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   // The token itself is never printed: this line ends up in the journal.
   process.stderr.write(`dashboard: http://${host}:${address.port}/${o.token !== undefined ? '?token=…' : ''}\n`);
-  await new Promise<void>((stop) => {
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+  await stopped;
   await closeServer(server);
   return EXIT_OK;
 });
