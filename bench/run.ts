@@ -6,6 +6,7 @@
  *   npm run bench -- --json                the same as JSON
  *   npm run bench -- --markdown            tables for doc/benchmarks.md
  *   npm run bench -- --only W1,W3 --stores sqlite --runs 9
+ *   npm run bench -- --only SERVE          blackout-serve against spawning blackout-report (SQLite)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import type { StoreKind } from '../src/stores/store.js';
 import { startDynalite, useTestAwsEnv } from '../test/support/dynalite.js';
 import { startDynamoProxy } from '../test/support/dynamo-proxy.js';
 import { median, ROOT, Runner } from './measure.js';
+import { renderServe, type ServeFigures, serveBench } from './serve.js';
 import {
   type BenchContext,
   PYTHON_ORIGINAL,
@@ -32,7 +34,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     'scale-runs': { type: 'string', default: '3' },
-    only: { type: 'string', default: 'W1,W2,W3,W4,W5' },
+    only: { type: 'string', default: 'W1,W2,W3,W4,W5,SERVE' },
     stores: { type: 'string', default: 'sqlite,dynamodb' },
     json: { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
@@ -48,7 +50,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile] [--no-proxy] [--compare-unbundled] [--save-json FILE] [--from-json FILE]\n',
+    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5,SERVE] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile] [--no-proxy] [--compare-unbundled] [--save-json FILE] [--from-json FILE]\n',
   );
   process.exit(0);
 }
@@ -361,6 +363,7 @@ function unbundledRunner(): Runner {
 }
 
 const hasReport = reportBuilt(ctx);
+let serve: ServeFigures | undefined;
 try {
   for (const [id, workload] of [
     ['W1', w1],
@@ -385,6 +388,10 @@ try {
     report.results.push(...scale.results);
     report.scale = scale.figures;
   }
+  if (only.has('SERVE') && stores.includes('sqlite')) {
+    progress('SERVE sqlite…');
+    serve = await serveBench(ctx);
+  }
   if (values['compare-unbundled'] && only.has('W1')) {
     const plainRunner = unbundledRunner();
     progress('W1 on an unbundled build (tsc only)…');
@@ -407,3 +414,4 @@ try {
 if (!hasReport) progress('note: dist/report.js does not exist yet, W4 was skipped');
 if (values['save-json']) writeFileSync(values['save-json'], `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(render(report));
+if (serve) process.stdout.write(values.json ? `${JSON.stringify({ serve }, null, 2)}\n` : renderServe(serve));

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { installCommand } from './cli/commands.js';
-import { environment, resolveCommon, resolveSensor } from './cli/config.js';
+import { environment, resolveCommon, resolveSensor, sourceOf } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
 import { jobOptionsFrom } from './cli/job-args.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
@@ -24,6 +24,16 @@ await runJob(installCommand(), async (cmd, job) => {
   if (!isAbsolute(o.node)) {
     throw new UsageError(`invalid --node ${JSON.stringify(o.node)}: an absolute path (use "$(command -v node)")`);
   }
+  if (o.dashboard && o.scheduler === 'cron') {
+    throw new UsageError('--dashboard needs --scheduler systemd: cron starts jobs, it cannot keep a server running');
+  }
+  for (const key of ['host', 'port'] as const) {
+    if (!o.dashboard && options[key] !== undefined) {
+      throw new UsageError(
+        `${sourceOf(cmd as unknown as Command<unknown[], OptionValues>, key)} goes with --dashboard`,
+      );
+    }
+  }
   const root = resolve(o.root);
   const settings: JobSettings = {
     ...config.series,
@@ -32,6 +42,7 @@ await runJob(installCommand(), async (cmd, job) => {
     node: jobPath(o.node, '--node'),
     projectDir: jobPath(o.project ?? projectRoot(), '--project'),
     options,
+    ...(o.dashboard ? { dashboard: true } : {}),
   };
   if (o.uninstall) {
     if (o.force)

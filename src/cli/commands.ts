@@ -22,6 +22,7 @@ import {
   reportOptions,
   sensorOptions,
   seriesOptions,
+  serveOptions,
   settingsOptions,
   storeOptions,
   timeLimitOption,
@@ -312,6 +313,9 @@ export const installCommand = () =>
     .addOption(installOptions.node())
     .addOption(installOptions.project())
     .addOption(installOptions.root())
+    .addOption(installOptions.dashboard())
+    .addOption(serveOptions.host())
+    .addOption(serveOptions.port())
     .addOption(installOptions.dryRun())
     .addOption(installOptions.force())
     .addOption(installOptions.uninstall())
@@ -331,7 +335,34 @@ Exit codes: 0 written (or unchanged, or dry run; --uninstall: removed, or nothin
 Examples:
   sudo "$(which node)" dist/install.js alex_rpi 4 prod --dry-run
   sudo "$(which node)" dist/install.js alex_rpi 4 prod --scheduler systemd --store dynamodb --region eu-central-1
-  sudo "$(which node)" dist/install.js alex_rpi 4 prod --uninstall --dry-run`,
+  sudo "$(which node)" dist/install.js alex_rpi 4 prod --uninstall --dry-run
+  sudo "$(which node)" dist/install.js alex_rpi 4 prod --scheduler systemd --dashboard --host 0.0.0.0`,
+    );
+
+export const serveCommand = () =>
+  withStoreReader(new Command('blackout-serve'))
+    .description(
+      'Serve the dashboard: the web app and a read-only JSON API (devices, status, report, outages) computed from the store on each request.',
+    )
+    .addOption(serveOptions.host())
+    .addOption(serveOptions.port())
+    .addOption(serveOptions.token())
+    .addOption(reportOptions.tz())
+    .addOption(serveOptions.webDir())
+    .addOption(timeLimitOption(30))
+    .addHelpText(
+      'after',
+      `
+Reads the store only (never writes it) and serves every series it holds; [device] [pin] are the
+default series of the API. --time-limit bounds each request. Runs until SIGTERM or SIGINT (exit 0).
+Routes: / (the app), /config.json, /healthz, /api/devices, /api/status?device=&pin=,
+  /api/report?… (the JSON of blackout-report --format json, same options without --),
+  /api/outages.ics?device=&pin= (a calendar subscription: add &token= with --token),
+  /api/minutes/<device>/<pin>/<YYYY-MM-DD>.json
+Exit codes: 0 stopped by a signal, 1 cannot listen or failure, 2 usage error.
+Examples:
+  blackout-serve alex_rpi 4 prod                          http://127.0.0.1:8080/ on this machine
+  BLACKOUT_DASHBOARD_TOKEN=$(openssl rand -hex 16) blackout-serve --mode prod --host 0.0.0.0   for the phone`,
     );
 
 export const quickstartCommand = () =>
@@ -341,5 +372,10 @@ export const quickstartCommand = () =>
     .addOption(quickstartOptions.until());
 
 /** The scheduled jobs' definitions, for the command lines blackout-install writes. */
-export const JOB_COMMANDS = { 'read-pin': readPinCommand, aggregate: aggregateCommand, doctor: doctorCommand } as const;
+export const JOB_COMMANDS = {
+  'read-pin': readPinCommand,
+  aggregate: aggregateCommand,
+  doctor: doctorCommand,
+  serve: serveCommand,
+} as const;
 export type JobScript = keyof typeof JOB_COMMANDS;

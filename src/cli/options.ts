@@ -20,6 +20,7 @@ import {
   dateValue,
   deviceValue,
   endpointValue,
+  hostValue,
   httpUrl,
   instantText,
   matching,
@@ -33,6 +34,7 @@ import {
   sensorValue,
   settingsFileValue,
   timeZoneValue,
+  tokenValue,
   userValue,
   wholeNumber,
 } from './values.js';
@@ -210,6 +212,34 @@ export const outputOptions = {
       .argParser(pathValue),
 };
 
+/** serve: where the dashboard listens, who may read it, and where the built app is. */
+export const serveOptions = {
+  host: () =>
+    new Option(
+      '--host <address>',
+      'address to listen on: 127.0.0.1 (this machine), 0.0.0.0 (every network: give --token)',
+    )
+      .env('BLACKOUT_DASHBOARD_HOST')
+      .default('127.0.0.1')
+      .argParser(hostValue),
+  port: () =>
+    new Option('--port <port>', 'TCP port to listen on')
+      .env('BLACKOUT_DASHBOARD_PORT')
+      .default(8080)
+      .argParser(wholeNumber(65_535)),
+  token: () =>
+    new Option(
+      '--token <token>',
+      'every request needs it: header Authorization: Bearer <token>, or ?token=<token> (a cookie then keeps it)',
+    )
+      .env('BLACKOUT_DASHBOARD_TOKEN')
+      .argParser(tokenValue),
+  webDir: () =>
+    new Option('--web-dir <dir>', 'folder of the built web app (default: dist/web next to dist/serve.js)')
+      .env('BLACKOUT_WEB_DIR')
+      .argParser(pathValue),
+};
+
 /** Values never echoed in a message (webhook, topic and ping URLs are secrets too). */
 export const SECRET_FLAGS: ReadonlySet<string> = new Set(
   [
@@ -224,7 +254,8 @@ export const SECRET_FLAGS: ReadonlySet<string> = new Set(
   ]
     .map((key) => notifyOptions[key as keyof typeof notifyOptions]().long ?? key)
     // The MQTT URL carries the broker password.
-    .concat([outputOptions.svitlobotKey().long ?? '', outputOptions.mqttUrl().long ?? '']),
+    .concat([outputOptions.svitlobotKey().long ?? '', outputOptions.mqttUrl().long ?? ''])
+    .concat(serveOptions.token().long ?? '--token'),
 );
 
 /**
@@ -363,6 +394,11 @@ export const installOptions = {
       .argParser(pathValue),
   dryRun: () => new Option('--dry-run', 'print what would be written (or removed); change nothing'),
   force: () => new Option('--force', 'replace existing files that differ'),
+  dashboard: () =>
+    new Option(
+      '--dashboard',
+      'also write blackout-serve.service, the dashboard server (systemd only: cron cannot run a server)',
+    ),
   uninstall: () =>
     new Option(
       '--uninstall',

@@ -3,6 +3,7 @@
  * returns the typed value or throws commander's InvalidArgumentError with the reason alone; the
  * one error path (run-job.ts) turns that into `invalid <flag or variable> "<value>": <reason>`.
  */
+import { isIP } from 'node:net';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { parseDateOrTimestamp, parseUtcDate } from '../domain/time.js';
 import { DEVICE_RULE, isDeviceAlias, isMode, MODE_RULE, PIN_RULE, parsePinNumber } from '../domain/validate.js';
@@ -95,6 +96,24 @@ export const instantText = (text: string): string =>
 export const dateValue = (text: string): string => (parseUtcDate(text) ? text : invalid('a date YYYY-MM-DD'));
 
 export const sensorValue = (text: string): string => (isSensorSpec(text) ? text : invalid(SENSOR_RULE));
+
+const HOST_NAME_RE =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** An address to listen on: an IPv4 or IPv6 address, or a host name such as localhost. */
+export const hostValue = (text: string): string =>
+  isIP(text) !== 0 || HOST_NAME_RE.test(text)
+    ? text
+    : invalid('an IP address such as 127.0.0.1 or 0.0.0.0, or a host name');
+
+/**
+ * A shared secret typed into URLs and headers: visible ASCII without URL-special characters, long
+ * enough not to be guessed.
+ */
+export const tokenValue = (text: string): string =>
+  /^[A-Za-z0-9._~-]{16,256}$/.test(text)
+    ? text
+    : invalid('16-256 of A-Z a-z 0-9 . _ ~ - (e.g. from: openssl rand -hex 16)');
 
 /** `--user`: a system user name. */
 export const userValue = (text: string): string =>

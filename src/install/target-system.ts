@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import { runProgramSync } from '../utils/run-program.js';
 import type { Scheduler } from './schedulers.js';
-import { AGGREGATE_UNIT, CRON_FILE, ENV_FILE, READ_UNIT, SYSTEMD_DIR } from './templates.js';
+import { AGGREGATE_UNIT, CRON_FILE, ENV_FILE, READ_UNIT, SERVE_UNIT, SYSTEMD_DIR } from './templates.js';
 
 const statOf = (path: string): Stats | undefined => {
   try {
@@ -137,12 +137,14 @@ function readableBy(stat: Stats, user: SystemUser): boolean {
 }
 
 /**
- * The timers' `timers.target.wants` links, made by `systemctl enable` (not by install): while they
- * are there the timers are enabled, and their unit files must not be taken from under them.
+ * The timers' `timers.target.wants` links (and the dashboard's `multi-user.target.wants` one), made by
+ * `systemctl enable` (not by install): while they are there the units are enabled, and their files
+ * must not be taken from under them.
  */
-export function enabledTimerLinks(root: string): string[] {
+export function enabledTimerLinks(root: string, dashboard = false): string[] {
   return [READ_UNIT, AGGREGATE_UNIT]
     .map((unit) => join(root, SYSTEMD_DIR, 'timers.target.wants', `${unit}.timer`))
+    .concat(dashboard ? [join(root, SYSTEMD_DIR, 'multi-user.target.wants', `${SERVE_UNIT}.service`)] : [])
     .filter((path) => {
       try {
         lstatSync(path);

@@ -23,6 +23,8 @@ export interface JobSettings {
    * the environment and ENV_FILE.
    */
   options: JobOptions;
+  /** Also the dashboard server, blackout-serve.service (systemd only). */
+  dashboard?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export const CRON_FILE = '/etc/cron.d/blackout-monitor';
 export const SYSTEMD_DIR = '/etc/systemd/system';
 export const READ_UNIT = 'blackout-read-pin';
 export const AGGREGATE_UNIT = 'blackout-aggregate';
+export const SERVE_UNIT = 'blackout-serve';
 
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -117,6 +120,34 @@ const aggregateService = (s: JobSettings): string =>
   service(s, AGGREGATE_UNIT, 'roll up hours and days', 'aggregate', 1800);
 const aggregateTimer = (): string => timer(AGGREGATE_UNIT, 'roll up hours and days at :05 every hour', '*-*-* *:05:00');
 
+/** The dashboard: a long-running service, restarted when it fails, started at boot once enabled. */
+const serveService = (s: JobSettings): string =>
+  [
+    '[Unit]',
+    `Description=Blackout Monitor: dashboard (device ${s.device}, pin ${s.pin}, mode ${s.mode})`,
+    `Documentation=file://${s.projectDir}/README.md`,
+    'After=network-online.target',
+    'Wants=network-online.target',
+    '',
+    '[Service]',
+    'Type=simple',
+    `User=${s.user}`,
+    `WorkingDirectory=${s.projectDir}`,
+    `Environment=PATH=${jobSearchPath(s)}`,
+    // The token comes from the settings file (BLACKOUT_DASHBOARD_TOKEN), never this line: ExecStart is public.
+    `ExecStart=${command(s, 'serve')}`,
+    'Restart=on-failure',
+    'RestartSec=10',
+    'NoNewPrivileges=true',
+    'StandardOutput=journal',
+    'StandardError=journal',
+    `SyslogIdentifier=${SERVE_UNIT}`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+
 export interface PlannedFile {
   /** Absolute path on the target system (before the install root is prepended). */
   path: string;
@@ -130,18 +161,34 @@ export function plannedFiles(scheduler: Scheduler, s: JobSettings): PlannedFile[
     { path: `${SYSTEMD_DIR}/${READ_UNIT}.timer`, content: readPinTimer() },
     { path: `${SYSTEMD_DIR}/${AGGREGATE_UNIT}.service`, content: aggregateService(s) },
     { path: `${SYSTEMD_DIR}/${AGGREGATE_UNIT}.timer`, content: aggregateTimer() },
+    ...(s.dashboard ? [{ path: `${SYSTEMD_DIR}/${SERVE_UNIT}.service`, content: serveService(s) }] : []),
   ];
+}
+
+/** Where the installed dashboard answers: the host and port written into its unit, or the defaults. */
+function dashboardAddress(s: JobSettings): string {
+  const host = String(s.options.host ?? '127.0.0.1');
+  const shown = host === '0.0.0.0' || host === '::' ? '<this Pi>' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${s.options.port ?? 8080}/`;
 }
 
 /** What to run after the files are in place. */
 export function nextSteps(scheduler: Scheduler, s: JobSettings): string[] {
   const doctor = `blackout-doctor ${scriptArgs(s, 'doctor')}  (or: ${command(s, 'doctor')})`;
   if (scheduler === 'cron') return ['cron reads /etc/cron.d within a minute; then check with:', `  ${doctor}`];
+  const units = [`${READ_UNIT}.timer`, `${AGGREGATE_UNIT}.timer`, ...(s.dashboard ? [`${SERVE_UNIT}.service`] : [])];
+  const logs = [READ_UNIT, AGGREGATE_UNIT, ...(s.dashboard ? [SERVE_UNIT] : [])].map((u) => `-u ${u}`).join(' ');
   return [
-    'enable the timers:',
-    `  sudo systemctl daemon-reload && sudo systemctl enable --now ${READ_UNIT}.timer ${AGGREGATE_UNIT}.timer`,
-    `logs: journalctl -u ${READ_UNIT} -u ${AGGREGATE_UNIT}; then check with:`,
+    s.dashboard ? 'enable the timers and the dashboard:' : 'enable the timers:',
+    `  sudo systemctl daemon-reload && sudo systemctl enable --now ${units.join(' ')}`,
+    `logs: journalctl ${logs}; then check with:`,
     `  ${doctor}`,
+    ...(s.dashboard
+      ? [
+          `the dashboard: ${dashboardAddress(s)} (a token for it: BLACKOUT_DASHBOARD_TOKEN=… in ${ENV_FILE},`,
+          '  needed when --host is not 127.0.0.1; then: sudo systemctl restart blackout-serve)',
+        ]
+      : []),
   ];
 }
 

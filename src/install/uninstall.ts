@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { EXIT_FAILURE, EXIT_OK } from '../cli/run-job.js';
 import type { Scheduler } from './schedulers.js';
 import { enabledTimerLinks } from './target-system.js';
-import { AGGREGATE_UNIT, ENV_FILE, type JobSettings, plannedFiles, READ_UNIT } from './templates.js';
+import { AGGREGATE_UNIT, ENV_FILE, type JobSettings, plannedFiles, READ_UNIT, SERVE_UNIT } from './templates.js';
 import { InstallRefused, planRemovals, type RemovalPlan, removePlanned } from './write-files.js';
 
 export interface UninstallRun {
@@ -22,7 +22,8 @@ export interface UninstallRun {
   err?: NodeJS.WritableStream;
 }
 
-const DISABLE = `sudo systemctl disable --now ${READ_UNIT}.timer ${AGGREGATE_UNIT}.timer`;
+const disable = (dashboard: boolean): string =>
+  `sudo systemctl disable --now ${READ_UNIT}.timer ${AGGREGATE_UNIT}.timer${dashboard ? ` ${SERVE_UNIT}.service` : ''}`;
 
 const leftBecause = (plan: RemovalPlan): string =>
   `${plan.difference ?? 'differs'} from what install writes for these options (changed since, or installed with other options: give those)`;
@@ -39,10 +40,11 @@ export function uninstall(run: UninstallRun): number {
     err.write(`${run.name}: ${error.message}\n`);
     return EXIT_FAILURE;
   }
-  const enabled = run.scheduler === 'systemd' ? enabledTimerLinks(run.root) : [];
+  const dashboard = run.settings.dashboard === true;
+  const enabled = run.scheduler === 'systemd' ? enabledTimerLinks(run.root, dashboard) : [];
   const refusal =
     enabled.length > 0
-      ? `the timers are enabled (${enabled.join(', ')}): first ${DISABLE}, then --uninstall again`
+      ? `the ${dashboard ? 'units' : 'timers'} are enabled (${enabled.join(', ')}): first ${disable(dashboard)}, then --uninstall again`
       : undefined;
   if (run.dryRun) {
     for (const plan of plans) {

@@ -371,6 +371,90 @@ describe('blackout-install', () => {
   });
 });
 
+describe('blackout-install --dashboard', () => {
+  const SYSTEMD = [...EXAMPLE_ARGS, '--scheduler', 'systemd', '--dashboard'];
+  const SERVE_UNIT = 'etc/systemd/system/blackout-serve.service';
+
+  it("systemd: adds blackout-serve.service, restarted on failure, with the jobs' user, paths and store, and the --host/--port given", async () => {
+    const root = targetSystem();
+    const result = await runEntrypoint('install', [...SYSTEMD, '--root', root, '--host', '0.0.0.0', '--port', '8081']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(jobFiles(root).sort()).toEqual(
+      [
+        'etc/systemd/system/blackout-aggregate.service',
+        'etc/systemd/system/blackout-aggregate.timer',
+        'etc/systemd/system/blackout-read-pin.service',
+        'etc/systemd/system/blackout-read-pin.timer',
+        'etc/systemd/system/blackout-serve.service',
+      ].sort(),
+    );
+    const unit = readFileSync(join(root, SERVE_UNIT), 'utf8');
+    expect(unit).toContain('\nType=simple\nUser=pi\nWorkingDirectory=/home/pi/dev/blackout\n');
+    expect(unit).toContain(
+      `\nExecStart=/usr/bin/node /home/pi/dev/blackout/dist/serve.js --settings-file ${ENV_FILE} --store sqlite --host 0.0.0.0 --port 8081 -- alex_rpi 4 prod\n`,
+    );
+    expect(unit).toContain('\nRestart=on-failure\n');
+    expect(unit).toContain('\n[Install]\nWantedBy=multi-user.target\n');
+    // The other units are exactly those without --dashboard.
+    for (const name of readdirSync(join(ROOT, 'cron_example/systemd'))) {
+      expect(readFileSync(join(root, 'etc/systemd/system', name), 'utf8'), name).toBe(
+        readFileSync(join(ROOT, 'cron_example/systemd', name), 'utf8'),
+      );
+    }
+    expect(result.stdout).toContain(
+      'sudo systemctl daemon-reload && sudo systemctl enable --now blackout-read-pin.timer blackout-aggregate.timer blackout-serve.service\n',
+    );
+    expect(result.stdout).toContain(
+      `the dashboard: http://<this Pi>:8081/ (a token for it: BLACKOUT_DASHBOARD_TOKEN=… in ${ENV_FILE},`,
+    );
+  });
+
+  it('without --host/--port the unit takes the defaults (127.0.0.1:8080); --host without --dashboard is a usage error', async () => {
+    const root = targetSystem();
+    expect((await runEntrypoint('install', [...SYSTEMD, '--root', root])).code).toBe(0);
+    expect(readFileSync(join(root, SERVE_UNIT), 'utf8')).toContain(
+      `/dist/serve.js --settings-file ${ENV_FILE} --store sqlite -- alex_rpi 4 prod\n`,
+    );
+    const stray = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', targetSystem(), '--port', '8081']);
+    expect(stray).toMatchObject({ code: 2, stdout: '', stderr: 'install: --port goes with --dashboard\n' });
+  });
+
+  it('cron: a usage error saying it needs systemd, nothing written', async () => {
+    const root = targetSystem();
+    const result = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dashboard']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toBe(
+      'install: --dashboard needs --scheduler systemd: cron starts jobs, it cannot keep a server running\n',
+    );
+    expect(jobFiles(root)).toEqual([]);
+  });
+
+  it('--uninstall --dashboard removes the unit too, refused while it is enabled; without --dashboard it is left', async () => {
+    const root = targetSystem();
+    expect((await runEntrypoint('install', [...SYSTEMD, '--root', root])).code).toBe(0);
+    const wants = join(root, 'etc/systemd/system/multi-user.target.wants');
+    mkdirSync(wants, { recursive: true });
+    symlinkSync('/etc/systemd/system/blackout-serve.service', join(wants, 'blackout-serve.service'));
+    const refused = await runEntrypoint('install', [...SYSTEMD, '--root', root, '--uninstall']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `install: refusing to uninstall: the units are enabled (${join(wants, 'blackout-serve.service')}): first sudo systemctl disable --now blackout-read-pin.timer blackout-aggregate.timer blackout-serve.service, then --uninstall again\n`,
+    );
+    rmSync(join(wants, 'blackout-serve.service'));
+    const timersOnly = [...EXAMPLE_ARGS, '--scheduler', 'systemd', '--root', root, '--uninstall'];
+    expect((await runEntrypoint('install', timersOnly)).code).toBe(0);
+    expect(jobFiles(root)).toEqual([
+      'etc/systemd/system/blackout-serve.service',
+      'etc/systemd/system/multi-user.target.wants',
+    ]);
+    const removed = await runEntrypoint('install', [...SYSTEMD, '--root', root, '--uninstall']);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain(`removed ${join(root, SERVE_UNIT)}\n`);
+    expect(jobFiles(root)).toEqual(['etc/systemd/system/multi-user.target.wants']);
+  });
+});
+
 describe('blackout-install --uninstall', () => {
   const SCHEDULERS = [
     ['cron', ['etc/cron.d/blackout-monitor']],
