@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Self-check: runs every check of the set-up and prints one line each, with the fix. */
+import { userInfo } from 'node:os';
 import { doctorCommand } from './cli/commands.js';
 import { environment, resolveCommon, resolveSensor } from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
@@ -23,6 +24,7 @@ await runJob(doctorCommand(), async (cmd, job) => {
     activeLow: sensor.activeLow,
     openStore: ({ signal }) => openStore(storeConfig, { access: 'read', signal }),
     home: env.home,
+    username: userInfo().username,
     run: runCommand(),
     commands: { pinctrl: o.pinctrl, timedatectl: o.timedatectl, systemctl: o.systemctl, crontab: o.crontab },
     systemRoot: o.systemRoot,
