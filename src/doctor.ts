@@ -10,6 +10,15 @@ import { systemTimeZone } from './domain/zone.js';
 import { createSensor } from './sensors/index.js';
 import { openStore } from './stores/open-store.js';
 
+/** The user's name; undefined where the uid has no passwd entry (a container's arbitrary uid): userInfo() throws there. */
+function currentUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
+
 await runJob(doctorCommand(), async (cmd, job) => {
   const config = resolveCommon(cmd);
   const sensor = resolveSensor(cmd, config.series.pin);
@@ -24,7 +33,7 @@ await runJob(doctorCommand(), async (cmd, job) => {
     activeLow: sensor.activeLow,
     openStore: ({ signal }) => openStore(storeConfig, { access: 'read', signal }),
     home: env.home,
-    username: userInfo().username,
+    username: currentUser(),
     run: runCommand(),
     commands: { pinctrl: o.pinctrl, timedatectl: o.timedatectl, systemctl: o.systemctl, crontab: o.crontab },
     systemRoot: o.systemRoot,
