@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Self-check: runs every check of the set-up and prints one line each, with the fix. */
+import { userInfo } from 'node:os';
 import { doctorCommand } from './cli/commands.js';
 import { environment, resolveCommon, resolveOutputs, resolveSensor } from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
@@ -8,6 +9,15 @@ import { allPassed, formatResults, runDoctor } from './doctor/run-doctor.js';
 import { systemTimeZone } from './domain/zone.js';
 import { createSensor } from './sensors/index.js';
 import { openStore } from './stores/open-store.js';
+
+/** The user's name; undefined where the uid has no passwd entry (a container's arbitrary uid): userInfo() throws there. */
+function currentUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
 
 await runJob(doctorCommand(), async (cmd, job) => {
   const config = resolveCommon(cmd);
@@ -23,6 +33,7 @@ await runJob(doctorCommand(), async (cmd, job) => {
     activeLow: sensor.activeLow,
     openStore: ({ signal }) => openStore(storeConfig, { access: 'read', signal }),
     home: env.home,
+    username: currentUser(),
     run: runCommand(),
     commands: { pinctrl: o.pinctrl, timedatectl: o.timedatectl, systemctl: o.systemctl, crontab: o.crontab },
     systemRoot: o.systemRoot,

@@ -44,6 +44,12 @@ export interface DynamoWebConfig extends WebConfigBase {
   region: string;
   /** Cognito identity pool whose guest role may Query/GetItem the tables of `mode`. */
   identityPoolId?: string;
+  /**
+   * The pool's guest role (`arn:aws:iam::…:role/…`): credentials then come from the pool's basic
+   * (classic) flow, which the role's own policy bounds. Without it the enhanced flow is used, whose
+   * guest sessions Cognito scopes down to a list of services (doc/web-on-s3.md).
+   */
+  guestRoleArn?: string;
   /** A local emulator only (loopback), with `credentials`. */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };

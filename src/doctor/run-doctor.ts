@@ -35,6 +35,8 @@ export interface DoctorSetup {
   openStore: (options: { signal: AbortSignal }) => Promise<Store>;
   /** HOME of the user the jobs run as, named when no AWS credentials are found. */
   home: string | undefined;
+  /** Name of that user, for the same message. */
+  username: string | undefined;
   run: RunCommand;
   commands: DoctorCommands;
   /** The local zone times are shown in. */
@@ -93,7 +95,11 @@ export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
   const openStore = () => setup.openStore({ signal: AbortSignal.timeout(STORE_TIMEOUT_MS) });
   let storeLines: StoreLines;
   try {
-    storeLines = await withTimeout(checkStore(openStore, { home: setup.home }), STORE_TIMEOUT_MS, 'the store');
+    storeLines = await withTimeout(
+      checkStore(openStore, { home: setup.home, username: setup.username }),
+      STORE_TIMEOUT_MS,
+      'the store',
+    );
   } catch (error) {
     storeLines = { store: thrown('store', error), tables: tablesNotChecked(), readable: false };
   }

@@ -25,7 +25,7 @@ import { MAX_PERIOD_DAYS } from '../domain/period.js';
 import type { AggregateRecord } from '../domain/records.js';
 import { DAY_MS, floorToDay, floorToHour, HOUR_MS, MINUTE_MS, parseTimestamp } from '../domain/time.js';
 import { localMinuteOfHour, sameOffset } from '../domain/zone.js';
-import type { Store } from '../stores/store.js';
+import type { Store, StoreCallOptions } from '../stores/store.js';
 
 export type Source = 'raw' | 'aggregated' | 'auto';
 export const SOURCES: readonly Source[] = ['raw', 'aggregated', 'auto'];
@@ -37,6 +37,8 @@ export interface LoadRequest {
   tz: string;
   source: Source;
   now: Date;
+  /** Cancels the store's requests (a dashboard leaving the page, a refresh overtaken by the next). */
+  signal?: AbortSignal;
 }
 
 export interface LoadStats {
@@ -76,6 +78,7 @@ export async function readingsBefore(
   instant: Date,
   seen: { hoursOfDay?: Map<number, AggregateRecord>; pendingMinutes?: readonly string[]; minutesOfHour?: boolean },
   stats: LoadStats,
+  call: StoreCallOptions = {},
 ): Promise<boolean> {
   const t = instant.getTime();
   const day = floorToDay(instant).getTime();
@@ -83,7 +86,7 @@ export async function readingsBefore(
   let pending = seen.pendingMinutes;
   if (!pending) {
     stats.lookbackReads++;
-    pending = await store.pendingPartitions('minutes', series);
+    pending = await store.pendingPartitions('minutes', series, call);
   }
   for (const pk of pending) {
     const start = parsePartitionKey('minutes', pk)?.start.getTime();
@@ -94,7 +97,7 @@ export async function readingsBefore(
   if (!hoursOfDay && day < t) {
     hoursOfDay = new Map();
     stats.lookbackReads++;
-    const [list = []] = (await store.readPartitions('hours', [partitionKey('hours', series, instant)])).values();
+    const [list = []] = (await store.readPartitions('hours', [partitionKey('hours', series, instant)], call)).values();
     for (const item of list) {
       const key = parseItemKey('hours', item);
       if (key) hoursOfDay.set(key.start.getTime(), item);
@@ -105,12 +108,14 @@ export async function readingsBefore(
   }
   if (!seen.minutesOfHour && hour < t) {
     stats.lookbackReads++;
-    const [list = []] = (await store.readPartitions('minutes', [partitionKey('minutes', series, instant)])).values();
+    const [list = []] = (
+      await store.readPartitions('minutes', [partitionKey('minutes', series, instant)], call)
+    ).values();
     if (list.some((record) => (parseItemKey('minutes', record)?.start.getTime() ?? t) < t)) return true;
   }
   const months = partitionKeysBetween('days', series, new Date(day - MAX_PERIOD_DAYS * DAY_MS), new Date(day));
   stats.lookbackReads += months.length;
-  for (const list of (await store.readPartitions('days', months)).values()) {
+  for (const list of (await store.readPartitions('days', months, call)).values()) {
     for (const item of list) {
       const start = parseItemKey('days', item)?.start.getTime();
       if (start !== undefined && start < day && item.on + item.off > 0) return true;
@@ -126,6 +131,7 @@ function alignedWithLocalHour(start: number, tz: string): boolean {
 
 export async function loadMinuteStates(store: Store, request: LoadRequest): Promise<Loaded> {
   const { series: line, tz, source, now } = request;
+  const call: StoreCallOptions = request.signal ? { signal: request.signal } : {};
   const from = request.from.getTime();
   const to = request.to.getTime();
   const length = Math.round((to - from) / MINUTE_MS);
@@ -164,14 +170,14 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     const lastHour = hourStarts[hourStarts.length - 1] ?? from;
     const dayPks = partitionKeysBetween('hours', line, new Date(from), new Date(lastHour + HOUR_MS));
     stats.hourPartitionsRead = dayPks.length;
-    for (const list of (await store.readPartitions('hours', dayPks)).values()) {
+    for (const list of (await store.readPartitions('hours', dayPks, call)).values()) {
       for (const item of list) {
         const key = parseItemKey('hours', item);
         if (key) items.set(key.start.getTime(), item);
       }
     }
     if (source === 'auto') {
-      pendingMinutes = await store.pendingPartitions('minutes', line);
+      pendingMinutes = await store.pendingPartitions('minutes', line, call);
       newMinutePartitions = new Set(pendingMinutes);
     }
   }
@@ -232,7 +238,7 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     const pks = hours.map((h) => partitionKey('minutes', line, new Date(h)));
     stats.minutePartitionsRead += pks.length;
     stats.hoursFromMinutes += pks.length;
-    const partitions = await store.readPartitions('minutes', pks);
+    const partitions = await store.readPartitions('minutes', pks, call);
     for (const list of partitions.values()) {
       for (const record of list) {
         const key = parseItemKey('minutes', record);
@@ -259,7 +265,7 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     }
     if (source === 'aggregated') {
       stats.lookbackReads++;
-      pendingMinutes = await store.pendingPartitions('minutes', line);
+      pendingMinutes = await store.pendingPartitions('minutes', line, call);
     }
     const firstHour = floorToHour(request.from).getTime();
     const earlier =
@@ -274,6 +280,7 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
           minutesOfHour: needMinutes.includes(firstHour),
         },
         stats,
+        call,
       ));
     if (!earlier && source === 'aggregated') {
       // An hour not aggregated yet holds readings its (missing) hours item does not show: monitoring

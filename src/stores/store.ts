@@ -85,6 +85,8 @@ export interface StoreCheck {
 export interface StoreCheckOptions {
   /** HOME of the user the jobs run as, named when no AWS credentials are found (read by the CLI, not here). */
   home?: string;
+  /** Name of that user, for the same message (the store runs in a browser too: it asks no OS). */
+  username?: string;
 }
 
 export interface Store {

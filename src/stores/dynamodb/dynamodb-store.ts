@@ -7,12 +7,11 @@
  * (and retried); a caller's deadline is an AbortSignal (the store's own and/or the call's) passed to
  * every `send`, so a request past it is destroyed, not abandoned, and backoff sleeps stop too.
  */
-import { userInfo } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConditionalCheckFailedException,
   DescribeTableCommand,
   DynamoDBClient,
+  type DynamoDBClientConfig,
   ResourceNotFoundException,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
@@ -45,6 +44,7 @@ import { sameReading } from '../../domain/records.js';
 import { canonicalTimestamp, parseTimestamp } from '../../domain/time.js';
 import { messageOf } from '../../utils/errors.js';
 import { redactText } from '../../utils/redact.js';
+import { sleep } from '../../utils/sleep.js';
 import {
   assertOnePerMinute,
   bySeries,
@@ -74,6 +74,16 @@ export interface DynamoStoreOptions {
   endpoint?: string;
   /** Overrides AWS_REGION / the shared config file. */
   region?: string;
+  /**
+   * Fixed credentials or a provider (the browser's Cognito guest role); absent: the SDK's default
+   * chain (environment, ~/.aws, instance role).
+   */
+  credentials?: DynamoDBClientConfig['credentials'];
+  /**
+   * Strongly consistent reads of the tables (default true: a job reads what it just wrote). A
+   * dashboard passes false: half the read cost, readings at most a second or so late.
+   */
+  consistentRead?: boolean;
   /** Parallel requests at most. */
   concurrency?: number;
   /** Attempts for one request (SDK retries throttling, 5xx and network errors). */
@@ -161,6 +171,7 @@ export class DynamoStore implements Store {
     this.client = new DynamoDBClient({
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.region ? { region: options.region } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
       maxAttempts: options.maxAttempts ?? 3,
       // A dead network must not hang a cron run: ~3 attempts × 5 s stays well under 30 s. Without
       // throwOnRequestTimeout the SDK only prints a warning and keeps waiting for the answer.
@@ -237,7 +248,7 @@ export class DynamoStore implements Store {
     } catch {
       return {
         reachable: fail(
-          `no AWS credentials found for ${userInfo().username} (HOME=${options.home ?? '?'})`,
+          `no AWS credentials found for ${options.username ?? '?'} (HOME=${options.home ?? '?'})`,
           'run aws configure as the user the jobs run as (or set AWS_PROFILE / AWS_ACCESS_KEY_ID in their environment)',
         ),
       };
@@ -432,7 +443,7 @@ export class DynamoStore implements Store {
         let pending: Record<string, unknown>[] = part.map((k) => ({ pk: k.pk, sk: k.sk }));
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchGetItem on ${name}: keys still unprocessed`);
-          if (attempt > 0) await sleep(backoff(attempt), undefined, { signal });
+          if (attempt > 0) await sleep(backoff(attempt), signal);
           const out = await this.doc.send(
             new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }),
             { abortSignal: signal },
@@ -458,7 +469,7 @@ export class DynamoStore implements Store {
         let pending = part.map((Item) => ({ PutRequest: { Item: Item as Record<string, unknown> } }));
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchWriteItem on ${name}: items still unprocessed`);
-          if (attempt > 0) await sleep(backoff(attempt), undefined, { signal });
+          if (attempt > 0) await sleep(backoff(attempt), signal);
           const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending } }), {
             abortSignal: signal,
           });
@@ -490,7 +501,7 @@ export class DynamoStore implements Store {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.name(input.table),
-          ...(input.index ? { IndexName: input.index } : { ConsistentRead: true }),
+          ...(input.index ? { IndexName: input.index } : { ConsistentRead: this.options.consistentRead ?? true }),
           KeyConditionExpression: input.skPrefix === undefined ? '#k = :v' : '#k = :v AND begins_with(#s, :p)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: {

@@ -2,7 +2,6 @@
  * The Python version's DynamoDB table layout, created by a writer on first use when missing. Existing tables
  * (for example the Python version's) are used as they are; `tableProblems` says how one differs.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -12,6 +11,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { Table } from '../../domain/keys.js';
+import { sleep } from '../../utils/sleep.js';
 
 export const STATUS_INDEX = 'sk_status-index';
 
@@ -72,7 +72,7 @@ export async function createTableAndWait(
     const indexesActive = (described?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
     if (described?.TableStatus === 'ACTIVE' && indexesActive) return;
     if (Date.now() > deadline) throw new Error(`table ${name} did not become ACTIVE within ${timeoutMs / 1000} s`);
-    await sleep(delay, undefined, { signal });
+    await sleep(delay, signal);
   }
 }
 
