@@ -1,12 +1,13 @@
 /** The pages: Now, Days, Outages and the device list. Each draws from reports built in the browser. */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { formatDuration } from '../domain/format.js';
 import type { Series } from '../domain/keys.js';
 import { countMinutes, type Outage } from '../domain/outages.js';
 import { formatClock, formatLocalDate, formatLocalDay } from '../domain/zone.js';
 import { formatShare, type Report } from '../report/model.js';
+import { renderIcs } from '../report/render-ics.js';
 import { outageLength, statusWords, when } from '../report/words.js';
 import { countsWords, dayTicks, dayWords, Heatmap, Legend, type Tick, Timeline } from './charts.js';
 import type { DaysRange } from './route.js';
@@ -162,8 +163,24 @@ export function OutagesPage(props: { report: Report; calendarUrl: string | undef
         ? html`<p>No outages in this period.</p>`
         : html`<ol class="outage-list">${list.map((o) => outageRow(o, report, o === ongoing))}</ol>`
     }
-    ${calendarUrl && html`<${CalendarLink} url=${calendarUrl} />`}
+    ${calendarUrl ? html`<${CalendarLink} url=${calendarUrl} />` : html`<${CalendarFile} report=${report} />`}
   </div>`;
+}
+
+/** No server to subscribe to (DynamoDB mode): the same events as a file, made here by the report's own renderer. */
+function CalendarFile(props: { report: Report }): VNode {
+  const [href, setHref] = useState('');
+  useEffect(() => {
+    const url = URL.createObjectURL(new Blob([renderIcs(props.report)], { type: 'text/calendar' }));
+    setHref(url);
+    return () => URL.revokeObjectURL(url);
+  }, [props.report]);
+  return html`<section class="calendar" aria-labelledby="calendar-h">
+    <h2 id="calendar-h">Outages in your calendar</h2>
+    <p class="sub">This page reads the tables directly, so there is no address to subscribe to: import the
+      outages of these ${props.report.days.length} days as a file (importing it again updates them).</p>
+    <p><a class="button" href=${href} download="outages.ics">Download outages.ics</a></p>
+  </section>`;
 }
 
 function CalendarLink(props: { url: string }): VNode {

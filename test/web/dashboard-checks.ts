@@ -31,6 +31,8 @@ export interface DashboardSite {
   baseUrl: string;
   /** Origins the page may talk to besides its own (the DynamoDB endpoint in that mode). */
   otherOrigins?: string[];
+  /** No server makes the calendar (DynamoDB mode): the page offers the file instead of an address. */
+  calendarFile?: boolean;
   /** The series shown first (its reading goes OFF below). */
   series: Series;
   /** A reading OFF at the minute `at` for `series`, visible to the site as of `now`. */
@@ -169,9 +171,20 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
       // Outages: newest first, with the calendar address (the page's own origin).
       const outages = page.locator('.outage');
       expect(await outages.first().innerText()).toContain('07:30–08:15');
-      const calendar = await page.locator('#calendar-url').inputValue();
-      expect(new URL(calendar).origin).toBe(new URL(site.baseUrl).origin);
-      expect(calendar).toMatch(/outages/);
+      if (site.calendarFile) {
+        const download = page.locator('a[download="outages.ics"]');
+        await expect.poll(() => download.getAttribute('href')).toMatch(/^blob:/);
+        const ics = await page.evaluate<string, string>(
+          async (href) => (await fetch(href)).text(),
+          (await download.getAttribute('href')) ?? '',
+        );
+        expect(ics).toContain('BEGIN:VCALENDAR');
+        expect(ics).toContain('BEGIN:VEVENT');
+      } else {
+        const calendar = await page.locator('#calendar-url').inputValue();
+        expect(new URL(calendar).origin).toBe(new URL(site.baseUrl).origin);
+        expect(calendar).toMatch(/outages/);
+      }
       await shoot(page, 'outages');
 
       // Days: the DST day has 23 hours; the numbers are written out.
