@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /** Every minute from cron: read the pin, buffer the reading, flush the buffer to the store. */
 import { readPinCommand } from './cli/commands.js';
-import { flag, readingTime, resolveCommon, resolveNotify, resolveSensor } from './cli/config.js';
+import { flag, publishDirSettings, readingTime, resolveCommon, resolveNotify, resolveSensor } from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
+import { daysAfterReading } from './dashboard/publish.js';
+import { refreshPublishDir } from './dashboard/publish-dir.js';
+import { parseTimestamp } from './domain/time.js';
 import { Notifier } from './notify/notifier.js';
 import { type ReadPinResult, readPin } from './pipeline/read-pin.js';
 import { createSensor } from './sensors/index.js';
@@ -14,6 +17,7 @@ await runJob(readPinCommand(), async (cmd, job) => {
   const sensor = resolveSensor(cmd, config.series.pin);
   const at = readingTime(cmd, job.now);
   const flushOnly = flag(cmd, 'flushOnly');
+  const publishDir = publishDirSettings(cmd, config, import.meta.url);
   const notifier = new Notifier(resolveNotify(cmd), config, job.logger(config));
   let result: ReadPinResult | undefined;
   try {
@@ -26,6 +30,16 @@ await runJob(readPinCommand(), async (cmd, job) => {
       ...(at ? { at } : {}),
       flushOnly,
       notify: notifier,
+      ...(publishDir
+        ? {
+            publish: (record, deadline) => {
+              const now = new Date();
+              const reading = record ? parseTimestamp(record.ts) : undefined;
+              const days = daysAfterReading(now, reading);
+              return refreshPublishDir(publishDir, { now, days, deadline }, job.logger(config));
+            },
+          }
+        : {}),
     });
   } finally {
     // The heartbeat says how the run went, a failed one included.
