@@ -169,9 +169,7 @@ describe('publishFolder (JSON layout)', () => {
     // The folder's config.json gives the zone (not the fallback UTC), and the new OFF minute is there.
     const ctx = ctxAt(now);
     expect(readJson(dataPaths.status(SERIES))).toEqual(await statusResource(ctx, SERIES, FRESH_TZ));
-    expect(readJson(dataPaths.minutes(SERIES, '2026-12-01'))).toEqual(
-      await minutesResource(ctx, SERIES, '2026-12-01'),
-    );
+    expect(readJson(dataPaths.minutes(SERIES, '2026-12-01'))).toEqual(await minutesResource(ctx, SERIES, '2026-12-01'));
     // The other series stays listed in devices.json.
     expect(readJson(dataPaths.devices)).toEqual(await devicesResource(ctx));
   });
@@ -204,9 +202,7 @@ describe('publishFolder (JSON layout)', () => {
       'status/garage/17.json',
     ]);
     expect(summary.series).toBe(1);
-    expect((readJson(dataPaths.devices) as { series: unknown[] }).series).toEqual([
-      expect.objectContaining(OTHER),
-    ]);
+    expect((readJson(dataPaths.devices) as { series: unknown[] }).series).toEqual([expect.objectContaining(OTHER)]);
     await publish(FRESH_NOW, { series: SERIES });
     expect((readJson(dataPaths.devices) as { series: unknown[] }).series).toEqual([
       expect.objectContaining(SERIES),
