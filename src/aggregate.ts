@@ -6,8 +6,6 @@ import { UsageError } from './cli/errors.js';
 import { parseUtcRange } from './cli/period.js';
 import { EXIT_OK, runJob } from './cli/run-job.js';
 import { openSeriesReader } from './cli/series-check.js';
-import { DEFAULT_PUBLISH_DAYS } from './dashboard/publish.js';
-import { refreshPublishDir } from './dashboard/publish-dir.js';
 import { aggregate } from './pipeline/aggregate.js';
 import { openStore } from './stores/open-store.js';
 import { isTransientStoreError } from './stores/store-errors.js';
@@ -51,8 +49,8 @@ await runJob(aggregateCommand(), async (cmd, job) => {
     log.info({ ...summary, store: store.location }, 'aggregation done');
     if (publishDir) {
       // The days rolled up now come from the hours items: their files, the calendar and the status.
-      const run = { now: new Date(), days: [...aggregatedDays], calendar: true, keepDays: DEFAULT_PUBLISH_DAYS };
-      await refreshPublishDir(publishDir, { ...run, deadline: started + timeLimit * 1000 }, log);
+      const { refreshAfterAggregation } = await import('./dashboard/publish-dir.js');
+      await refreshAfterAggregation(publishDir, [...aggregatedDays], started + timeLimit * 1000, log);
     }
     return EXIT_OK;
   } catch (error) {

@@ -3,9 +3,6 @@
 import { readPinCommand } from './cli/commands.js';
 import { flag, publishDirSettings, readingTime, resolveCommon, resolveNotify, resolveSensor } from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
-import { daysAfterReading } from './dashboard/publish.js';
-import { refreshPublishDir } from './dashboard/publish-dir.js';
-import { parseTimestamp } from './domain/time.js';
 import { Notifier } from './notify/notifier.js';
 import { type ReadPinResult, readPin } from './pipeline/read-pin.js';
 import { createSensor } from './sensors/index.js';
@@ -32,11 +29,10 @@ await runJob(readPinCommand(), async (cmd, job) => {
       notify: notifier,
       ...(publishDir
         ? {
-            publish: (record, deadline) => {
-              const now = new Date();
-              const reading = record ? parseTimestamp(record.ts) : undefined;
-              const days = daysAfterReading(now, reading);
-              return refreshPublishDir(publishDir, { now, days, deadline }, job.logger(config));
+            // Loaded only when asked for: the report code is no cost to a plain reading.
+            publish: async (record, deadline) => {
+              const { refreshAfterReading } = await import('./dashboard/publish-dir.js');
+              await refreshAfterReading(publishDir, record, deadline, job.logger(config));
             },
           }
         : {}),

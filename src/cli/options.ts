@@ -5,7 +5,7 @@
  * Option types are inferred from these definitions (@commander-js/extra-typings).
  */
 import { Option } from '@commander-js/extra-typings';
-import { DEFAULT_PUBLISH_DAYS } from '../dashboard/publish.js';
+import { DEFAULT_PUBLISH_DAYS } from '../dashboard/contract.js';
 import { DEFAULT_MERGE_GAP } from '../domain/outages.js';
 import { SCHEDULERS } from '../install/schedulers.js';
 import { DEFAULT_DEBOUNCE, DEFAULT_GAP_MINUTES, DEFAULT_TIMEOUT_MS } from '../notify/config.js';

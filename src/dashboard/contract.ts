@@ -120,6 +120,8 @@ export const dataPaths = {
 /** Days the status file and the calendar look back. */
 export const STATUS_DAYS = 7;
 export const CALENDAR_DAYS = 30;
+/** UTC days of minute files a published folder keeps by default: the app's month view and a day more. */
+export const DEFAULT_PUBLISH_DAYS = 32;
 
 /** The UTC days (`YYYY-MM-DD`) that [from, to) touches. */
 export function utcDaysBetween(from: Date, to: Date): string[] {

@@ -4,10 +4,13 @@
  * store that does not answer in time, is a warning in the log and leaves the run's outcome alone.
  */
 import type { Series } from '../domain/keys.js';
+import type { MinuteRecord } from '../domain/records.js';
+import { parseTimestamp } from '../domain/time.js';
 import { openStore, type StoreConfig } from '../stores/open-store.js';
 import { messageOf } from '../utils/errors.js';
 import type { Logger } from '../utils/log.js';
-import { readWebApp, updatePublished } from './publish.js';
+import { DEFAULT_PUBLISH_DAYS } from './contract.js';
+import { daysAfterReading, readWebApp, updatePublished } from './publish.js';
 
 export interface PublishDirSettings {
   dir: string;
@@ -68,4 +71,30 @@ export async function refreshPublishDir(settings: PublishDirSettings, run: Publi
   } catch (error) {
     log.warn({ err: error, publishDir: settings.dir }, `could not refresh the published folder: ${messageOf(error)}`);
   }
+}
+
+/** read-pin's refresh: devices, the status and the minutes of today (and of the reading's day). */
+export function refreshAfterReading(
+  settings: PublishDirSettings,
+  record: MinuteRecord | undefined,
+  deadline: number,
+  log: Logger,
+): Promise<void> {
+  const now = new Date();
+  const days = daysAfterReading(now, record ? parseTimestamp(record.ts) : undefined);
+  return refreshPublishDir(settings, { now, days, deadline }, log);
+}
+
+/** aggregate's refresh: the days it rolled up, the calendar and the status; minute files past 32 days go. */
+export function refreshAfterAggregation(
+  settings: PublishDirSettings,
+  days: readonly string[],
+  deadline: number,
+  log: Logger,
+): Promise<void> {
+  return refreshPublishDir(
+    settings,
+    { now: new Date(), days, calendar: true, keepDays: DEFAULT_PUBLISH_DAYS, deadline },
+    log,
+  );
 }

@@ -30,9 +30,6 @@ import {
   statusResource,
 } from './resources.js';
 
-/** UTC days of minute files a published folder keeps by default: the app's month view and a day more. */
-export const DEFAULT_PUBLISH_DAYS = 32;
-
 /** One file of the folder: its path relative to the folder (`/`-separated) and its content. */
 export interface FolderFile {
   path: string;
