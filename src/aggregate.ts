@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Hourly from cron: roll new minute readings up into hours and days. */
 import { aggregateCommand } from './cli/commands.js';
-import { resolveCommon } from './cli/config.js';
+import { publishDirSettings, resolveCommon } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
 import { parseUtcRange } from './cli/period.js';
 import { EXIT_OK, runJob } from './cli/run-job.js';
@@ -18,6 +18,7 @@ await runJob(aggregateCommand(), async (cmd, job) => {
   const { from, to, timeLimit } = cmd.opts();
   if ((from === undefined) !== (to === undefined)) throw new UsageError('--from and --to go together');
   const range = from !== undefined && to !== undefined ? parseUtcRange(from, to) : undefined;
+  const publishDir = publishDirSettings(cmd, config, import.meta.url);
   // A backfill of a series the store never saw is a mistyped device, pin or mode: said before the
   // log, the lock or the database are created. (The hourly run just finds nothing pending.)
   if (range) await (await openSeriesReader('aggregate', config, AbortSignal.timeout(timeLimit * 1000))).close();
@@ -35,10 +36,22 @@ await runJob(aggregateCommand(), async (cmd, job) => {
   job.closeLater({ close: () => lock.release() });
   if (lock.tookOverFrom) log.warn({ staleHolder: lock.tookOverFrom }, 'took over the aggregate lock of a dead run');
   const deadline = AbortSignal.timeout(timeLimit * 1000);
+  const started = Date.now();
+  const aggregatedDays = new Set<string>();
   try {
     const store = job.closeLater(await openStore(config, { signal: deadline }));
-    const summary = await aggregate(store, config.series, log, range ? { range } : {});
+    const summary = await aggregate(store, config.series, log, {
+      ...(range ? { range } : {}),
+      onDaysWritten: (days) => {
+        for (const day of days) aggregatedDays.add(day);
+      },
+    });
     log.info({ ...summary, store: store.location }, 'aggregation done');
+    if (publishDir) {
+      // The days rolled up now come from the hours items: their files, the calendar and the status.
+      const { refreshAfterAggregation } = await import('./dashboard/publish-dir.js');
+      await refreshAfterAggregation(publishDir, [...aggregatedDays], started + timeLimit * 1000, log);
+    }
     return EXIT_OK;
   } catch (error) {
     // A passing store fault loses nothing: the minutes stay pending and the next run catches up.

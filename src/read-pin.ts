@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 /** Every minute from cron: read the pin, buffer the reading, flush the buffer to the store, then the outputs. */
 import { readPinCommand } from './cli/commands.js';
-import { flag, readingTime, resolveCommon, resolveNotify, resolveOutputs, resolveSensor } from './cli/config.js';
+import {
+  flag,
+  publishDirSettings,
+  readingTime,
+  resolveCommon,
+  resolveNotify,
+  resolveOutputs,
+  resolveSensor,
+} from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
 import { Notifier } from './notify/notifier.js';
 import { createOutputs } from './outputs/config.js';
@@ -23,6 +31,7 @@ await runJob(readPinCommand(), async (cmd, job) => {
     keepState: outputs.some((o) => o.needsPowerState),
   });
   const buffer = new FileBuffer(config.bufferDir, config.mode);
+  const publishDir = publishDirSettings(cmd, config, import.meta.url);
   let result: ReadPinResult | undefined;
   try {
     result = await readPin({
@@ -44,6 +53,15 @@ await runJob(readPinCommand(), async (cmd, job) => {
         timeoutMs: outputsConfig.timeoutMs,
         log,
       }),
+      ...(publishDir
+        ? {
+            // Loaded only when asked for: the report code is no cost to a plain reading.
+            publish: async (record, deadline) => {
+              const { refreshAfterReading } = await import('./dashboard/publish-dir.js');
+              await refreshAfterReading(publishDir, record, deadline, log);
+            },
+          }
+        : {}),
     });
   } finally {
     // The heartbeat says how the run went, a failed one included.

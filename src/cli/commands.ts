@@ -17,6 +17,7 @@ import {
   installOptions,
   notifyOptions,
   outputOptions,
+  publishOptions,
   quickstartOptions,
   readPinOptions,
   reportOptions,
@@ -134,6 +135,7 @@ export const readPinCommand = () =>
   )
     .addOption(readPinOptions.at())
     .addOption(readPinOptions.flushOnly())
+    .addOption(publishOptions.publishDir())
     .addHelpText(
       'after',
       `
@@ -152,6 +154,7 @@ export const aggregateCommand = () =>
     .description('Aggregate pending minute readings into hours and days (or recompute a date range).')
     .addOption(aggregateOptions.from())
     .addOption(aggregateOptions.to())
+    .addOption(publishOptions.publishDir())
     // Ends well before the next hourly run (and systemd's TimeoutStartSec=1800).
     .addOption(timeLimitOption(1500))
     .addHelpText(
@@ -241,6 +244,38 @@ Examples:
   blackout-report --last 30d --format ics --out outages.ics          outages for a phone calendar`,
     );
 
+export const publishCommand = () =>
+  withStoreReader(new Command('blackout-publish'))
+    .description(
+      'Write the web dashboard and its data as static files into a folder, for nginx, an S3 bucket or GitHub Pages.',
+    )
+    .addOption(publishOptions.out())
+    .addOption(serveOptions.webDir())
+    .addOption(publishOptions.days())
+    .addOption(reportOptions.tz())
+    .addOption(publishOptions.asOf())
+    .addOption(publishOptions.webSource())
+    .addOption(publishOptions.identityPoolId())
+    .addOption(publishOptions.webAccessKeyId())
+    .addOption(publishOptions.webSecretAccessKey())
+    .addOption(timeLimitOption(600))
+    .addHelpText(
+      'after',
+      `
+Without a device and pin: every series the store holds. Writes index.html and the app, config.json, and
+api/ (devices, status, calendar, and one minute file per UTC day of the last --days); a file is written
+only when its content changed, and files no longer produced (older days) are removed, so
+\`aws s3 sync --delete DIR s3://bucket/\` uploads only what changed. Only reads the store.
+With --web-source dynamodb: the app and a config.json that makes the browser read the tables through a
+Cognito identity pool (doc/web-on-s3.md); no api/ files.
+Exit codes: 0 done, 1 failure (also: the web app is not built), 2 usage error.
+Examples:
+  blackout-publish --mode prod --out /var/www/power                  every series, for nginx
+  blackout-publish alex_rpi 4 prod --out site && aws s3 sync --delete site s3://my-bucket/
+  blackout-publish alex_rpi 4 prod --out site --web-source dynamodb --region eu-central-1 \\
+      --identity-pool-id eu-central-1:1a2b3c4d-0000-1111-2222-333344445555`,
+    );
+
 export const devicesCommand = () =>
   withWholeStore(new Command('blackout-devices'))
     .description(
@@ -319,6 +354,7 @@ export const installCommand = () =>
     .addOption(installOptions.dryRun())
     .addOption(installOptions.force())
     .addOption(installOptions.uninstall())
+    .addOption(publishOptions.publishDir())
     .addHelpText(
       'after',
       `

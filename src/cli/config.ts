@@ -5,7 +5,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command, OptionValues } from '@commander-js/extra-typings';
+import type { PublishDirSettings } from '../dashboard/publish-dir.js';
 import type { Series } from '../domain/keys.js';
 import { parseDateOrTimestamp } from '../domain/time.js';
 import { isInTheFuture } from '../domain/validate.js';
@@ -317,4 +319,33 @@ export function localTimeZone(tzOption: string | undefined, env: Environment): s
     throw new UsageError(`invalid TZ ${JSON.stringify(env.tz)}: an IANA time zone such as Europe/Kyiv or UTC`);
   }
   return systemTimeZone(env.tz);
+}
+
+/** The built web app next to the running bundle: `dist/web` beside `dist/<command>.js` (`entryUrl`). */
+export const defaultWebDir = (entryUrl: string): string => fileURLToPath(new URL('web', entryUrl));
+
+/**
+ * `--publish-dir` of read-pin and aggregate: the folder, the app of this installation (`entryUrl` is the
+ * entrypoint's import.meta.url), the zone of a new folder (TZ or the system's), the store and series.
+ */
+export function publishDirSettings<A extends unknown[], O extends OptionValues & { publishDir?: string }>(
+  command: Command<A, O>,
+  config: CommonConfig,
+  entryUrl: string,
+): PublishDirSettings | undefined {
+  const dir = command.opts().publishDir;
+  if (dir === undefined) return undefined;
+  return Object.freeze({
+    dir: resolve(dir),
+    webDir: defaultWebDir(entryUrl),
+    tz: localTimeZone(undefined, environment()),
+    store: {
+      store: config.store,
+      mode: config.mode,
+      ...(config.db ? { db: config.db } : {}),
+      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      ...(config.region ? { region: config.region } : {}),
+    },
+    series: config.series,
+  });
 }

@@ -31,6 +31,7 @@ const JOB_VALUE: Readonly<Record<string, (value: string, flag: string) => string
   logDir: jobPath,
   sysfsRoot: jobPath,
   gpioget: jobPath,
+  publishDir: jobPath,
   endpoint: jobEndpoint,
   sensor: jobSensor,
   prometheusFile: jobPath,

@@ -5,6 +5,7 @@
  * Option types are inferred from these definitions (@commander-js/extra-typings).
  */
 import { Option } from '@commander-js/extra-typings';
+import { DEFAULT_PUBLISH_DAYS } from '../dashboard/contract.js';
 import { DEFAULT_MERGE_GAP } from '../domain/outages.js';
 import { SCHEDULERS } from '../install/schedulers.js';
 import { DEFAULT_DEBOUNCE, DEFAULT_GAP_MINUTES, DEFAULT_TIMEOUT_MS } from '../notify/config.js';
@@ -235,8 +236,53 @@ export const serveOptions = {
       .env('BLACKOUT_DASHBOARD_TOKEN')
       .argParser(tokenValue),
   webDir: () =>
-    new Option('--web-dir <dir>', 'folder of the built web app (default: dist/web next to dist/serve.js)')
+    new Option('--web-dir <dir>', 'folder of the built web app (default: dist/web of this installation)')
       .env('BLACKOUT_WEB_DIR')
+      .argParser(pathValue),
+};
+
+export const WEB_SOURCES = ['json', 'dynamodb'] as const;
+
+/** publish: the folder, the app and where the app's data come from; `--publish-dir` of the jobs. */
+export const publishOptions = {
+  out: () =>
+    new Option('--out <dir>', 'folder to write the web app and its data into (created if missing)')
+      .makeOptionMandatory()
+      .argParser(pathValue),
+  days: () =>
+    new Option('--days <n>', 'UTC days of minute files, ending today')
+      .default(DEFAULT_PUBLISH_DAYS)
+      .argParser(wholeNumber(366)),
+  asOf: () =>
+    new Option('--as-of <time>', 'publish the data as they stood at this ISO time (default: now)').argParser(
+      instantText,
+    ),
+  webSource: () =>
+    new Option('--web-source <source>', 'json (the files written here) or dynamodb (the browser reads the tables)')
+      .default('json' as const)
+      .argParser(oneOf(WEB_SOURCES)),
+  identityPoolId: () =>
+    new Option(
+      '--identity-pool-id <id>',
+      "Cognito identity pool whose guest role may read the mode's tables (--web-source dynamodb)",
+    ).argParser(
+      matching(
+        /^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/,
+        'a pool id like eu-central-1:1a2b3c4d-0000-1111-2222-333344445555',
+      ),
+    ),
+  webAccessKeyId: () =>
+    new Option(
+      '--web-access-key-id <id>',
+      'fixed credentials for the browser, only with a loopback --endpoint (a local emulator)',
+    ).argParser(matching(/^[A-Za-z0-9_-]{1,128}$/, 'an access key id')),
+  webSecretAccessKey: () =>
+    new Option('--web-secret-access-key <key>', 'the secret of --web-access-key-id').argParser(
+      matching(/^[A-Za-z0-9+/=_-]{1,128}$/, 'a secret access key'),
+    ),
+  publishDir: () =>
+    new Option('--publish-dir <dir>', 'after the run, refresh this blackout-publish folder (never fails the run)')
+      .env('BLACKOUT_PUBLISH_DIR')
       .argParser(pathValue),
 };
 
@@ -255,7 +301,8 @@ export const SECRET_FLAGS: ReadonlySet<string> = new Set(
     .map((key) => notifyOptions[key as keyof typeof notifyOptions]().long ?? key)
     // The MQTT URL carries the broker password.
     .concat([outputOptions.svitlobotKey().long ?? '', outputOptions.mqttUrl().long ?? ''])
-    .concat(serveOptions.token().long ?? '--token'),
+    .concat(serveOptions.token().long ?? '--token')
+    .concat(publishOptions.webSecretAccessKey().long ?? '--web-secret-access-key'),
 );
 
 /**

@@ -59,6 +59,20 @@ export interface DynamoWebConfig extends WebConfigBase {
 
 export const DEFAULT_REFRESH_SECONDS = 60;
 
+/**
+ * An endpoint on this machine (127.0.0.0/8, ::1, localhost): the only place a config.json may send the
+ * browser with fixed credentials, since anyone who can read the page can read them.
+ */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /** One series in `api/devices.json`. */
 export interface DeviceJson extends Series {
   /** Earliest and latest stored reading, ISO-8601 UTC. */
@@ -112,6 +126,8 @@ export const dataPaths = {
 /** Days the status file and the calendar look back. */
 export const STATUS_DAYS = 7;
 export const CALENDAR_DAYS = 30;
+/** UTC days of minute files a published folder keeps by default: the app's month view and a day more. */
+export const DEFAULT_PUBLISH_DAYS = 32;
 
 /** The UTC days (`YYYY-MM-DD`) that [from, to) touches. */
 export function utcDaysBetween(from: Date, to: Date): string[] {

@@ -10,6 +10,7 @@ import { aggregateRecord, countDay, countHour } from '../domain/aggregate.js';
 import {
   type ItemKey,
   keyText,
+  parsePartitionKey,
   partitionKeysBetween,
   rollupKey,
   type Series,
@@ -18,7 +19,7 @@ import {
   withStatus,
 } from '../domain/keys.js';
 import type { AggregateRecord, RecordOf } from '../domain/records.js';
-import { nowTimestamp } from '../domain/time.js';
+import { nowTimestamp, utcDate } from '../domain/time.js';
 import { chunk, type Store } from '../stores/store.js';
 import type { Logger } from '../utils/log.js';
 
@@ -27,6 +28,8 @@ export interface AggregateOptions {
   range?: { from: Date; to: Date };
   /** Minute partitions (hours) read per round, bounding memory on a long backlog. */
   partitionsPerRound?: number;
+  /** Told the UTC days (`YYYY-MM-DD`) of each round once their hours and days are written. */
+  onDaysWritten?: (utcDays: readonly string[]) => void;
 }
 
 export interface AggregateSummary {
@@ -129,6 +132,12 @@ export async function aggregate(
     summary.days += days.length;
     summary.minutesConsumed += consumedMinutes.length;
     hoursConsumed += consumedHours.length;
+    options.onDaysWritten?.(
+      round.flatMap((dayPk) => {
+        const parsed = parsePartitionKey('hours', dayPk);
+        return parsed ? [utcDate(parsed.start)] : [];
+      }),
+    );
   }
   log.info({ hours: summary.hours, minutes: summary.minutesConsumed }, 'minutes aggregated into hours');
   log.info({ days: summary.days, hours: summary.hours + hoursConsumed }, 'hours aggregated into days');

@@ -40,6 +40,13 @@ export interface ReadPinInput {
    * within their own budget; they never throw into the job.
    */
   outputs?: (result: ReadPinResult) => Promise<unknown>;
+  /**
+   * Refreshes a published folder (`--publish-dir`) once the buffer is flushed to the store: last, so
+   * it can cost no reading and delay no notification; `deadline` (ms since the epoch) bounds it.
+   */
+  publish?: (record: MinuteRecord | undefined, deadline: number) => Promise<void>;
+  /** How long publishing may take at most (default DEFAULT_PUBLISH_BUDGET_MS). */
+  publishBudgetMs?: number;
 }
 
 export interface ReadPinResult {
@@ -60,6 +67,13 @@ export interface ReadPinResult {
  * the next run a minute later, and a run still flushing then would make it skip its flush.
  */
 export const DEFAULT_FLUSH_BUDGET_MS = 30_000;
+
+/**
+ * Publishing ends by this long after the run started, and takes at most DEFAULT_PUBLISH_BUDGET_MS: the
+ * next run starts a minute after this one (systemd stops the service at 55 s).
+ */
+export const RUN_BUDGET_MS = 50_000;
+export const DEFAULT_PUBLISH_BUDGET_MS = 10_000;
 
 /** A flush lock held this long is stuck: a warning and a failed heartbeat, not silence. */
 const FLUSH_STUCK_MS = 3 * 60_000;
@@ -88,6 +102,16 @@ export async function readPin(input: ReadPinInput): Promise<ReadPinResult> {
     input.notify?.deliver().catch((error: unknown) => log.error({ err: error }, 'notifications failed')),
     input.outputs?.(result).catch((error: unknown) => log.error({ err: error }, 'outputs failed')),
   ]);
+  // Only after a flush: otherwise the store holds nothing new (or another run is flushing, and publishes).
+  if (input.publish && result.flush) {
+    const deadline = Math.min(
+      started + RUN_BUDGET_MS,
+      Date.now() + (input.publishBudgetMs ?? DEFAULT_PUBLISH_BUDGET_MS),
+    );
+    await input
+      .publish(result.record, deadline)
+      .catch((error: unknown) => log.warn({ err: error }, 'publishing failed'));
+  }
   return result;
 }
 

@@ -41,11 +41,11 @@ const EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | co
  * writing through it; the buffer recognises the name to clean up after killed runs. `mode` is the new
  * file's permission (0600 for files that may name secrets).
  */
-export function writeFileAtomic(path: string, data: string, options: { mode?: number } = {}): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): void {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(temp, EXCLUSIVE, options.mode ?? 0o644);
   try {
-    const bytes = Buffer.from(data);
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     // writeSync may write less than asked; a short write must never be renamed into place.
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
     fsyncSync(fd);
