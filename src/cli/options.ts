@@ -6,6 +6,7 @@
  */
 import { Option } from '@commander-js/extra-typings';
 import { DEFAULT_MERGE_GAP } from '../domain/outages.js';
+import { SCHEDULE_FORMATS } from '../domain/schedule.js';
 import { SCHEDULERS } from '../install/schedulers.js';
 import { DEFAULT_DEBOUNCE, DEFAULT_GAP_MINUTES, DEFAULT_TIMEOUT_MS } from '../notify/config.js';
 import { LANGUAGES } from '../notify/messages.js';
@@ -175,6 +176,32 @@ export const notifyOptions = {
       .argParser(wholeNumber(10)),
 };
 
+/**
+ * The published outage schedule to compare with (report), or to keep cached (aggregate, hourly).
+ * The URL may carry a token: only its origin is ever shown (see schedule/fetch.ts).
+ */
+export const scheduleOptions = {
+  schedule: () =>
+    new Option(
+      '--schedule <source>',
+      'outage schedule: a file or an http(s) URL (iCalendar, Yasno or outage-data-ua JSON)',
+    )
+      .env('BLACKOUT_SCHEDULE')
+      .argParser(pathValue),
+  scheduleGroup: () =>
+    new Option('--schedule-group <group>', 'outage group in the schedule, e.g. 2.1')
+      .env('BLACKOUT_SCHEDULE_GROUP')
+      .argParser(matching(/^[A-Za-z0-9._ -]{1,32}$/, 'a group name like 2.1 or GPV2.1')),
+  scheduleFormat: () =>
+    new Option('--schedule-format <format>', 'ics, yasno or outage-data-ua (default: told by the content)')
+      .env('BLACKOUT_SCHEDULE_FORMAT')
+      .argParser(oneOf(SCHEDULE_FORMATS)),
+  scheduleCache: () =>
+    new Option('--schedule-cache <dir>', "where a fetched schedule is kept (default: the project's data/schedule/)")
+      .env('BLACKOUT_SCHEDULE_CACHE')
+      .argParser(pathValue),
+};
+
 /** Values never echoed in a message (webhook, topic and ping URLs are secrets too). */
 export const SECRET_FLAGS: ReadonlySet<string> = new Set(
   [
@@ -186,7 +213,10 @@ export const SECRET_FLAGS: ReadonlySet<string> = new Set(
     'ntfyUrl',
     'ntfyToken',
     'heartbeatUrl',
-  ].map((key) => notifyOptions[key as keyof typeof notifyOptions]().long ?? key),
+  ]
+    .map((key) => notifyOptions[key as keyof typeof notifyOptions]().long ?? key)
+    // A schedule URL may carry an access token.
+    .concat([scheduleOptions.schedule().long ?? '--schedule']),
 );
 
 /**
@@ -263,7 +293,7 @@ export const reportOptions = {
       .default(DEFAULT_MERGE_GAP)
       .argParser(countValue(1440)),
   csv: () =>
-    new Option('--csv <list>', 'with --format csv: days, hours, outages, gaps or status')
+    new Option('--csv <list>', 'with --format csv: days, hours, outages, gaps, status or schedule')
       .default('days' as const)
       .argParser(oneOf(CSV_TABLES)),
   out: () =>

@@ -12,7 +12,7 @@
  * - A window is judged on the minutes of it that have a reading: `unknown` when more than
  *   UNKNOWN_WINDOW_SHARE of its minutes have none (the monitor was down: we cannot say the power
  *   stayed on), `happened` when ≥ HAPPENED_SHARE of its known minutes were OFF, `partly` when
- *   ≥ PARTLY_SHARE, else `notAtAll`. A window not over yet is `upcoming`.
+ *   ≥ PARTLY_SHARE, else `notAtAll`. A window not over yet is `inProgress` or `upcoming`.
  * - A *possible* window (outage-data-ua's `maybe`, `mfirst`, `msecond`) makes an outage in it planned
  *   (it was announced), but its minutes are not counted as planned: the plan did not commit to them.
  */
@@ -75,7 +75,7 @@ export function normalizeWindows(windows: readonly PlannedWindow[]): PlannedWind
   return out.filter((w) => w.end.getTime() > w.start.getTime());
 }
 
-export type WindowStatus = 'happened' | 'partly' | 'notAtAll' | 'unknown' | 'upcoming';
+export type WindowStatus = 'happened' | 'partly' | 'notAtAll' | 'unknown' | 'inProgress' | 'upcoming';
 export type OutageMatch = 'planned' | 'unplanned' | 'noPlan';
 
 export interface WindowResult {
@@ -138,7 +138,10 @@ const overlapMs = (aStart: number, aEnd: number, bStart: number, bEnd: number): 
   Math.max(0, Math.min(aEnd, bEnd) - Math.max(aStart, bStart));
 
 /** The window an outage belongs to (see the rules above), or undefined. */
-export function matchingWindow(outage: { start: Date; end: Date }, windows: readonly PlannedWindow[]): number | undefined {
+export function matchingWindow(
+  outage: { start: Date; end: Date },
+  windows: readonly PlannedWindow[],
+): number | undefined {
   const slack = MATCH_SLACK_MINUTES * MINUTE_MS;
   let best: number | undefined;
   let bestOverlap = 0;
@@ -196,7 +199,11 @@ export function compareWithPlan(input: {
   const windows = plan.windows.filter((w) => w.end > minuteStates.from && w.start < periodEnd);
   const planMarks = new Uint8Array(length);
   for (const w of windows) {
-    planMarks.fill(w.possible ? POSSIBLE : DEFINITE, clip(indexOf(minuteStates, w.start)), clip(indexOf(minuteStates, w.end)));
+    planMarks.fill(
+      w.possible ? POSSIBLE : DEFINITE,
+      clip(indexOf(minuteStates, w.start)),
+      clip(indexOf(minuteStates, w.end)),
+    );
   }
 
   const outageResults: OutageResult[] = input.outages.map((outage) => {
@@ -307,7 +314,8 @@ function windowStatus(
   c: { minutes: number; off: number; on: number; unknown: number },
   now: Date,
 ): WindowStatus {
-  if (window.end > now) return 'upcoming';
+  if (window.start > now) return 'upcoming';
+  if (window.end > now) return 'inProgress';
   if (c.minutes === 0 || c.unknown > c.minutes * UNKNOWN_WINDOW_SHARE) return 'unknown';
   const share = c.off / (c.off + c.on);
   if (share >= HAPPENED_SHARE) return 'happened';

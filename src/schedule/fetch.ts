@@ -53,7 +53,11 @@ function readCache(path: string): CacheEntry | undefined {
   if (!read.ok) return undefined;
   try {
     const entry = JSON.parse(read.text) as Partial<CacheEntry>;
-    if (typeof entry.text === 'string' && typeof entry.fetchedAt === 'string' && !Number.isNaN(Date.parse(entry.fetchedAt))) {
+    if (
+      typeof entry.text === 'string' &&
+      typeof entry.fetchedAt === 'string' &&
+      !Number.isNaN(Date.parse(entry.fetchedAt))
+    ) {
       return { text: entry.text, fetchedAt: entry.fetchedAt };
     }
   } catch {
@@ -73,8 +77,10 @@ async function fetchText(url: string, timeoutMs: number): Promise<string> {
   } catch (error) {
     throw new ScheduleError(`${originOf(url)}: ${messageOf(error)}`);
   }
-  if (response.status < 200 || response.status >= 300) throw new ScheduleError(`${originOf(url)}: HTTP ${response.status}`);
-  if (response.truncated) throw new ScheduleError(`${originOf(url)}: the answer is larger than ${MAX_SCHEDULE_BYTES} bytes`);
+  if (response.status < 200 || response.status >= 300)
+    throw new ScheduleError(`${originOf(url)}: HTTP ${response.status}`);
+  if (response.truncated)
+    throw new ScheduleError(`${originOf(url)}: the answer is larger than ${MAX_SCHEDULE_BYTES} bytes`);
   return response.body;
 }
 

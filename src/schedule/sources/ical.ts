@@ -46,7 +46,9 @@ export const icalAdapter: ScheduleAdapter = {
     try {
       calendar = new ICAL.Component(ICAL.parse(text));
     } catch (error) {
-      throw new ScheduleError(`not a readable iCalendar file: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ScheduleError(
+        `not a readable iCalendar file: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     for (const zone of calendar.getAllSubcomponents('vtimezone')) {
       const tzid = zone.getFirstPropertyValue('tzid');
@@ -88,7 +90,8 @@ export const icalAdapter: ScheduleAdapter = {
       for (let n = 0; ; n++) {
         const next = iterator.next();
         if (!next) break;
-        if (n >= MAX_OCCURRENCES) throw new ScheduleError(`event ${JSON.stringify(name)}: more than ${MAX_OCCURRENCES} occurrences`);
+        if (n >= MAX_OCCURRENCES)
+          throw new ScheduleError(`event ${JSON.stringify(name)}: more than ${MAX_OCCURRENCES} occurrences`);
         const details = event.getOccurrenceDetails(next);
         if (instantOf(details.startDate, tzidOf(details.item, 'dtstart'), request.tz) >= request.to) break;
         add(details.item, details.startDate, details.endDate, name);

@@ -5,8 +5,8 @@ import { outageDataUaAdapter } from './outage-data-ua.js';
 import { type PlanRequest, type ScheduleAdapter, ScheduleError } from './source.js';
 import { yasnoAdapter } from './yasno.js';
 
-export { ScheduleError } from './source.js';
 export type { PlanRequest } from './source.js';
+export { ScheduleError } from './source.js';
 
 const ADAPTERS: readonly ScheduleAdapter[] = [icalAdapter, outageDataUaAdapter, yasnoAdapter];
 

@@ -5,7 +5,7 @@
  * in the first / second half hour), and `maybe` / `mfirst` / `msecond` (a possible outage: kept as
  * a possible window; see domain/schedule.ts for how those count). `fact.update` is `DD.MM.YYYY HH:MM`.
  */
-import { normalizeWindows, type Coverage, type Plan, type PlannedWindow } from '../../domain/schedule.js';
+import { type Coverage, normalizeWindows, type Plan, type PlannedWindow } from '../../domain/schedule.js';
 import { formatLocalDate, startOfLocalDay, zonedInstant } from '../../domain/zone.js';
 import { isRecord, jsonOf, type ScheduleAdapter, ScheduleError, unknownGroup } from './source.js';
 import { KYIV, localDaySpan, wallClockInstant } from './wall-clock.js';
@@ -41,12 +41,16 @@ export const outageDataUaAdapter: ScheduleAdapter = {
   parse(text, request): Plan {
     const json = jsonOf(text);
     const fact = isRecord(json) ? json.fact : undefined;
-    if (!isRecord(fact) || !isRecord(fact.data)) throw new ScheduleError('not an outage-data-ua schedule: no fact.data');
+    if (!isRecord(fact) || !isRecord(fact.data))
+      throw new ScheduleError('not an outage-data-ua schedule: no fact.data');
     const days = Object.entries(fact.data);
     const groups = [...new Set(days.flatMap(([, d]) => (isRecord(d) ? Object.keys(d) : [])))].sort();
     const key = request.group === undefined ? undefined : groupKey(request.group);
     if (key === undefined || !groups.includes(key)) {
-      throw unknownGroup(request.group, groups.map((g) => g.replace(/^GPV/, '')));
+      throw unknownGroup(
+        request.group,
+        groups.map((g) => g.replace(/^GPV/, '')),
+      );
     }
     const windows: PlannedWindow[] = [];
     const coverage: Coverage[] = [];
@@ -82,8 +86,10 @@ export const outageDataUaAdapter: ScheduleAdapter = {
       }
       coverage.push(localDaySpan(date, KYIV));
     }
-    const lastUpdated = typeof json === 'object' && json !== null ? (json as { lastUpdated?: unknown }).lastUpdated : undefined;
-    const updatedIso = typeof lastUpdated === 'string' && !Number.isNaN(Date.parse(lastUpdated)) ? new Date(lastUpdated) : null;
+    const lastUpdated =
+      typeof json === 'object' && json !== null ? (json as { lastUpdated?: unknown }).lastUpdated : undefined;
+    const updatedIso =
+      typeof lastUpdated === 'string' && !Number.isNaN(Date.parse(lastUpdated)) ? new Date(lastUpdated) : null;
     return {
       group: request.group ?? key,
       format: 'outage-data-ua',

@@ -14,7 +14,10 @@ export const KYIV = 'Europe/Kyiv';
 export function wallClockInstant(date: string, minuteOfDay: number, zone: string): Date {
   if (minuteOfDay >= 1440) return startOfLocalDay(addLocalDays(date, 1), zone);
   const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
-  const instant = zonedInstant({ year, month, day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 }, zone);
+  const instant = zonedInstant(
+    { year, month, day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 },
+    zone,
+  );
   // zonedInstant moves a skipped time forward by the gap (03:30 → 04:30); back to the jump itself,
   // or the first and second half of a skipped hour would become half an hour after it.
   let t = instant.getTime();

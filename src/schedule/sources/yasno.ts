@@ -5,7 +5,7 @@
  * A day is a plan only with status `ScheduleApplies`; any other status (`WaitingForSchedule`,
  * `EmergencyShutdowns`) gives no windows for that day, and says so.
  */
-import { normalizeWindows, type Coverage, type Plan, type PlannedWindow } from '../../domain/schedule.js';
+import { type Coverage, normalizeWindows, type Plan, type PlannedWindow } from '../../domain/schedule.js';
 import { isRecord, jsonOf, type ScheduleAdapter, ScheduleError, unknownGroup } from './source.js';
 import { KYIV, localDaySpan, wallClockInstant } from './wall-clock.js';
 
@@ -57,10 +57,15 @@ export const yasnoAdapter: ScheduleAdapter = {
           throw new ScheduleError(`${where}: start and end must be whole minutes from midnight`);
         }
         const [from, to] = [start as number, end as number];
-        if (from < 0 || to > 1440 || to <= from) throw new ScheduleError(`${where}: ${from}-${to} is not within 0-1440`);
+        if (from < 0 || to > 1440 || to <= from)
+          throw new ScheduleError(`${where}: ${from}-${to} is not within 0-1440`);
         if (type === 'NotPlanned') return;
         if (type !== 'Definite') throw new ScheduleError(`${where}: unknown type ${JSON.stringify(type)}`);
-        windows.push({ start: wallClockInstant(date, from, KYIV), end: wallClockInstant(date, to, KYIV), possible: false });
+        windows.push({
+          start: wallClockInstant(date, from, KYIV),
+          end: wallClockInstant(date, to, KYIV),
+          possible: false,
+        });
       });
       coverage.push(localDaySpan(date, KYIV));
     }
