@@ -164,7 +164,7 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
           w.endDifferenceMinutes !== null && `ended ${delay(w.endDifferenceMinutes)}`,
         ].filter(Boolean);
         lines.push(
-          `  ${span(w.start, w.end)}  ${(w.possible ? `possible, ${WINDOW_WORDS[w.status]}` : WINDOW_WORDS[w.status]).padEnd(12)}${edges.length > 0 ? `  ${edges.join(', ')}` : ''}`,
+          `  ${span(w.start, w.end)}  ${(w.possible ? `possible, ${WINDOW_WORDS[w.status]}` : WINDOW_WORDS[w.status]).padEnd(12)}${edges.length > 0 ? `  ${edges.join(', ')}` : ''}`.trimEnd(),
         );
       }
     }
