@@ -178,7 +178,8 @@ export const notifyOptions = {
 
 /**
  * The published outage schedule to compare with (report), or to keep cached (aggregate, hourly).
- * The URL may carry a token: only its origin is ever shown (see schedule/fetch.ts).
+ * Not a secret flag (a file path is worth echoing), but of a URL only the origin is ever shown or
+ * logged (schedule/fetch.ts), and the cache is named by its hash.
  */
 export const scheduleOptions = {
   schedule: () =>
@@ -213,10 +214,7 @@ export const SECRET_FLAGS: ReadonlySet<string> = new Set(
     'ntfyUrl',
     'ntfyToken',
     'heartbeatUrl',
-  ]
-    .map((key) => notifyOptions[key as keyof typeof notifyOptions]().long ?? key)
-    // A schedule URL may carry an access token.
-    .concat([scheduleOptions.schedule().long ?? '--schedule']),
+  ].map((key) => notifyOptions[key as keyof typeof notifyOptions]().long ?? key),
 );
 
 /**
