@@ -75,7 +75,8 @@ async function fetchText(url: string, timeoutMs: number): Promise<string> {
       timeoutMs,
     );
   } catch (error) {
-    throw new ScheduleError(`${originOf(url)}: ${messageOf(error)}`);
+    const reason = messageOf(error);
+    throw new ScheduleError(reason.startsWith(originOf(url)) ? reason : `${originOf(url)}: ${reason}`);
   }
   if (response.status < 200 || response.status >= 300)
     throw new ScheduleError(`${originOf(url)}: HTTP ${response.status}`);
