@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /** Hourly from cron: roll new minute readings up into hours and days. */
 import { aggregateCommand } from './cli/commands.js';
-import { publishDirSettings, resolveCommon } from './cli/config.js';
+import { publishDirSettings, resolveCommon, resolveSchedule } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
 import { parseUtcRange } from './cli/period.js';
 import { EXIT_OK, runJob } from './cli/run-job.js';
 import { openSeriesReader } from './cli/series-check.js';
 import { aggregate } from './pipeline/aggregate.js';
+import { refreshScheduleCache } from './schedule/refresh.js';
 import { openStore } from './stores/open-store.js';
 import { isTransientStoreError } from './stores/store-errors.js';
 import { FileBuffer } from './utils/buffer.js';
@@ -15,6 +16,7 @@ import { tryLock } from './utils/lock.js';
 
 await runJob(aggregateCommand(), async (cmd, job) => {
   const config = resolveCommon(cmd);
+  const schedule = resolveSchedule(cmd);
   const { from, to, timeLimit } = cmd.opts();
   if ((from === undefined) !== (to === undefined)) throw new UsageError('--from and --to go together');
   const range = from !== undefined && to !== undefined ? parseUtcRange(from, to) : undefined;
@@ -47,6 +49,8 @@ await runJob(aggregateCommand(), async (cmd, job) => {
       },
     });
     log.info({ ...summary, store: store.location }, 'aggregation done');
+    // Hourly, so the report has a recent plan when the internet goes down with the power.
+    if (schedule && !range) await refreshScheduleCache(schedule, job.now, log);
     if (publishDir) {
       // The days rolled up now come from the hours items: their files, the calendar and the status.
       const { refreshAfterAggregation } = await import('./dashboard/publish-dir.js');

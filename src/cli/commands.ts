@@ -21,6 +21,7 @@ import {
   quickstartOptions,
   readPinOptions,
   reportOptions,
+  scheduleOptions,
   sensorOptions,
   seriesOptions,
   serveOptions,
@@ -89,6 +90,14 @@ function withWholeStore<A extends unknown[], O extends OptionValues, G extends O
   );
 }
 
+function withSchedule<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+  return command
+    .addOption(scheduleOptions.schedule())
+    .addOption(scheduleOptions.scheduleGroup())
+    .addOption(scheduleOptions.scheduleFormat())
+    .addOption(scheduleOptions.scheduleCache());
+}
+
 function withSensor<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
   return command
     .addOption(sensorOptions.sensor())
@@ -150,7 +159,7 @@ Examples:
     );
 
 export const aggregateCommand = () =>
-  withCommon(new Command('blackout-aggregate'))
+  withSchedule(withCommon(new Command('blackout-aggregate')))
     .description('Aggregate pending minute readings into hours and days (or recompute a date range).')
     .addOption(aggregateOptions.from())
     .addOption(aggregateOptions.to())
@@ -165,7 +174,8 @@ Exit codes: 0 done (or nothing to do: another run holds the lock, or the store i
             1 runtime failure (see the log; a backfill that could not run), 2 usage error.
 Examples:
   blackout-aggregate alex_rpi 4 prod                          as the Python version's cron line
-  blackout-aggregate --from 2025-06-01 --to 2025-06-30        recompute June from the minute data`,
+  blackout-aggregate --from 2025-06-01 --to 2025-06-30        recompute June from the minute data
+With --schedule URL it also fetches the outage schedule into its cache (a failure is a warning).`,
     );
 
 export const importCommand = () =>
@@ -218,7 +228,7 @@ Examples:
     );
 
 export const reportCommand = () =>
-  withStoreReader(new Command('blackout-report'))
+  withSchedule(withStoreReader(new Command('blackout-report')))
     .description('Report power on/off, outages and gaps for a period, in local time.')
     .addOption(reportOptions.day())
     .addOption(reportOptions.month())
@@ -241,7 +251,9 @@ Examples:
   blackout-report alex_rpi 4 prod --day 2025-10-26 --tz Europe/Kyiv   one (25-hour) day with hours
   blackout-report --month 2025-10 --format html --out october.html     a page to open or upload to S3
   blackout-report --from 2025-10-25 --to 2025-10-27 --format csv --csv outages
-  blackout-report --last 30d --format ics --out outages.ics          outages for a phone calendar`,
+  blackout-report --last 30d --format ics --out outages.ics          outages for a phone calendar
+  blackout-report --last 7d --tz Europe/Kyiv --schedule https://example.org/kyiv.json --schedule-group 2.1
+                                                                   planned vs actual outages`,
     );
 
 export const publishCommand = () =>

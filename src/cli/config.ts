@@ -4,11 +4,12 @@
  * never reads process.env: what it needs from the environment is resolved here.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command, OptionValues } from '@commander-js/extra-typings';
 import type { PublishDirSettings } from '../dashboard/publish-dir.js';
 import type { Series } from '../domain/keys.js';
+import type { ScheduleFormat } from '../domain/schedule.js';
 import { parseDateOrTimestamp } from '../domain/time.js';
 import { isInTheFuture } from '../domain/validate.js';
 import { isTimeZone, systemTimeZone } from '../domain/zone.js';
@@ -17,10 +18,11 @@ import type { Language } from '../notify/messages.js';
 import type { OutputsConfig } from '../outputs/config.js';
 import { DEFAULT_DISCOVERY_PREFIX } from '../outputs/mqtt/discovery.js';
 import { DEFAULT_SVITLOBOT_URL } from '../outputs/svitlobot/svitlobot.js';
+import { isUrl, type ScheduleSettings } from '../schedule/fetch.js';
 import { isGpioSensor, type SensorChoice } from '../sensors/index.js';
 import type { StoreConfig } from '../stores/open-store.js';
 import type { StoreKind } from '../stores/store.js';
-import { defaultBufferDir, defaultLogDir } from '../utils/paths.js';
+import { defaultBufferDir, defaultDataDir, defaultLogDir } from '../utils/paths.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_DEVICE, DEFAULT_MODE, DEFAULT_PIN } from './options.js';
 import { FLAG_RULE, flagWord } from './values.js';
@@ -155,6 +157,42 @@ export function resolveCommon<A extends unknown[], O extends CommonOptionValues>
     logDir: o.logDir ?? defaultLogDir(),
     logKeepDays: o.logKeepDays ?? 30,
     verbose: flag(any, 'verbose'),
+  });
+}
+
+type ScheduleOptionValues = OptionValues & {
+  schedule?: string;
+  scheduleGroup?: string;
+  scheduleFormat?: ScheduleFormat;
+  scheduleCache?: string;
+};
+
+/** `--schedule` and its companions (withSchedule in commands.ts); undefined when no schedule is given. */
+export function resolveSchedule<A extends unknown[], O extends ScheduleOptionValues>(
+  command: Command<A, O>,
+): ScheduleSettings | undefined {
+  const o = command.opts();
+  const any = command as unknown as AnyCommand;
+  if (o.schedule === undefined) {
+    for (const key of ['scheduleGroup', 'scheduleFormat'] as const) {
+      if (o[key] !== undefined) throw new UsageError(`${sourceOf(any, key)} needs --schedule (or BLACKOUT_SCHEDULE)`);
+    }
+    return undefined;
+  }
+  const source = o.schedule;
+  if (isUrl(source)) {
+    // Only the kind of mistake is said: the URL may carry a token.
+    if (!URL.canParse(source)) throw new UsageError(`invalid ${sourceOf(any, 'schedule')}: not a valid URL`);
+  } else if (!existsSync(source)) {
+    throw new UsageError(
+      `invalid ${sourceOf(any, 'schedule')} ${JSON.stringify(source)}: no such file (or give an http(s) URL)`,
+    );
+  }
+  return Object.freeze({
+    source: isUrl(source) ? source : resolve(source),
+    group: o.scheduleGroup,
+    format: o.scheduleFormat,
+    cacheDir: o.scheduleCache ?? join(defaultDataDir(), 'schedule'),
   });
 }
 

@@ -7,6 +7,7 @@
 import { Option } from '@commander-js/extra-typings';
 import { DEFAULT_PUBLISH_DAYS } from '../dashboard/contract.js';
 import { DEFAULT_MERGE_GAP } from '../domain/outages.js';
+import { SCHEDULE_FORMATS } from '../domain/schedule.js';
 import { SCHEDULERS } from '../install/schedulers.js';
 import { DEFAULT_DEBOUNCE, DEFAULT_GAP_MINUTES, DEFAULT_TIMEOUT_MS } from '../notify/config.js';
 import { LANGUAGES } from '../notify/messages.js';
@@ -286,6 +287,33 @@ export const publishOptions = {
       .argParser(pathValue),
 };
 
+/**
+ * The published outage schedule to compare with (report), or to keep cached (aggregate, hourly).
+ * Not a secret flag (a file path is worth echoing), but of a URL only the origin is ever shown or
+ * logged (schedule/fetch.ts), and the cache is named by its hash.
+ */
+export const scheduleOptions = {
+  schedule: () =>
+    new Option(
+      '--schedule <source>',
+      'outage schedule: a file or an http(s) URL (iCalendar, Yasno or outage-data-ua JSON)',
+    )
+      .env('BLACKOUT_SCHEDULE')
+      .argParser(pathValue),
+  scheduleGroup: () =>
+    new Option('--schedule-group <group>', 'outage group in the schedule, e.g. 2.1')
+      .env('BLACKOUT_SCHEDULE_GROUP')
+      .argParser(matching(/^[A-Za-z0-9._ -]{1,32}$/, 'a group name like 2.1 or GPV2.1')),
+  scheduleFormat: () =>
+    new Option('--schedule-format <format>', 'ics, yasno or outage-data-ua (default: told by the content)')
+      .env('BLACKOUT_SCHEDULE_FORMAT')
+      .argParser(oneOf(SCHEDULE_FORMATS)),
+  scheduleCache: () =>
+    new Option('--schedule-cache <dir>', "where a fetched schedule is kept (default: the project's data/schedule/)")
+      .env('BLACKOUT_SCHEDULE_CACHE')
+      .argParser(pathValue),
+};
+
 /** Values never echoed in a message (webhook, topic and ping URLs are secrets too). */
 export const SECRET_FLAGS: ReadonlySet<string> = new Set(
   [
@@ -379,7 +407,7 @@ export const reportOptions = {
       .default(DEFAULT_MERGE_GAP)
       .argParser(countValue(1440)),
   csv: () =>
-    new Option('--csv <list>', 'with --format csv: days, hours, outages, gaps or status')
+    new Option('--csv <list>', 'with --format csv: days, hours, outages, gaps, status or schedule')
       .default('days' as const)
       .argParser(oneOf(CSV_TABLES)),
   out: () =>

@@ -4,12 +4,16 @@ import { DeliveryError } from './channels/channel.js';
 export interface HttpResponse {
   status: number;
   body: string;
+  /** The answer was longer than the limit: `body` is its beginning only. */
+  truncated?: boolean;
 }
 
 export interface HttpRequest {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** Read the answer up to this many bytes (default MAX_RESPONSE_BYTES). */
+  maxBytes?: number;
 }
 
 const MAX_BODY_IN_ERROR = 200;
@@ -28,19 +32,20 @@ function describe(error: unknown, timeoutMs: number, url: string): string {
 /** A peer's answer is read up to this much and the rest dropped: nothing a peer sends can fill memory. */
 export const MAX_RESPONSE_BYTES = 8 * 1024;
 
-async function readCapped(response: Response): Promise<string> {
+async function readCapped(response: Response, maxBytes: number): Promise<{ body: string; truncated: boolean }> {
   const reader = response.body?.getReader();
-  if (!reader) return '';
+  if (!reader) return { body: '', truncated: false };
   const chunks: Uint8Array[] = [];
   let size = 0;
-  while (size < MAX_RESPONSE_BYTES) {
+  // One byte past the limit tells a cut answer from one of exactly the limit.
+  while (size <= maxBytes) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
     size += value.byteLength;
   }
   await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8');
+  return { body: Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8'), truncated: size > maxBytes };
 }
 
 /**
@@ -51,6 +56,7 @@ async function readCapped(response: Response): Promise<string> {
 export async function httpRequest(url: string, request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
   let response: Response;
   let body: string;
+  let truncated: boolean;
   try {
     response = await fetch(url, {
       method: request.method ?? 'POST',
@@ -59,7 +65,7 @@ export async function httpRequest(url: string, request: HttpRequest, timeoutMs: 
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    body = await readCapped(response);
+    ({ body, truncated } = await readCapped(response, request.maxBytes ?? MAX_RESPONSE_BYTES));
   } catch (error) {
     throw new DeliveryError(describe(error, timeoutMs, url));
   }
@@ -73,7 +79,7 @@ export async function httpRequest(url: string, request: HttpRequest, timeoutMs: 
     }
     throw new DeliveryError(`HTTP ${response.status}: redirect to ${target}, not followed`, response.status);
   }
-  return { status: response.status, body };
+  return { status: response.status, body, ...(truncated ? { truncated } : {}) };
 }
 
 /** Accepts 2xx; anything else becomes a DeliveryError carrying a short piece of the answer. */

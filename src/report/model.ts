@@ -20,6 +20,15 @@ import {
   type StateCounts,
 } from '../domain/outages.js';
 import type { Period } from '../domain/period.js';
+import {
+  compareWithPlan,
+  type OutageMatch,
+  type Plan,
+  type PlanTotals,
+  type ScheduleComparison,
+  type ScheduleFormat,
+  type WindowStatus,
+} from '../domain/schedule.js';
 import { formatLocalIso } from '../domain/zone.js';
 import type { Source } from './load.js';
 
@@ -79,6 +88,57 @@ export interface GapJson {
   minutes: number;
 }
 
+export interface PlanWindowJson {
+  start: string;
+  end: string;
+  /** Minutes of it inside the period up to now. */
+  minutes: number;
+  possible: boolean;
+  status: WindowStatus;
+  offMinutes: number;
+  onMinutes: number;
+  unknownMinutes: number;
+  startDelayMinutes: number | null;
+  endDifferenceMinutes: number | null;
+}
+
+export interface PlanOutageJson {
+  start: string;
+  end: string;
+  match: OutageMatch;
+  /** Index into `schedule.windows`, when planned. */
+  window: number | null;
+  startDelayMinutes: number | null;
+  endDifferenceMinutes: number | null;
+}
+
+export interface ScheduleJson {
+  group: string;
+  format: ScheduleFormat;
+  /** The source: a file path, or a URL's origin only. */
+  source: string;
+  /** When the publisher last changed the plan, when it says. */
+  updatedAt: string | null;
+  /** When the plan was read from its source: the report's plan is as of then. */
+  fetchedAt: string;
+  /** Why the cached copy was used (the source was unreachable or answered badly); null when fresh. */
+  staleReason: string | null;
+  notes: string[];
+  windows: PlanWindowJson[];
+  /** One per entry of `outages`, in the same order. */
+  outages: PlanOutageJson[];
+  days: (PlanTotals & { date: string })[];
+  totals: PlanTotals;
+}
+
+/** A plan as loaded for a report: where from, and as of when. */
+export interface ReportPlan {
+  plan: Plan;
+  source: string;
+  fetchedAt: Date;
+  staleReason: string | null;
+}
+
 export interface ReportJson {
   device: string;
   pin: number;
@@ -98,6 +158,8 @@ export interface ReportJson {
   hours: HourJson[];
   outages: OutageJson[];
   gaps: GapJson[];
+  /** Only with --schedule: the plan and how the period compares with it. */
+  schedule?: ScheduleJson;
 }
 
 export interface Report {
@@ -112,6 +174,8 @@ export interface Report {
   status: CurrentStatus | null;
   monitoringSince: Date | null;
   generatedAt: Date;
+  /** With --schedule: the comparison, windows as instants. */
+  schedule: ScheduleComparison | null;
 }
 
 const counts = (c: CountsJson): CountsJson => ({
@@ -132,6 +196,7 @@ export function buildReport(input: {
   /** The series' first reading, when inside the period (from the loader). */
   monitoringSince?: Date | undefined;
   mergeGap?: number | undefined;
+  plan?: ReportPlan | undefined;
 }): Report {
   const { minuteStates, period } = input;
   const mergeGap = input.mergeGap ?? DEFAULT_MERGE_GAP;
@@ -144,6 +209,9 @@ export function buildReport(input: {
   const outageJson = (o: Outage): OutageJson => ({ ...o, start: iso(o.start), end: iso(o.end) });
   const status = currentStatus(minuteStates, input.now, { mergeGap });
   const isoOrNull = (d: Date | null): string | null => (d ? iso(d) : null);
+  const comparison = input.plan
+    ? compareWithPlan({ minuteStates, outages, plan: input.plan.plan, days, now: input.now })
+    : null;
   return {
     json: {
       device: input.line.device,
@@ -179,6 +247,7 @@ export function buildReport(input: {
       })),
       outages: outages.map(outageJson),
       gaps: findGaps(minuteStates).map((g) => ({ ...g, start: iso(g.start), end: iso(g.end) })),
+      ...(input.plan && comparison ? { schedule: scheduleJson(input.plan, comparison, iso) } : {}),
     },
     minuteStates,
     tz,
@@ -188,6 +257,42 @@ export function buildReport(input: {
     status,
     monitoringSince: input.monitoringSince ?? null,
     generatedAt: input.now,
+    schedule: comparison,
+  };
+}
+
+function scheduleJson(loaded: ReportPlan, c: ScheduleComparison, iso: (d: Date) => string): ScheduleJson {
+  const { plan } = loaded;
+  return {
+    group: plan.group,
+    format: plan.format,
+    source: loaded.source,
+    updatedAt: plan.updatedAt && iso(plan.updatedAt),
+    fetchedAt: iso(loaded.fetchedAt),
+    staleReason: loaded.staleReason,
+    notes: plan.notes,
+    windows: c.windows.map((w) => ({
+      start: iso(w.window.start),
+      end: iso(w.window.end),
+      minutes: w.minutes,
+      possible: w.window.possible,
+      status: w.status,
+      offMinutes: w.offMinutes,
+      onMinutes: w.onMinutes,
+      unknownMinutes: w.unknownMinutes,
+      startDelayMinutes: w.startDelayMinutes,
+      endDifferenceMinutes: w.endDifferenceMinutes,
+    })),
+    outages: c.outages.map((o) => ({
+      start: iso(o.outage.start),
+      end: iso(o.outage.end),
+      match: o.match,
+      window: o.window,
+      startDelayMinutes: o.startDelayMinutes,
+      endDifferenceMinutes: o.endDifferenceMinutes,
+    })),
+    days: c.days,
+    totals: c.totals,
   };
 }
 

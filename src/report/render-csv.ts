@@ -4,8 +4,8 @@
  */
 import type { Report } from './model.js';
 
-export type CsvTable = 'days' | 'hours' | 'outages' | 'gaps' | 'status';
-export const CSV_TABLES: readonly CsvTable[] = ['days', 'hours', 'outages', 'gaps', 'status'];
+export type CsvTable = 'days' | 'hours' | 'outages' | 'gaps' | 'status' | 'schedule';
+export const CSV_TABLES: readonly CsvTable[] = ['days', 'hours', 'outages', 'gaps', 'status', 'schedule'];
 
 function cell(value: string | number | boolean | null): string {
   if (value === null) return '';
@@ -40,6 +40,58 @@ export function renderCsv(report: Report, table: CsvTable = 'days'): string {
         ['start', 'end', 'minutes'],
         json.gaps.map((g) => [g.start, g.end, g.minutes]),
       );
+    case 'schedule': {
+      // The planned windows and the outages in one list by start: kind `window` (or `possible_window`)
+      // with its status, kind `outage` with planned / unplanned / noPlan.
+      const plan = json.schedule;
+      const windows = (plan?.windows ?? []).map((w) => ({
+        start: w.start,
+        row: [
+          w.possible ? 'possible_window' : 'window',
+          w.start,
+          w.end,
+          w.minutes,
+          w.status,
+          w.offMinutes,
+          w.unknownMinutes,
+          w.startDelayMinutes,
+          w.endDifferenceMinutes,
+        ],
+      }));
+      const outages = (plan?.outages ?? []).map((o, i) => {
+        const outage = json.outages[i];
+        return {
+          start: o.start,
+          row: [
+            'outage',
+            o.start,
+            o.end,
+            outage?.minutes ?? null,
+            o.match,
+            outage ? outage.minutes - outage.missingMinutes : null,
+            outage?.missingMinutes ?? null,
+            o.startDelayMinutes,
+            o.endDifferenceMinutes,
+          ],
+        };
+      });
+      return lines(
+        [
+          'kind',
+          'start',
+          'end',
+          'minutes',
+          'status',
+          'off_minutes',
+          'unknown_minutes',
+          'start_delay_minutes',
+          'end_difference_minutes',
+        ],
+        [...windows, ...outages]
+          .sort((a, b) => Date.parse(a.start) - Date.parse(b.start))
+          .map((r) => r.row as (string | number | boolean | null)[]),
+      );
+    }
     case 'status': {
       // One row when the period includes now, none otherwise.
       const s = json.status;

@@ -17,6 +17,7 @@ import {
   STATE_NAMES,
   type UnresolvedBlock,
 } from '../domain/outages.js';
+import type { PlanTotals } from '../domain/schedule.js';
 import { MINUTE_MS } from '../domain/time.js';
 import { clockParts, formatClock, formatLocalDate, formatLocalDay, localMinuteOfDay } from '../domain/zone.js';
 import { formatShare, type HourCell, hourCells, type Report } from './model.js';
@@ -100,6 +101,8 @@ h2{font-size:1.1rem;margin:28px 0 8px}
 .day .nums{grid-column:2;font-size:.85rem;color:var(--muted);font-variant-numeric:tabular-nums;line-height:1.3;margin-top:2px}
 .day .nums b{color:var(--ink);font-weight:600}
 .grid{stroke:var(--bg);stroke-width:1;opacity:.7}
+.plan{fill:none;stroke:var(--ink);stroke-width:2}.plan.possible{stroke-dasharray:4 3}
+.legend i.plan-key{background:transparent;border:2px solid var(--ink)}
 .hit{position:absolute;top:0;height:24px;padding:0;border:0;border-radius:3px;background:transparent;cursor:pointer;
 width:max(24px,var(--w));left:clamp(0px,min(var(--s),calc(var(--s) + var(--w) / 2 - 12px)),calc(100% - max(24px,var(--w))))}
 .mark{position:absolute;top:0;height:24px;width:3px;margin-left:-1.5px;background:var(--off-stripe);pointer-events:none}
@@ -246,6 +249,18 @@ function timelines(report: Report): string {
       const name = STATE_NAMES[run.state as MinuteState];
       const tip = `${day.label} ${formatClock(instant(run.index), tz)}–${formatClock(instant(run.index + run.length), tz)} ${STATE_LABEL[name]}: ${formatDuration(run.length)}`;
       marks.push(rect(name, x(run.index), 0, run.length, 10, tip, 'timeline'));
+    }
+    // Planned windows as outlines over the minutes (a dashed one: possible only).
+    for (const w of report.schedule?.windows ?? []) {
+      if (w.window.end <= day.start || w.window.start >= day.end) continue;
+      const a = Math.max(day.first, Math.round((w.window.start.getTime() - minuteStates.from.getTime()) / MINUTE_MS));
+      const b = Math.min(day.last, Math.round((w.window.end.getTime() - minuteStates.from.getTime()) / MINUTE_MS));
+      const tip = escapeHtml(
+        `${day.label} planned ${formatClock(w.window.start, tz)}–${formatClock(w.window.end, tz)}${w.window.possible ? ' (possible)' : ''}: ${w.status}`,
+      );
+      marks.push(
+        `<rect class="plan${w.window.possible ? ' possible' : ''}" x="${x(a)}" y="0.5" width="${b - a}" height="9" vector-effect="non-scaling-stroke"><title>${tip}</title></rect>`,
+      );
     }
     // Light lines at 06, 12 and 18 by the local clock (where the axis has its ticks, but on a DST day).
     const grid = localHours(minuteStates, tz, day.start, day.end)
@@ -459,6 +474,22 @@ function statusBlock(report: Report): string {
   return `<section class="status st-${status.state}" id="status" aria-label="power now"><p class="state"><span class="icon" aria-hidden="true">${icon}</span>${escapeHtml(words.head)}</p><p class="detail">${escapeHtml(words.detail)}</p><p class="meta">${meta}</p></section>`;
 }
 
+/** Planned vs actual per day, when the report has a schedule. */
+function scheduleTable(report: Report): string {
+  const plan = report.json.schedule;
+  if (!plan) return '';
+  const row = (label: string, t: PlanTotals): string =>
+    `<tr><td>${escapeHtml(label)}</td><td class="num">${hm(t.plannedMinutes)}</td><td class="num">${hm(t.plannedOffMinutes)}</td><td class="num">${hm(t.offMinutes)}</td><td class="num">${hm(t.unplannedOffMinutes)}</td><td class="num">${formatShare(t.planShare)}</td><td class="num">${t.averageStartDelayMinutes === null ? '–' : `${Math.round(t.averageStartDelayMinutes)} min`}</td></tr>`;
+  const stale = plan.staleReason ? ` The plan may be stale: cached copy used (${plan.staleReason}).` : '';
+  const notes = plan.notes.length > 0 ? ` ${plan.notes.join('; ')}.` : '';
+  return `<h2>Planned vs actual</h2>
+<p class="sub">${escapeHtml(`Group ${plan.group} (${plan.format}, ${plan.source}), as of ${plan.fetchedAt}.${stale}${notes}`)}</p>
+<div class="scroll"><table><thead><tr><th>day</th><th class="num">planned</th><th class="num">planned OFF</th><th class="num">OFF</th><th class="num">unplanned</th><th class="num">plan happened</th><th class="num">avg start delay</th></tr></thead><tbody>
+${plan.days.map((d) => row(d.date, d)).join('\n')}
+${row('period', plan.totals)}
+</tbody></table></div>`;
+}
+
 export function renderHtml(report: Report): string {
   const { json, minuteStates } = report;
   const t = json.totals;
@@ -473,7 +504,8 @@ export function renderHtml(report: Report): string {
     ...(t.notMonitored > 0 ? ['notMonitored'] : []),
   ]
     .map((s) => `<span><i class="${s}"></i>${STATE_LABEL[s]}</span>`)
-    .join('');
+    .join('')
+    .concat(report.schedule ? '<span><i class="plan-key"></i>planned outage</span>' : '');
   const hourly =
     json.hours.length > 0
       ? `<h2>Per hour</h2>${stackedBars(
@@ -526,6 +558,7 @@ ${hourly}
 ${daily}
 <h2>Hour × day (share of minutes without power)</h2>
 ${heatmap(report)}
+${scheduleTable(report)}
 <h2>Outages</h2>
 ${outageTable(report)}
 <h2>Gaps</h2>

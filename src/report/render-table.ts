@@ -4,8 +4,15 @@
  */
 import { formatDuration } from '../domain/format.js';
 import type { StateCounts } from '../domain/outages.js';
+import {
+  HAPPENED_SHARE,
+  MATCH_SLACK_MINUTES,
+  PARTLY_SHARE,
+  type PlanTotals,
+  type WindowStatus,
+} from '../domain/schedule.js';
 import { formatClock, formatLocalDate } from '../domain/zone.js';
-import { formatShare, hourCells, type Report } from './model.js';
+import { formatShare, hourCells, type Report, type ScheduleJson } from './model.js';
 import { monitoringLine, periodWords, statusLine } from './words.js';
 
 type Tone = 'on' | 'off' | 'mixed' | 'unknown' | 'pending';
@@ -30,6 +37,22 @@ function hourGlyph(c: Omit<StateCounts, 'notMonitored'>): { glyph: string; tone:
 }
 
 const hm = (minutes: number): string => formatDuration(minutes, { style: 'clock' });
+
+const WINDOW_WORDS: Record<WindowStatus, string> = {
+  happened: 'happened',
+  partly: 'partly',
+  notAtAll: 'not at all',
+  unknown: 'no reading',
+  inProgress: 'in progress',
+  upcoming: 'upcoming',
+};
+
+/** `+12 min`, `-5 min`, `–` (signed: before or after the plan). */
+function delay(minutes: number | null): string {
+  if (minutes === null) return '–';
+  const rounded = Math.round(minutes);
+  return `${rounded > 0 ? '+' : rounded < 0 ? '-' : '±'}${formatDuration(Math.abs(rounded))}`;
+}
 
 export function renderTable(report: Report, options: { colour: boolean }): string {
   const { json, tz } = report;
@@ -114,7 +137,49 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
     out.push('', 'Gaps (no reading):');
     for (const g of json.gaps) out.push(`  ${span(g.start, g.end)}  ${formatDuration(g.minutes)}`);
   }
+  if (json.schedule) out.push('', ...scheduleLines(json.schedule));
   return `${out.join('\n')}\n`;
+
+  function scheduleLines(plan: ScheduleJson): string[] {
+    const when = (isoText: string): string => {
+      const d = new Date(isoText);
+      return `${formatLocalDate(d, tz)} ${formatClock(d, tz)}`;
+    };
+    const lines = [
+      `Schedule: group ${plan.group} (${plan.format}, ${plan.source}), as of ${when(plan.fetchedAt)}${plan.updatedAt ? `, updated ${when(plan.updatedAt)}` : ''}`,
+    ];
+    if (plan.staleReason) lines.push(`  The plan may be stale: cached copy used (${plan.staleReason}).`);
+    for (const note of plan.notes) lines.push(`  ${note}`);
+    const head = ['planned', 'planned OFF', 'OFF', 'unplanned', 'plan happened', 'start delay'];
+    lines.push(`${'day'.padEnd(10)}  ${head.map((h) => h.padStart(Math.max(h.length, 7))).join('  ')}`);
+    const row = (label: string, t: PlanTotals): string =>
+      `${label.padEnd(10)}  ${[hm(t.plannedMinutes), hm(t.plannedOffMinutes), hm(t.offMinutes), hm(t.unplannedOffMinutes), formatShare(t.planShare), delay(t.averageStartDelayMinutes)].map((v, i) => v.padStart(Math.max(7, head[i]?.length ?? 7))).join('  ')}`;
+    for (const d of plan.days) lines.push(row(d.date, d));
+    lines.push(row('period', plan.totals));
+    if (plan.windows.length > 0) {
+      lines.push('', 'Planned windows:');
+      for (const w of plan.windows) {
+        const edges = [
+          w.startDelayMinutes !== null && `started ${delay(w.startDelayMinutes)}`,
+          w.endDifferenceMinutes !== null && `ended ${delay(w.endDifferenceMinutes)}`,
+        ].filter(Boolean);
+        lines.push(
+          `  ${span(w.start, w.end)}  ${(w.possible ? `possible, ${WINDOW_WORDS[w.status]}` : WINDOW_WORDS[w.status]).padEnd(12)}${edges.length > 0 ? `  ${edges.join(', ')}` : ''}`.trimEnd(),
+        );
+      }
+    }
+    const outside = plan.outages.filter((o) => o.match !== 'planned');
+    if (outside.length > 0) {
+      lines.push('', 'Outages not in the schedule:');
+      for (const o of outside) {
+        lines.push(`  ${span(o.start, o.end)}  ${o.match === 'unplanned' ? 'unplanned' : 'no plan for that time'}`);
+      }
+    }
+    lines.push(
+      `A planned outage overlaps a window (±${MATCH_SLACK_MINUTES} min); a window happened when ≥ ${HAPPENED_SHARE * 100}% of its known minutes were OFF, partly ≥ ${PARTLY_SHARE * 100}%.`,
+    );
+    return lines;
+  }
 
   function span(startIso: string, endIso: string): string {
     const start = new Date(startIso);
@@ -127,14 +192,16 @@ export function renderTable(report: Report, options: { colour: boolean }): strin
   }
 
   function outageLines(): string[] {
-    return json.outages.map((o) => {
+    return json.outages.map((o, i) => {
       const uncertain = o.startUncertain || o.endUncertain;
       const notes = [
         o.startUncertain && 'start uncertain',
         o.endUncertain && 'end uncertain',
         o.missingMinutes > 0 && `${formatDuration(o.missingMinutes)} without reading inside`,
       ].filter(Boolean);
-      return `  ${span(o.start, o.end)}  ${formatDuration(o.minutes, { atLeast: uncertain }).padStart(12)}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}`;
+      const match = json.schedule?.outages[i]?.match;
+      const plan = match === undefined ? '' : `  [${match === 'noPlan' ? 'no plan' : match}]`;
+      return `  ${span(o.start, o.end)}  ${formatDuration(o.minutes, { atLeast: uncertain }).padStart(12)}${notes.length > 0 ? `  (${notes.join(', ')})` : ''}${plan}`;
     });
   }
 }

@@ -5,7 +5,7 @@ import type { Series } from '../domain/keys.js';
 import type { Period } from '../domain/period.js';
 import type { Store } from '../stores/store.js';
 import { type LoadStats, loadMinuteStates, type Source } from './load.js';
-import { buildReport, type Report } from './model.js';
+import { buildReport, type Report, type ReportPlan } from './model.js';
 import { type CsvTable, renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
 import { renderIcs } from './render-ics.js';
@@ -23,6 +23,8 @@ export interface ReportRequest {
   now: Date;
   /** Join outages across at most this many minutes without a reading (default DEFAULT_MERGE_GAP; 0: never). */
   mergeGap?: number;
+  /** The published plan to compare with (--schedule). */
+  plan?: ReportPlan;
 }
 
 export async function createReport(
