@@ -22,6 +22,7 @@ import {
   type BenchContext,
   PYTHON_ORIGINAL,
   reportBuilt,
+  steady,
   type WorkloadResult,
   w1,
   w2,
@@ -34,7 +35,7 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     'scale-runs': { type: 'string', default: '3' },
-    only: { type: 'string', default: 'W1,W2,W3,W4,W5,SERVE' },
+    only: { type: 'string', default: 'W1,W2,W3,W4,W5,S,SERVE' },
     stores: { type: 'string', default: 'sqlite,dynamodb' },
     json: { type: 'boolean', default: false },
     markdown: { type: 'boolean', default: false },
@@ -44,18 +45,24 @@ const { values } = parseArgs({
     'save-json': { type: 'string' },
     'from-json': { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'latency-ms': { type: 'string', default: '0' },
+    'no-capacity': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5,SERVE] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile] [--no-proxy] [--compare-unbundled] [--save-json FILE] [--from-json FILE]\n',
+    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5,S,SERVE] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile] [--no-proxy] [--compare-unbundled] [--save-json FILE] [--from-json FILE]\n',
   );
   process.exit(0);
 }
 
 const runs = Number(values.runs);
+const latencyMs = Number(values['latency-ms']);
+if (!Number.isInteger(latencyMs) || latencyMs < 0)
+  throw new Error(`--latency-ms: not a whole number of ms: ${values['latency-ms']}`);
+const capacity = !values['no-capacity'];
 const scaleRuns = Number(values['scale-runs']);
 const only = new Set(values.only.split(',').map((w) => w.trim().toUpperCase()));
 const stores = values.stores.split(',').map((s) => s.trim()) as StoreKind[];
@@ -94,6 +101,8 @@ function machine(rssMethod: string): Record<string, string | number> {
     'better-sqlite3': packageVersion('better-sqlite3'),
     '@aws-sdk/client-dynamodb': packageVersion('@aws-sdk/client-dynamodb'),
     peakRssMethod: rssMethod,
+    latencyMsPerRequest: latencyMs,
+    capacityAccounting: capacity ? 'on' : 'off',
     runs,
     scaleRuns,
   };
@@ -172,11 +181,13 @@ async function phases(ctx: BenchContext, store: StoreKind, unbundledDist: string
 
 const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(3)} s`);
 const fmtMiB = (m: number): string => `${m.toFixed(1)} MiB`;
+const fmtUnits = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 const METRIC_UNIT: Record<string, (n: number) => string> = {
   wallMs: fmtMs,
   peakRssMiB: fmtMiB,
   requests: (n) => `${n} requests`,
   queries: (n) => `${n} queries`,
+  roundTrips: (n) => `${n} round trip${n === 1 ? '' : 's'}`,
 };
 
 function targetText(result: WorkloadResult): string {
@@ -191,6 +202,37 @@ function operationsText(ops: Record<string, number> | undefined): string {
   return Object.entries(ops)
     .map(([op, n]) => `${op} ${n}`)
     .join(', ');
+}
+
+/**
+ * On-demand prices per million request units. us-east-1 as published after AWS's price cut of
+ * November 2024 (airbyte.com/data-engineering-resources/dynamodb-pricing quotes them; check
+ * aws.amazon.com/dynamodb/pricing/on-demand for the user's region: prices change and differ by region).
+ */
+const PRICE_PER_MILLION = { region: 'us-east-1', write: 0.625, read: 0.125 } as const;
+const DAYS_PER_MONTH = 30.44;
+
+/** A device's day on DynamoDB: 1,440 read-pin runs (W1), 24 hourly aggregates (S1), one daily report (S2). */
+function costPerDeviceDay(results: readonly WorkloadResult[]): string[] | undefined {
+  const units = (id: string) => results.find((r) => r.id === id && r.store === 'dynamodb')?.units;
+  const [minute, hour, report] = [units('W1'), units('S1'), units('S2')];
+  if (!minute || !hour || !report) return undefined;
+  const read = 1440 * minute.read + 24 * hour.read + report.read;
+  const write =
+    1440 * (minute.write + minute.indexWrite) + 24 * (hour.write + hour.indexWrite) + report.write + report.indexWrite;
+  const month = (DAYS_PER_MONTH * (write * PRICE_PER_MILLION.write + read * PRICE_PER_MILLION.read)) / 1e6;
+  const f = (n: number) => fmtUnits(Math.round(n * 10) / 10);
+  return [
+    '| Per device-day (DynamoDB) | RRU | WRU (table + index) |',
+    '|---|---:|---:|',
+    `| 1,440 × read-pin (W1) | ${f(1440 * minute.read)} | ${f(1440 * minute.write)} + ${f(1440 * minute.indexWrite)} |`,
+    `| 24 × hourly aggregate (S1) | ${f(24 * hour.read)} | ${f(24 * hour.write)} + ${f(24 * hour.indexWrite)} |`,
+    `| 1 × daily report (S2) | ${f(report.read)} | ${f(report.write)} + ${f(report.indexWrite)} |`,
+    `| **total** | **${f(read)}** | **${f(write)}** |`,
+    '',
+    `Monthly on-demand price per device = ${DAYS_PER_MONTH} × (WRU/day × $${PRICE_PER_MILLION.write} + RRU/day × $${PRICE_PER_MILLION.read}) / 10⁶ ` +
+      `(${PRICE_PER_MILLION.region} rates per million units) = $${month.toFixed(4)}`,
+  ];
 }
 
 /** Least-squares line through (minutes, wall) points: fixed start-up cost plus cost per minute. */
@@ -210,20 +252,29 @@ function linearFit(points: { minutes: number; wallMs: number }[]) {
 
 function markdown(report: Report): string {
   const lines: string[] = [];
-  lines.push('| Workload | Store | Median wall | Peak RSS | CPU (server) | Requests | Target | Runs (wall, s) |');
-  lines.push('|---|---|---:|---:|---:|---:|---|---|');
+  lines.push(
+    '| Workload | Store | Median wall | Peak RSS | CPU (server) | Requests | Round trips | RRU / WRU (index) | Target | Runs (wall, s) |',
+  );
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---|---|');
   for (const r of report.results) {
     if (r.skipped) {
-      lines.push(`| ${r.id} ${r.title} | ${r.store} | - | - | - | - | skipped: ${r.skipped} | |`);
+      lines.push(`| ${r.id} ${r.title} | ${r.store} | - | - | - | - | - | - | skipped: ${r.skipped} | |`);
       continue;
     }
     const requests = r.requests !== undefined ? `${r.requests} (${operationsText(r.operations)})` : '-';
     const walls = r.samples.map((s) => (s.wallMs / 1000).toFixed(3)).join(' ');
     const cpu = `${fmtMs(r.medianCpuMs)}${r.medianServerCpuMs !== undefined ? ` (${fmtMs(r.medianServerCpuMs)})` : ''}`;
+    const trips = r.roundTrips !== undefined ? String(r.roundTrips) : '-';
+    const u = r.units;
+    const capacityText = u
+      ? `${fmtUnits(u.read)} (${fmtUnits(u.indexRead)}) / ${fmtUnits(u.write)} (+${fmtUnits(u.indexWrite)})`
+      : '-';
     lines.push(
-      `| ${r.id} ${r.title} | ${r.store} | ${fmtMs(r.medianWallMs)} | ${fmtMiB(r.medianPeakRssMiB)} | ${cpu} | ${requests} | ${targetText(r)} | ${walls} |`,
+      `| ${r.id} ${r.title} | ${r.store} | ${fmtMs(r.medianWallMs)} | ${fmtMiB(r.medianPeakRssMiB)} | ${cpu} | ${requests} | ${trips} | ${capacityText} | ${targetText(r)} | ${walls} |`,
     );
   }
+  const perDay = costPerDeviceDay(report.results);
+  if (perDay) lines.push('', ...perDay);
   if (report.scale.length > 0) {
     lines.push(
       '',
@@ -319,15 +370,16 @@ const runner = new Runner();
 const tmp = mkdtempSync(join(tmpdir(), 'blackout-bench-'));
 useTestAwsEnv();
 const dynalite = stores.includes('dynamodb') ? await startDynalite() : undefined;
-const proxy = dynalite ? await startDynamoProxy(dynalite.endpoint) : undefined;
+const proxy = dynalite ? await startDynamoProxy(dynalite.endpoint, undefined, { latencyMs, capacity }) : undefined;
 const ctx: BenchContext = {
   runner,
   runs,
   scaleRuns,
   tmp,
-  ...(proxy && dynalite ? { dynamo: { proxy, direct: dynalite.endpoint } } : {}),
+  ...(proxy && dynalite ? { dynamo: { proxy, direct: dynalite.endpoint, capacity } } : {}),
   profile: values.profile,
   bypassProxy: values['no-proxy'],
+  latencyMs,
   progress,
 };
 
@@ -381,6 +433,10 @@ try {
       progress(`W4 ${store}…`);
       report.results.push(...(await w4(ctx, store)));
     }
+  }
+  if (only.has('S') && stores.includes('dynamodb')) {
+    progress('steady state (S1 hourly aggregate, S2 daily report) dynamodb…');
+    report.results.push(...(await steady(ctx, 'dynamodb')));
   }
   if (only.has('W5') && stores.includes('sqlite')) {
     progress('W5 sqlite (one year)…');

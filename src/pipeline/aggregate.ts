@@ -71,8 +71,13 @@ async function plan(store: Store, series: Series, log: Logger, range?: { from: D
     result.keepHours = await existingKeys(store, 'hours', dayPks);
     result.keepDays = await existingKeys(store, 'days', partitionKeysBetween('days', series, range.from, range.to));
   } else {
-    minutePks = wellFormed(await store.pendingPartitions('minutes', series), 'minutes', log);
-    dayPks = wellFormed(await store.pendingPartitions('hours', series), 'hours', log);
+    // Both index queries at once: on a network each is a round trip (or more, paginated).
+    const [pendingMinutes, pendingHours] = await Promise.all([
+      store.pendingPartitions('minutes', series),
+      store.pendingPartitions('hours', series),
+    ]);
+    minutePks = wellFormed(pendingMinutes, 'minutes', log);
+    dayPks = wellFormed(pendingHours, 'hours', log);
   }
   for (const pk of minutePks) {
     const day = (rollupKey('minutes', pk) as ItemKey).pk;

@@ -170,14 +170,19 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     const lastHour = hourStarts[hourStarts.length - 1] ?? from;
     const dayPks = partitionKeysBetween('hours', line, new Date(from), new Date(lastHour + HOUR_MS));
     stats.hourPartitionsRead = dayPks.length;
-    for (const list of (await store.readPartitions('hours', dayPks, call)).values()) {
+    // The hours and (auto) the pending minutes at once: on a network each is a round trip.
+    const [hourPartitions, pending] = await Promise.all([
+      store.readPartitions('hours', dayPks, call),
+      source === 'auto' ? store.pendingPartitions('minutes', line, call) : undefined,
+    ]);
+    for (const list of hourPartitions.values()) {
       for (const item of list) {
         const key = parseItemKey('hours', item);
         if (key) items.set(key.start.getTime(), item);
       }
     }
-    if (source === 'auto') {
-      pendingMinutes = await store.pendingPartitions('minutes', line, call);
+    if (pending) {
+      pendingMinutes = pending;
       newMinutePartitions = new Set(pendingMinutes);
     }
   }

@@ -84,7 +84,7 @@ export interface DynamoStoreOptions {
    * dashboard passes false: half the read cost, readings at most a second or so late.
    */
   consistentRead?: boolean;
-  /** Parallel requests at most. */
+  /** Parallel requests at most (per call; default 16). */
   concurrency?: number;
   /** Attempts for one request (SDK retries throttling, 5xx and network errors). */
   maxAttempts?: number;
@@ -173,6 +173,8 @@ export class DynamoStore implements Store {
       ...(options.region ? { region: options.region } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
       maxAttempts: options.maxAttempts ?? 3,
+      // Throttling slows the whole client down (a client-side rate that adapts), not just the retried request.
+      retryMode: 'adaptive',
       // A dead network must not hang a cron run: ~3 attempts × 5 s stays well under 30 s. Without
       // throwOnRequestTimeout the SDK only prints a warning and keeps waiting for the answer.
       requestHandler: {
@@ -182,7 +184,8 @@ export class DynamoStore implements Store {
       },
     });
     this.doc = DynamoDBDocumentClient.from(this.client, { marshallOptions: { removeUndefinedValues: true } });
-    this.concurrency = options.concurrency ?? 8;
+    // On a network each request costs a round trip: 16 in flight keep a backlog close to the latency floor.
+    this.concurrency = options.concurrency ?? 16;
   }
 
   private name(table: Table): string {
@@ -315,11 +318,16 @@ export class DynamoStore implements Store {
     const result: PutMinutesResult = { stored: [], duplicates: [], conflicts: [] };
     if (records.length === 0) return result;
     return this.withTable('minutes', signal, async () => {
-      if (records.length === 1) await this.putOneMinute(records[0] as MinuteRecord, result, signal);
-      else await this.putManyMinutes(records, result, signal);
-      // After the readings, so the registry can never hold up a reading; a failure here fails the call,
-      // the buffered files stay, and the next run (finding the readings stored) registers them again.
-      await this.register(records, signal);
+      // The registry alongside the readings, not after them: no extra round trip for the minute job. A
+      // failure of either fails the call, the buffered files stay, and the next run (finding the readings
+      // stored) registers them again; a series registered before its first reading is stored is listed
+      // only once it has one.
+      await Promise.all([
+        records.length === 1
+          ? this.putOneMinute(records[0] as MinuteRecord, result, signal)
+          : this.putManyMinutes(records, result, signal),
+        this.register(records, signal),
+      ]);
       return result;
     });
   }
