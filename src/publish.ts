@@ -35,7 +35,7 @@ await runJob(publishCommand(), async (cmd, job) => {
     throw new UsageError(`invalid --out ${JSON.stringify(o.out)}: not a folder`);
   }
   if (o.webSource !== 'dynamodb') {
-    for (const key of ['identityPoolId', 'webAccessKeyId', 'webSecretAccessKey'] as const) {
+    for (const key of ['identityPoolId', 'guestRoleArn', 'webAccessKeyId', 'webSecretAccessKey'] as const) {
       if (o[key] !== undefined)
         throw new UsageError(
           `${sourceOf(cmd as unknown as Parameters<typeof sourceOf>[0], key)} needs --web-source dynamodb`,
@@ -126,5 +126,5 @@ function dynamoTarget(
   if (o.identityPoolId === undefined) {
     throw new UsageError('--web-source dynamodb needs --identity-pool-id (the browser signs in as its guest)');
   }
-  return { region, identityPoolId: o.identityPoolId };
+  return { region, identityPoolId: o.identityPoolId, ...(o.guestRoleArn ? { guestRoleArn: o.guestRoleArn } : {}) };
 }

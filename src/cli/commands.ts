@@ -268,6 +268,7 @@ export const publishCommand = () =>
     .addOption(publishOptions.asOf())
     .addOption(publishOptions.webSource())
     .addOption(publishOptions.identityPoolId())
+    .addOption(publishOptions.guestRoleArn())
     .addOption(publishOptions.webAccessKeyId())
     .addOption(publishOptions.webSecretAccessKey())
     .addOption(timeLimitOption(600))

@@ -272,6 +272,16 @@ export const publishOptions = {
         'a pool id like eu-central-1:1a2b3c4d-0000-1111-2222-333344445555',
       ),
     ),
+  guestRoleArn: () =>
+    new Option(
+      '--guest-role-arn <arn>',
+      "the identity pool's guest role: the browser assumes it itself (basic flow; see doc/web-on-s3.md)",
+    ).argParser(
+      matching(
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+        'a role ARN like arn:aws:iam::123456789012:role/blackout-dashboard-guest',
+      ),
+    ),
   webAccessKeyId: () =>
     new Option(
       '--web-access-key-id <id>',

@@ -59,6 +59,9 @@ export interface DynamoWebConfig extends WebConfigBase {
 
 export const DEFAULT_REFRESH_SECONDS = 60;
 
+/** What a view needs: every minute (status, outages) or counts per hour (days, heatmap). */
+export type MinuteDetail = 'minutes' | 'hours';
+
 /**
  * An endpoint on this machine (127.0.0.0/8, ::1, localhost): the only place a config.json may send the
  * browser with fixed credentials, since anyone who can read the page can read them.
@@ -218,10 +221,14 @@ export interface DashboardSource {
   readonly kind: WebConfig['source'];
   /** The series to show, sorted by device and pin. */
   series(signal?: AbortSignal): Promise<DeviceJson[] | Series[]>;
-  /** Minute states of [from, to) (whole minutes) as the report loader gives them. */
+  /**
+   * Minute states of [from, to) (whole minutes) as the report loader gives them. `detail: 'hours'`:
+   * counts per hour are enough (the days view), so a source that pays per request may give hourly
+   * data (unresolved blocks) where an hour was mixed, instead of reading its minutes.
+   */
   minuteStates(
     series: Series,
-    range: { from: Date; to: Date; tz: string; now: Date },
+    range: { from: Date; to: Date; tz: string; now: Date; detail?: MinuteDetail },
     signal?: AbortSignal,
   ): Promise<{ minuteStates: MinuteStates; monitoringSince?: Date }>;
   /** The calendar-subscription URL of the series' outages, when this source has one. */

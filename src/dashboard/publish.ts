@@ -227,7 +227,10 @@ async function seriesFiles(
 const seriesFolder = (series: Series): string => dirname(dataPaths.minutes(series, '2000-01-01'));
 
 /** Where the browser reads DynamoDB (everything of DynamoWebConfig but the mode, zone and series). */
-export type DynamoTarget = Pick<DynamoWebConfig, 'region' | 'identityPoolId' | 'endpoint' | 'credentials'>;
+export type DynamoTarget = Pick<
+  DynamoWebConfig,
+  'region' | 'identityPoolId' | 'guestRoleArn' | 'endpoint' | 'credentials'
+>;
 
 export interface PublishRequest {
   /** The store to read; not needed for DynamoDB mode with the series given. */

@@ -73,6 +73,9 @@ export async function runQuickstart(input: QuickstartInput): Promise<string> {
       [...report, '--format', 'html', '--out', 'report.html'],
       'the same as one HTML file: open it in a browser, or upload it to an S3 bucket',
     ) +
-    next(['blackout-devices', ...storeArguments(config)], 'every device and pin the store holds')
+    next(['blackout-devices', ...storeArguments(config)], 'every device and pin the store holds') +
+    // Last, so it is what the screen ends with: the one command that opens the dashboard on these data.
+    `\nThe live dashboard on these data (then open http://127.0.0.1:8080/ in a browser; Ctrl+C stops it):\n` +
+    `  npx ${commandLine(['blackout-serve', ...storeArguments(config, config.series), '--tz', tz])}\n`
   );
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { defaultDataDir } from '../utils/paths.js';
 import type { Store, StoreAccess, StoreKind } from './store.js';
@@ -31,6 +32,9 @@ export function sqliteFile(config: Pick<StoreConfig, 'mode' | 'db'>): string {
  */
 export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
   const { access = 'write', signal } = options;
+  // Every request in flight listens to the store's signal (up to the adapter's concurrency, for a few
+  // calls at once): more than Node's default of 10 listeners is expected here, not a leak.
+  if (signal) setMaxListeners(128, signal);
   if (config.store === 'sqlite') {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     return new SqliteStore({ file: sqliteFile(config), access, signal });

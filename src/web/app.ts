@@ -15,7 +15,7 @@ import { type AppConfig, loadConfig } from './config.js';
 import { DaysPage, DevicesPage, NowPage, OutagesPage } from './pages.js';
 import { type Page, parseRoute, type Route, routeHash } from './route.js';
 import { createSource } from './source.js';
-import { loadReport, pageDays, sameSeries, seriesName } from './view.js';
+import { loadReport, pageDays, pageDetail, sameSeries, seriesName } from './view.js';
 
 interface Loaded {
   /** Which page and series these reports are for. */
@@ -54,7 +54,11 @@ async function loadPage(setup: Setup, hashRoute: Route | undefined, signal: Abor
   const reports = await Promise.all(
     shown.map(async (s) => ({
       series: s,
-      report: await loadReport(source, { series: s, mode, days, tz: app.tz, now }, signal),
+      report: await loadReport(
+        source,
+        { series: s, mode, days, tz: app.tz, now, detail: pageDetail(route.page) },
+        signal,
+      ),
     })),
   );
   return { key: routeKey(route), series: series.map((s) => ({ device: s.device, pin: s.pin })), reports, at: now };

@@ -163,9 +163,10 @@ export function Heatmap(props: { report: Report }): VNode {
 }
 
 /** The colour key of the timelines. */
-export function Legend(): VNode {
+export function Legend(props: { hourly?: boolean }): VNode {
   return html`<div class="legend">
     <span><i class="on"></i>power on</span><span><i class="off"></i>power off</span>
     <span><i class="unknown"></i>no reading</span><span><i class="pending"></i>not yet</span>
+    ${props.hourly && html`<span><i class="unresolved"></i>on and off in that hour (hourly data)</span>`}
   </div>`;
 }

@@ -35,13 +35,15 @@ export async function createDynamoSource(
     kind: 'dynamodb',
     series: async () => series,
     minuteStates: async (line, range, signal) => {
-      // The whole range in one call: one hours partition per UTC day, minutes only where needed.
+      // The whole range in one call: one hours partition per UTC day, minutes only where needed. For
+      // counts per hour the hours items are enough: a mixed hour stays a block of counts instead of
+      // costing a query of its minutes (a 30-day view: ~34 queries instead of ~150 with daily outages).
       const loaded = await loadMinuteStates(store, {
         series: line,
         from: range.from,
         to: range.to,
         tz: range.tz,
-        source: 'auto',
+        source: range.detail === 'hours' ? 'aggregated' : 'auto',
         now: range.now,
         ...(signal ? { signal } : {}),
       });

@@ -3,7 +3,7 @@
  * the minute states of the last N local days from the source, then `buildReport`. Pure apart from
  * the source it is given.
  */
-import { type DashboardSource, STATUS_DAYS } from '../dashboard/contract.js';
+import { type DashboardSource, type MinuteDetail, STATUS_DAYS } from '../dashboard/contract.js';
 import type { Series } from '../domain/keys.js';
 import { lastLocalDays, type Period } from '../domain/period.js';
 import { buildReport, type Report } from '../report/model.js';
@@ -19,20 +19,23 @@ export function pageDays(page: Page, range: DaysRange): number {
   return STATUS_DAYS;
 }
 
+/** The days view shows counts per day and hour; the others need every minute (status, outage times). */
+export const pageDetail = (page: Page): MinuteDetail => (page === 'days' ? 'hours' : 'minutes');
+
 export function lastDaysPeriod(days: number, tz: string, now: Date): Period {
   return { ...lastLocalDays(days, tz, now), kind: 'last', tz };
 }
 
 export async function loadReport(
   source: DashboardSource,
-  request: { series: Series; mode: string; days: number; tz: string; now: Date },
+  request: { series: Series; mode: string; days: number; tz: string; now: Date; detail?: MinuteDetail },
   signal?: AbortSignal,
 ): Promise<Report> {
   const { series, mode, tz, now } = request;
   const period = lastDaysPeriod(request.days, tz, now);
   const { minuteStates, monitoringSince } = await source.minuteStates(
     series,
-    { from: period.from, to: period.to, tz, now },
+    { from: period.from, to: period.to, tz, now, ...(request.detail ? { detail: request.detail } : {}) },
     signal,
   );
   return buildReport({ line: series, mode, period, source: 'auto', minuteStates, now, monitoringSince });

@@ -1,6 +1,5 @@
 /** Requests to a server on loopback with the path exactly as written (no client-side normalising). */
 import { request } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
 
 export interface HttpAnswer {
   status: number;
@@ -30,14 +29,4 @@ export function fetchRaw(
   });
 }
 
-/** A port free right now on 127.0.0.1 (for a process that must be told its port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
+export { freePort } from '../support/net.js';

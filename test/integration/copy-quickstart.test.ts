@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { createLogger, pruneLogs, silentLogger } from '../../src/utils/log.js';
 import { ROOT, runEntrypoint, tempDir } from '../support/cli.js';
 import { generateMinutes, SERIES } from '../support/data.js';
 import { AWS_TEST_ENV, useDynalite } from '../support/dynalite.js';
+import { freePort } from '../support/net.js';
 
 const tmp = tempDir();
 const dynalite = useDynalite();
@@ -178,7 +179,9 @@ describe('quick start (npm start)', () => {
       ['blackout-report', 'demo', '4', 'demo', '--db', db, ...days],
       ['blackout-report', 'demo', '4', 'demo', '--db', db, ...days],
       ['blackout-devices', 'demo', '--db', db],
+      ['blackout-serve', 'demo', '4', 'demo', '--db', db, '--tz', 'UTC'],
     ]);
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe(`  npx ${(next[3] ?? []).join(' ')}`);
     const run = (words: string[], cwd?: string) =>
       runEntrypoint((words[0] ?? '').replace('blackout-', ''), words.slice(1), {
         env: { BLACKOUT_LOG_DIR: join(dir, 'logs') },
@@ -192,6 +195,30 @@ describe('quick start (npm start)', () => {
     const devices = await run(next[2] ?? []);
     expect(devices).toMatchObject({ code: 0, stderr: '' });
     expect(devices.stdout).toMatch(/\ndemo {6}4 {2}2026-03-27 \d\d:\d\d {2}2026-03-29 \d\d:\d\d {6}\d{4}\n/);
+    // The dashboard command as printed (on a free port here): it serves the demo series.
+    const serve = spawn(
+      process.execPath,
+      [join(ROOT, 'dist', 'serve.js'), ...(next[3] ?? []).slice(1), '--port', String(await freePort())],
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, BLACKOUT_LOG_DIR: join(dir, 'logs') },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        let stderr = '';
+        serve.stderr.on('data', (d: Buffer) => {
+          stderr += d;
+          const m = /dashboard: (http:\/\/\S+)/.exec(stderr);
+          if (m?.[1]) resolveUrl(m[1]);
+        });
+        serve.on('exit', (code) => reject(new Error(`blackout-serve exited ${code}: ${stderr}`)));
+      });
+      const listed = (await (await fetch(new URL('api/devices', url))).json()) as { series: { device: string }[] };
+      expect(listed.series.map((x) => x.device)).toEqual(['demo']);
+    } finally {
+      serve.kill('SIGTERM');
+    }
     // A reader that closes the pipe early (`| head`) ends the run quietly, with exit 0.
     const piped = spawnSync(
       'bash',

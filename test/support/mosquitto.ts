@@ -4,12 +4,13 @@
  * (a password file made with mosquitto_passwd) — and stopped by the returned function. Plus a client
  * that subscribes as Home Assistant does and collects the retained messages.
  */
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
+import { freePort } from './net.js';
 
 export const MOSQUITTO = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
 const MOSQUITTO_PASSWD = existsSync('/usr/bin/mosquitto_passwd') ? '/usr/bin/mosquitto_passwd' : 'mosquitto_passwd';
@@ -25,14 +26,6 @@ export interface Broker {
 }
 
 /** A port free right now on 127.0.0.1 (the broker binds it a moment later). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function waitForListener(url: string, child: ChildProcess, log: () => string): Promise<void> {
   for (let attempt = 0; attempt < 50; attempt++) {

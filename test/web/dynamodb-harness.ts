@@ -3,7 +3,7 @@
  * loads each asked range and writes what it got into the page as JSON, for the test to compare with
  * what Node computes from the same tables.
  */
-import type { DynamoWebConfig } from '../../src/dashboard/contract.js';
+import type { DynamoWebConfig, MinuteDetail } from '../../src/dashboard/contract.js';
 import type { Series } from '../../src/domain/keys.js';
 import { countMinutes, runs } from '../../src/domain/outages.js';
 import { buildReport } from '../../src/report/model.js';
@@ -15,6 +15,8 @@ export interface HarnessRange {
   to: string;
   tz: string;
   now: string;
+  /** As the days view asks: counts per hour are enough. */
+  detail?: MinuteDetail;
 }
 
 export interface HarnessParams {
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
         to: new Date(range.to),
         tz: range.tz,
         now: new Date(range.now),
+        ...(range.detail ? { detail: range.detail } : {}),
       });
       results.push(summarize(line, params.config.mode, range, loaded));
     }

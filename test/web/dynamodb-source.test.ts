@@ -222,4 +222,18 @@ describe('DynamoDB mode in headless Chromium (dynalite)', () => {
     expect(dynamoRequests.length).toBeLessThanOrEqual(40);
     expect(dynamoRequests.every((r) => r.target === 'DynamoDB_20120810.Query')).toBe(true);
   });
+
+  it('reads the days view (counts per hour) without a query per mixed hour, the counts unchanged', async () => {
+    const [last30] = RANGES as [HarnessRange];
+    const hourly: HarnessRange = { ...last30, name: 'last30-hours', detail: 'hours' };
+    const exact = await openPage('last30-exact', { config: config(), ranges: [last30] });
+    const { output, requests } = await openPage('last30-hours', { config: config(), ranges: [hourly] });
+    expect(output.error).toBeUndefined();
+    const [byHour] = output.results ?? [];
+    // The 5 mixed hours are blocks of counts now, and every total is the same.
+    expect(byHour?.unresolved).toBe(5);
+    expect(byHour?.counts).toEqual(exact.output.results?.[0]?.counts);
+    // 31 UTC days of hours, the status index, the minutes of the hour not rolled up yet: none per mixed hour.
+    expect(requests.filter((r) => r.target !== undefined).length).toBeLessThanOrEqual(31 + 1 + 2);
+  });
 });
