@@ -18,6 +18,7 @@ import {
   onShare,
   type PowerNow,
   type StateCounts,
+  type UnresolvedBlock,
 } from '../domain/outages.js';
 import type { Period } from '../domain/period.js';
 import {
@@ -310,6 +311,12 @@ export function hourCells(report: Report, day: Bucket): HourCell[] {
     bucket,
     counts: countMinutes(report.minuteStates, bucket.first, bucket.last),
   }));
+}
+
+/** What an hours item's block of minutes held: on and off, or one of them with minutes missing. */
+export function blockKind(block: UnresolvedBlock): 'unresolved' | 'unresolved-on' | 'unresolved-off' {
+  if (block.on > 0 && block.off > 0) return 'unresolved';
+  return block.off > 0 ? 'unresolved-off' : 'unresolved-on';
 }
 
 export function formatShare(share: number | null): string {

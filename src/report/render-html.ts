@@ -20,7 +20,7 @@ import {
 import type { PlanTotals } from '../domain/schedule.js';
 import { MINUTE_MS } from '../domain/time.js';
 import { clockParts, formatClock, formatLocalDate, formatLocalDay, localMinuteOfDay } from '../domain/zone.js';
-import { formatShare, type HourCell, hourCells, type Report } from './model.js';
+import { blockKind, formatShare, type HourCell, hourCells, type Report } from './model.js';
 import { monitoringLine, outageLength, outageSpan, periodWords, statusWords, when } from './words.js';
 
 const escapeHtml = (text: string): string =>
@@ -166,12 +166,6 @@ function rect(cls: string, x: number, y: number, w: number, h: number, tip: stri
   return `<rect class="${cls}" data-chart="${chart}" data-tip="${t}" x="${x}" y="${y}" width="${w}" height="${h}"><title>${t}</title></rect>`;
 }
 
-/** The class of an hours item's block: on and off, or one of them with minutes missing. */
-function blockClass(block: UnresolvedBlock): string {
-  if (block.on > 0 && block.off > 0) return 'unresolved';
-  return block.off > 0 ? 'unresolved-off' : 'unresolved-on';
-}
-
 function blockTip(block: UnresolvedBlock): string {
   const parts = [
     block.on > 0 && `on ${block.on} min`,
@@ -242,7 +236,7 @@ function timelines(report: Report): string {
           const b = Math.min(block.index + block.length, run.index + run.length);
           if (b <= a) continue;
           const tip = `${day.label} ${formatClock(instant(a), tz)}–${formatClock(instant(b), tz)} ${blockTip(block)}`;
-          marks.push(rect(blockClass(block), x(a), 0, b - a, 10, tip, 'timeline'));
+          marks.push(rect(blockKind(block), x(a), 0, b - a, 10, tip, 'timeline'));
         }
         continue;
       }
@@ -494,7 +488,7 @@ export function renderHtml(report: Report): string {
   const { json, minuteStates } = report;
   const t = json.totals;
   const title = `Power report — ${json.device} pin ${json.pin}`;
-  const blockClasses = new Set(minuteStates.unresolved.map(blockClass));
+  const blockClasses = new Set<string>(minuteStates.unresolved.map(blockKind));
   const legend = [
     'on',
     'off',

@@ -56,7 +56,7 @@ async function loadPage(setup: Setup, hashRoute: Route | undefined, signal: Abor
       series: s,
       report: await loadReport(
         source,
-        { series: s, mode, days, tz: app.tz, now, detail: pageDetail(route.page) },
+        { series: s, mode, days, tz: app.tz, now, detail: pageDetail(route.page, route.range) },
         signal,
       ),
     })),

@@ -8,7 +8,7 @@ import type { VNode } from 'preact';
 import { formatDuration, zeroPad } from '../domain/format.js';
 import { type Bucket, localHours, type MinuteStates, runs, STATE_NAMES, type StateCounts } from '../domain/outages.js';
 import { formatLocalDay } from '../domain/zone.js';
-import { type HourCell, hourCells, type Report } from '../report/model.js';
+import { blockKind, type HourCell, hourCells, type Report } from '../report/model.js';
 
 /** `on 20 h 05 min, off 3 h 10 min, no reading 5 min, not yet 6 h 00 min` (zeros left out). */
 export function countsWords(counts: StateCounts): string {
@@ -59,14 +59,22 @@ export function Timeline(props: TimelineProps): VNode {
   const span = Math.max(1, props.span ?? last - first);
   // An outage of a few minutes would be a hairline on a phone: drawn at least 0.6% wide.
   const minOff = span * 0.006;
+  // Hourly data: each hours item's block drawn as what it held (on and off, or one of them with gaps).
+  const blocks = minuteStates.unresolved
+    .filter((b) => b.index < last && b.index + b.length > first)
+    .map((b) => {
+      const x = Math.max(b.index, first);
+      return html`<rect class=${blockKind(b)} x=${x - first} y="0" width=${Math.min(b.index + b.length, last) - x} height="10" />`;
+    });
   const marks = runs(minuteStates, first, last).map((run) => {
     const name = STATE_NAMES[run.state];
+    if (name === 'unresolved') return null;
     const wide = name === 'off' && run.length < minOff;
     const x = run.index - first - (wide ? (minOff - run.length) / 2 : 0);
     return html`<rect class=${name} x=${x} y="0" width=${wide ? minOff : run.length} height="10" />`;
   });
   return html`<div class="timeline">
-    <svg viewBox=${`0 0 ${span} 10`} preserveAspectRatio="none" role="img" aria-label=${props.label}>${marks}</svg>
+    <svg viewBox=${`0 0 ${span} 10`} preserveAspectRatio="none" role="img" aria-label=${props.label}>${marks}${blocks}</svg>
     ${
       props.ticks &&
       html`<div class="ticks" aria-hidden="true">
@@ -167,6 +175,9 @@ export function Legend(props: { hourly?: boolean }): VNode {
   return html`<div class="legend">
     <span><i class="on"></i>power on</span><span><i class="off"></i>power off</span>
     <span><i class="unknown"></i>no reading</span><span><i class="pending"></i>not yet</span>
-    ${props.hourly && html`<span><i class="unresolved"></i>on and off in that hour (hourly data)</span>`}
+    ${
+      props.hourly &&
+      html`<span><i class="unresolved"></i>on and off in that hour</span><span><i class="unresolved-on"></i>on, some minutes without reading</span><span><i class="unresolved-off"></i>off, some minutes without reading</span>`
+    }
   </div>`;
 }

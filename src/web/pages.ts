@@ -125,7 +125,11 @@ export function DaysPage(props: { report: Report; series: Series; range: DaysRan
           ? 'counted by the hour'
           : `${report.outages.length} outage${report.outages.length === 1 ? '' : 's'}`
       }</div>
-      <div class="card">no reading<b>${formatDuration(t.unknown)}</b>${report.json.gaps.length} gap${report.json.gaps.length === 1 ? '' : 's'}</div>
+      <div class="card">no reading<b>${formatDuration(t.unknown)}</b>${
+        report.minuteStates.unresolved.length > 0
+          ? 'counted by the hour'
+          : `${report.json.gaps.length} gap${report.json.gaps.length === 1 ? '' : 's'}`
+      }</div>
     </div>
     <h2>Per day</h2>
     <${Legend} hourly=${report.minuteStates.unresolved.length > 0} />

@@ -19,8 +19,9 @@ export function pageDays(page: Page, range: DaysRange): number {
   return STATUS_DAYS;
 }
 
-/** The days view shows counts per day and hour; the others need every minute (status, outage times). */
-export const pageDetail = (page: Page): MinuteDetail => (page === 'days' ? 'hours' : 'minutes');
+/** The 30-day view shows counts per day and hour; the others need every minute (status, outages, gaps). */
+export const pageDetail = (page: Page, range: DaysRange): MinuteDetail =>
+  page === 'days' && range === 'month' ? 'hours' : 'minutes';
 
 export function lastDaysPeriod(days: number, tz: string, now: Date): Period {
   return { ...lastLocalDays(days, tz, now), kind: 'last', tz };
