@@ -3,7 +3,16 @@
  * the job's own options (its definition in commands.ts), in their order, for the values given.
  */
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { jobEndpoint, jobMqttUrl, jobPath, jobSecret, jobSensor, jobUrl } from '../install/job-values.js';
+import {
+  jobEndpoint,
+  jobMqttUrl,
+  jobPath,
+  jobSchedule,
+  jobSecret,
+  jobSensor,
+  jobUrl,
+  jobWord,
+} from '../install/job-values.js';
 import { JOB_COMMANDS, type JobScript } from './commands.js';
 import { flag, sourceOf } from './config.js';
 import { SECRET_FLAGS } from './options.js';
@@ -38,6 +47,9 @@ const JOB_VALUE: Readonly<Record<string, (value: string, flag: string) => string
   mqttUrl: jobMqttUrl,
   svitlobotKey: jobSecret('BLACKOUT_SVITLOBOT_KEY'),
   svitlobotUrl: jobUrl,
+  schedule: jobSchedule,
+  scheduleGroup: jobWord,
+  scheduleCache: jobPath,
 };
 
 /** Not written into the jobs: the series goes after `--`, the settings file is install's own, and a job is silent. */
