@@ -20,9 +20,16 @@ import { SECRET_FLAGS } from './options.js';
 /** Option values by their attribute name (`db`, `bufferDir`, `activeLow`, …), as the jobs should get them. */
 export type JobOptions = Readonly<Record<string, string | number | boolean | undefined>>;
 
+/** Options a job is given only with another one: read-pin reads the schedule only for --notify-unplanned. */
+const ONLY_WITH: Partial<Record<JobScript, { needs: string; keys: readonly string[] }>> = {
+  'read-pin': { needs: 'notifyUnplanned', keys: ['schedule', 'scheduleGroup', 'scheduleFormat', 'scheduleCache'] },
+};
+
 /** `--flag value` for every option of `script` that `values` holds (`--flag` alone for a yes/no one). */
 export function jobArguments(script: JobScript, values: JobOptions): string[] {
+  const only = ONLY_WITH[script];
   return JOB_COMMANDS[script]().options.flatMap((option) => {
+    if (only && values[only.needs] !== true && only.keys.includes(option.attributeName())) return [];
     const value = values[option.attributeName()];
     if (value === undefined || value === false || option.long === undefined) return [];
     return value === true ? [option.long] : [option.long, String(value)];
