@@ -101,11 +101,16 @@ export function scheduleLines(file: ScheduleFileJson | undefined, report: Report
 
 function ScheduleBlock(props: { file: ScheduleFileJson | undefined; report: Report }): VNode | null {
   const lines = scheduleLines(props.file, props.report);
-  if (lines.length === 0 || !props.file?.asOf) return null;
-  const group = props.file.group ? `group ${props.file.group}, ` : '';
+  const file = props.file;
+  if (lines.length === 0 || !file) return null;
+  // A fetched copy is dated; a schedule file is the plan as it stands.
+  const source =
+    file.validUntil !== null && file.asOf
+      ? `schedule as of ${when(new Date(file.asOf), props.report)}`
+      : 'schedule file';
   return html`<section class="schedule" aria-label="outage schedule">
     ${lines.map((line) => html`<p class="plan-line">${line}</p>`)}
-    <p class="meta">${group}schedule as of ${when(new Date(props.file.asOf), props.report)}</p>
+    <p class="meta">${file.group ? `group ${file.group} · ` : ''}${source}</p>
   </section>`;
 }
 
