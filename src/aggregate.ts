@@ -20,7 +20,7 @@ await runJob(aggregateCommand(), async (cmd, job) => {
   const { from, to, timeLimit } = cmd.opts();
   if ((from === undefined) !== (to === undefined)) throw new UsageError('--from and --to go together');
   const range = from !== undefined && to !== undefined ? parseUtcRange(from, to) : undefined;
-  const publishDir = publishDirSettings(cmd, config, import.meta.url);
+  const publishDir = publishDirSettings(cmd, config, import.meta.url, schedule);
   // A backfill of a series the store never saw is a mistyped device, pin or mode: said before the
   // log, the lock or the database are created. (The hourly run just finds nothing pending.)
   if (range) await (await openSeriesReader('aggregate', config, AbortSignal.timeout(timeLimit * 1000))).close();

@@ -34,6 +34,11 @@ await runJob(installCommand(), async (cmd, job) => {
       );
     }
   }
+  if (options.notifyUnplanned === true && options.schedule === undefined) {
+    throw new UsageError(
+      `${sourceOf(cmd as unknown as Command<unknown[], OptionValues>, 'notifyUnplanned')} needs --schedule (or BLACKOUT_SCHEDULE)`,
+    );
+  }
   const root = resolve(o.root);
   const settings: JobSettings = {
     ...config.series,

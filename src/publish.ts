@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { publishCommand } from './cli/commands.js';
-import { defaultWebDir, environment, localTimeZone, resolveCommon, sourceOf } from './cli/config.js';
+import { defaultWebDir, environment, localTimeZone, resolveCommon, resolveSchedule, sourceOf } from './cli/config.js';
 import { UsageError } from './cli/errors.js';
 import { EXIT_OK, runJob } from './cli/run-job.js';
 import { missingDatabase, openSeriesReader } from './cli/series-check.js';
@@ -18,6 +18,7 @@ await runJob(publishCommand(), async (cmd, job) => {
   const o = cmd.opts();
   const env = environment();
   const tz = localTimeZone(o.tz, env);
+  const schedule = resolveSchedule(cmd);
   const now = o.asOf === undefined ? job.now : (parseDateOrTimestamp(o.asOf) as Date);
   if (now > job.now) {
     throw new UsageError(
@@ -41,6 +42,10 @@ await runJob(publishCommand(), async (cmd, job) => {
           `${sourceOf(cmd as unknown as Parameters<typeof sourceOf>[0], key)} needs --web-source dynamodb`,
         );
     }
+  }
+  if (o.webSource === 'dynamodb' && schedule) {
+    // No plan file there: the app would have to be told a URL of one (not done yet).
+    throw new UsageError('--schedule goes with --web-source json: in DynamoDB mode the dashboard reads no plan');
   }
   const dynamodb = o.webSource === 'dynamodb' ? dynamoTarget(cmd, o, env.awsRegion) : undefined;
   const webDir = o.webDir === undefined ? defaultWebDir(import.meta.url) : resolve(o.webDir);
@@ -78,6 +83,7 @@ await runJob(publishCommand(), async (cmd, job) => {
     days: o.days,
     ...(one ? { series: config.series } : {}),
     ...(dynamodb ? { dynamodb } : {}),
+    ...(schedule ? { schedule } : {}),
     signal: deadline,
   }).catch(timedOut);
   const counts = { written: summary.written.length, unchanged: summary.unchanged, removed: summary.removed.length };

@@ -2,13 +2,16 @@
 /** Every minute from cron: read the pin, buffer the reading, flush the buffer to the store, then the outputs. */
 import { readPinCommand } from './cli/commands.js';
 import {
+  environment,
   flag,
+  localTimeZone,
   publishDirSettings,
   readingTime,
   resolveCommon,
   resolveNotify,
   resolveOutputs,
   resolveSensor,
+  unplannedNotes,
 } from './cli/config.js';
 import { EXIT_FAILURE, EXIT_OK, runJob } from './cli/run-job.js';
 import { Notifier } from './notify/notifier.js';
@@ -26,9 +29,21 @@ await runJob(readPinCommand(), async (cmd, job) => {
   const flushOnly = flag(cmd, 'flushOnly');
   const outputsConfig = resolveOutputs(cmd);
   const outputs = createOutputs(outputsConfig, config);
+  const notifyConfig = resolveNotify(cmd);
+  const unplanned = unplannedNotes(cmd);
   const log = job.logger(config);
-  const notifier = new Notifier(resolveNotify(cmd), config, log, undefined, {
+  const notifier = new Notifier(notifyConfig, config, log, undefined, {
     keepState: outputs.some((o) => o.needsPowerState),
+    ...(unplanned
+      ? {
+          // Loaded only when an outage begins: the schedule parsers are no cost to a plain reading.
+          scheduleNote: async (start) => {
+            const { scheduleNote } = await import('./notify/schedule-note.js');
+            const tz = notifyConfig.timeZone ?? localTimeZone(undefined, environment());
+            return scheduleNote(unplanned, start, { now: job.now, tz, log });
+          },
+        }
+      : {}),
   });
   const buffer = new FileBuffer(config.bufferDir, config.mode);
   const publishDir = publishDirSettings(cmd, config, import.meta.url);

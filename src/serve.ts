@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveCommand } from './cli/commands.js';
-import { environment, localTimeZone, resolveCommon } from './cli/config.js';
+import { environment, localTimeZone, resolveCommon, resolveSchedule } from './cli/config.js';
 import { EXIT_OK, runJob } from './cli/run-job.js';
 import { missingDatabase } from './cli/series-check.js';
 import { closeServer, createDashboardServer, isLoopbackHost, listen } from './dashboard/server.js';
@@ -16,6 +16,7 @@ await runJob(serveCommand(), async (cmd, job) => {
   const config = resolveCommon(cmd);
   const o = cmd.opts();
   const tz = localTimeZone(o.tz, environment());
+  const schedule = resolveSchedule(cmd);
   // The API's default series is the one typed ([device] [pin] or --device/--pin), not resolveCommon's fallback.
   const [device, pin] = cmd.processedArgs;
   const defaultSeries = {
@@ -43,6 +44,7 @@ await runJob(serveCommand(), async (cmd, job) => {
     webDir,
     ...(o.token !== undefined ? { token: o.token } : {}),
     timeLimitMs: o.timeLimit * 1000,
+    ...(schedule ? { schedule } : {}),
     user: userInfo().username,
     onError: (error, path) => job.logger(config).error({ err: error, path }, `${path}: ${messageOf(error)}`),
   });

@@ -133,15 +133,18 @@ function withOutputs<A extends unknown[], O extends OptionValues, G extends Opti
 }
 
 export const readPinCommand = () =>
-  withOutputs(
-    withNotify(
-      withSensor(
-        withCommon(new Command('blackout-read-pin')).description(
-          'Read the power pin once, buffer the reading on disk and flush the buffer to the store.',
+  withSchedule(
+    withOutputs(
+      withNotify(
+        withSensor(
+          withCommon(new Command('blackout-read-pin')).description(
+            'Read the power pin once, buffer the reading on disk and flush the buffer to the store.',
+          ),
         ),
       ),
     ),
   )
+    .addOption(scheduleOptions.notifyUnplanned())
     .addOption(readPinOptions.at())
     .addOption(readPinOptions.flushOnly())
     .addOption(publishOptions.publishDir())
@@ -150,6 +153,9 @@ export const readPinCommand = () =>
       `
 Outputs (Svitlobot, Home Assistant over MQTT, Prometheus textfile) run after the flush; one that is
 down only logs a warning: the exit code says how the reading went.
+--notify-unplanned with --schedule: an outage's message says whether the schedule planned it
+("— not in the schedule for group 2.1", "— planned 14:00–17:00"), from the copy blackout-aggregate
+cached (read-pin never fetches); with no copy, or one older than 6 hours, it says nothing of it.
 Exit codes: 0 reading recorded (stored, or buffered while the store is unreachable),
             1 the reading could not be taken or written to disk, 2 usage error.
 Examples:
@@ -257,7 +263,7 @@ Examples:
     );
 
 export const publishCommand = () =>
-  withStoreReader(new Command('blackout-publish'))
+  withSchedule(withStoreReader(new Command('blackout-publish')))
     .description(
       'Write the web dashboard and its data as static files into a folder, for nginx, an S3 bucket or GitHub Pages.',
     )
@@ -276,7 +282,8 @@ export const publishCommand = () =>
       'after',
       `
 Without a device and pin: every series the store holds. Writes index.html and the app, config.json, and
-api/ (devices, status, calendar, and one minute file per UTC day of the last --days); a file is written
+api/ (devices, status, calendar, one minute file per UTC day of the last --days, and with --schedule the
+cached plan for the Now page: it never fetches, blackout-aggregate does); a file is written
 only when its content changed, and files no longer produced (older days) are removed, so
 \`aws s3 sync --delete DIR s3://bucket/\` uploads only what changed. Only reads the store.
 With --web-source dynamodb: the app and a config.json that makes the browser read the tables through a
@@ -349,13 +356,16 @@ Examples:
     );
 
 export const installCommand = () =>
-  withOutputs(
-    withSensor(
-      withCommon(new Command('blackout-install')).description(
-        'Write the scheduled jobs: /etc/cron.d/blackout-monitor, or systemd service + timer units (--uninstall removes them).',
+  withSchedule(
+    withOutputs(
+      withSensor(
+        withCommon(new Command('blackout-install')).description(
+          'Write the scheduled jobs: /etc/cron.d/blackout-monitor, or systemd service + timer units (--uninstall removes them).',
+        ),
       ),
     ),
   )
+    .addOption(scheduleOptions.notifyUnplanned())
     .addOption(installOptions.scheduler())
     .addOption(installOptions.user())
     .addOption(installOptions.node())
@@ -389,7 +399,7 @@ Examples:
     );
 
 export const serveCommand = () =>
-  withStoreReader(new Command('blackout-serve'))
+  withSchedule(withStoreReader(new Command('blackout-serve')))
     .description(
       'Serve the dashboard: the web app and a read-only JSON API (devices, status, report, outages) computed from the store on each request.',
     )
@@ -407,7 +417,8 @@ default series of the API. --time-limit bounds each request. Runs until SIGTERM 
 Routes: / (the app), /config.json, /healthz, /api/devices, /api/status?device=&pin=,
   /api/report?… (the JSON of blackout-report --format json, same options without --),
   /api/outages.ics?device=&pin= (a calendar subscription: add &token= with --token),
-  /api/minutes/<device>/<pin>/<YYYY-MM-DD>.json
+  /api/minutes/<device>/<pin>/<YYYY-MM-DD>.json,
+  /api/schedule/<device>/<pin>.json (with --schedule: the cached plan for the Now page; 404 without)
 Exit codes: 0 stopped by a signal, 1 cannot listen or failure, 2 usage error.
 Examples:
   blackout-serve alex_rpi 4 prod                          http://127.0.0.1:8080/ on this machine

@@ -167,9 +167,13 @@ type ScheduleOptionValues = OptionValues & {
   scheduleCache?: string;
 };
 
-/** `--schedule` and its companions (withSchedule in commands.ts); undefined when no schedule is given. */
+/**
+ * `--schedule` and its companions (withSchedule in commands.ts); undefined when no schedule is given.
+ * `mustExist: false` (the minute job): a schedule file gone missing is no reason to lose a reading.
+ */
 export function resolveSchedule<A extends unknown[], O extends ScheduleOptionValues>(
   command: Command<A, O>,
+  options: { mustExist?: boolean } = {},
 ): ScheduleSettings | undefined {
   const o = command.opts();
   const any = command as unknown as AnyCommand;
@@ -183,7 +187,7 @@ export function resolveSchedule<A extends unknown[], O extends ScheduleOptionVal
   if (isUrl(source)) {
     // Only the kind of mistake is said: the URL may carry a token.
     if (!URL.canParse(source)) throw new UsageError(`invalid ${sourceOf(any, 'schedule')}: not a valid URL`);
-  } else if (!existsSync(source)) {
+  } else if (options.mustExist !== false && !existsSync(source)) {
     throw new UsageError(
       `invalid ${sourceOf(any, 'schedule')} ${JSON.stringify(source)}: no such file (or give an http(s) URL)`,
     );
@@ -194,6 +198,20 @@ export function resolveSchedule<A extends unknown[], O extends ScheduleOptionVal
     format: o.scheduleFormat,
     cacheDir: o.scheduleCache ?? join(defaultDataDir(), 'schedule'),
   });
+}
+
+/**
+ * `--notify-unplanned`: the schedule to judge outages by, or undefined when not asked for. It needs
+ * `--schedule`; a missing file is left to the message (which then says nothing of the schedule).
+ */
+export function unplannedNotes<A extends unknown[], O extends ScheduleOptionValues & { notifyUnplanned?: true }>(
+  command: Command<A, O>,
+): ScheduleSettings | undefined {
+  const any = command as unknown as AnyCommand;
+  const schedule = resolveSchedule(command, { mustExist: false });
+  if (!flag(any, 'notifyUnplanned')) return undefined;
+  if (!schedule) throw new UsageError(`${sourceOf(any, 'notifyUnplanned')} needs --schedule (or BLACKOUT_SCHEDULE)`);
+  return schedule;
 }
 
 type SensorOptionValues = OptionValues & {
@@ -370,6 +388,7 @@ export function publishDirSettings<A extends unknown[], O extends OptionValues &
   command: Command<A, O>,
   config: CommonConfig,
   entryUrl: string,
+  schedule?: ScheduleSettings,
 ): PublishDirSettings | undefined {
   const dir = command.opts().publishDir;
   if (dir === undefined) return undefined;
@@ -385,5 +404,6 @@ export function publishDirSettings<A extends unknown[], O extends OptionValues &
       ...(config.region ? { region: config.region } : {}),
     },
     series: config.series,
+    ...(schedule ? { schedule } : {}),
   });
 }

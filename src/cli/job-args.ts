@@ -3,7 +3,16 @@
  * the job's own options (its definition in commands.ts), in their order, for the values given.
  */
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { jobEndpoint, jobMqttUrl, jobPath, jobSecret, jobSensor, jobUrl } from '../install/job-values.js';
+import {
+  jobEndpoint,
+  jobMqttUrl,
+  jobPath,
+  jobSchedule,
+  jobSecret,
+  jobSensor,
+  jobUrl,
+  jobWord,
+} from '../install/job-values.js';
 import { JOB_COMMANDS, type JobScript } from './commands.js';
 import { flag, sourceOf } from './config.js';
 import { SECRET_FLAGS } from './options.js';
@@ -11,9 +20,16 @@ import { SECRET_FLAGS } from './options.js';
 /** Option values by their attribute name (`db`, `bufferDir`, `activeLow`, …), as the jobs should get them. */
 export type JobOptions = Readonly<Record<string, string | number | boolean | undefined>>;
 
+/** Options a job is given only with another one: read-pin reads the schedule only for --notify-unplanned. */
+const ONLY_WITH: Partial<Record<JobScript, { needs: string; keys: readonly string[] }>> = {
+  'read-pin': { needs: 'notifyUnplanned', keys: ['schedule', 'scheduleGroup', 'scheduleFormat', 'scheduleCache'] },
+};
+
 /** `--flag value` for every option of `script` that `values` holds (`--flag` alone for a yes/no one). */
 export function jobArguments(script: JobScript, values: JobOptions): string[] {
+  const only = ONLY_WITH[script];
   return JOB_COMMANDS[script]().options.flatMap((option) => {
+    if (only && values[only.needs] !== true && only.keys.includes(option.attributeName())) return [];
     const value = values[option.attributeName()];
     if (value === undefined || value === false || option.long === undefined) return [];
     return value === true ? [option.long] : [option.long, String(value)];
@@ -38,6 +54,9 @@ const JOB_VALUE: Readonly<Record<string, (value: string, flag: string) => string
   mqttUrl: jobMqttUrl,
   svitlobotKey: jobSecret('BLACKOUT_SVITLOBOT_KEY'),
   svitlobotUrl: jobUrl,
+  schedule: jobSchedule,
+  scheduleGroup: jobWord,
+  scheduleCache: jobPath,
 };
 
 /** Not written into the jobs: the series goes after `--`, the settings file is install's own, and a job is silent. */

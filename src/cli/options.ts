@@ -318,6 +318,11 @@ export const scheduleOptions = {
     new Option('--schedule-format <format>', 'ics, yasno or outage-data-ua (default: told by the content)')
       .env('BLACKOUT_SCHEDULE_FORMAT')
       .argParser(oneOf(SCHEDULE_FORMATS)),
+  notifyUnplanned: () =>
+    new Option(
+      '--notify-unplanned',
+      "say in an outage's message whether the --schedule planned it (its cached copy: read-pin never fetches)",
+    ).env('BLACKOUT_NOTIFY_UNPLANNED'),
   scheduleCache: () =>
     new Option('--schedule-cache <dir>', "where a fetched schedule is kept (default: the project's data/schedule/)")
       .env('BLACKOUT_SCHEDULE_CACHE')

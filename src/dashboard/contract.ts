@@ -8,6 +8,8 @@
  *   api/minutes/<device>/<pin>/<YYYY-MM-DD>.json  MinutesJson: one UTC day, minute by minute
  *   api/status/<device>/<pin>.json                StatusFileJson: the status now (last 7 local days)
  *   api/outages/<device>/<pin>.ics                the outages of the last 30 days as iCalendar
+ *   api/schedule/<device>/<pin>.json              ScheduleFileJson: the outage plan around now (only
+ *                                                 with --schedule; absent (404): no schedule configured)
  *
  * The minute states are the report model's own input: the app builds the report (status, days,
  * outages) in the browser with the same code as `blackout-report`, whether the minutes came from
@@ -16,6 +18,7 @@
  */
 import type { Series } from '../domain/keys.js';
 import { MINUTE, type MinuteState, type MinuteStates, runs, type UnresolvedBlock } from '../domain/outages.js';
+import type { Plan, ScheduleFormat } from '../domain/schedule.js';
 import { DAY_MS, floorToDay, MINUTE_MS, utcDate } from '../domain/time.js';
 import type { StatusJson } from '../report/model.js';
 
@@ -114,6 +117,58 @@ export interface StatusFileJson extends Series {
   status: StatusJson | null;
 }
 
+/**
+ * `api/schedule/<device>/<pin>.json`: the published outage plan from a day before to two days after
+ * `generatedAt`, as this machine holds it (a schedule file, or the copy blackout-aggregate fetched:
+ * serving and publishing never fetch). The app judges the outage in progress and finds the next
+ * window with the pure functions of domain/schedule.ts (`planOfFile`).
+ */
+export interface ScheduleFileJson extends Series {
+  mode: string;
+  generatedAt: string;
+  /** The outage group (--schedule-group); null for a calendar of one group. */
+  group: string | null;
+  /** Null when there is no usable plan (`problem`). */
+  format: ScheduleFormat | null;
+  /** When the plan was read from its source (a fetched copy's fetch time, a file's mtime). */
+  asOf: string | null;
+  /** When the publisher last changed the plan, when it says. */
+  updatedAt: string | null;
+  /**
+   * Past this time the plan is not to be gone by (a fetched copy PLAN_MAX_AGE_MS old: the file was
+   * not refreshed since); null: no such limit (a schedule file).
+   */
+  validUntil: string | null;
+  /** Why there is no plan to go by (no cached copy yet, one too old, unreadable); null when there is one. */
+  problem: string | null;
+  /** The span the windows are given for (ISO-8601 UTC). */
+  from: string;
+  to: string;
+  /** Planned outage windows, sorted, end exclusive; `possible`: announced as possible only. */
+  windows: { start: string; end: string; possible: boolean }[];
+  /** Where the plan speaks (no window there: no outage planned); null: all time (a calendar). */
+  coverage: { start: string; end: string }[] | null;
+  notes: string[];
+}
+
+/** Days before and after now that a schedule file holds windows for. */
+export const SCHEDULE_DAYS_BEFORE = 1;
+export const SCHEDULE_DAYS_AFTER = 2;
+
+/** The file's plan for the domain's functions at `now`; null when it carries none, or none valid then. */
+export function planOfFile(file: ScheduleFileJson, now: Date): Plan | null {
+  if (file.problem !== null || file.format === null || !Array.isArray(file.windows)) return null;
+  if (file.validUntil !== null && now.getTime() > Date.parse(file.validUntil)) return null;
+  return {
+    group: file.group ?? '',
+    format: file.format,
+    updatedAt: file.updatedAt ? new Date(file.updatedAt) : null,
+    windows: file.windows.map((w) => ({ start: new Date(w.start), end: new Date(w.end), possible: w.possible })),
+    coverage: file.coverage ? file.coverage.map((c) => ({ start: new Date(c.start), end: new Date(c.end) })) : null,
+    notes: file.notes ?? [],
+  };
+}
+
 const seriesPath = (series: Series): string =>
   `${encodeURIComponent(series.device)}/${encodeURIComponent(String(series.pin))}`;
 
@@ -124,6 +179,7 @@ export const dataPaths = {
   minutes: (series: Series, day: string): string => `api/minutes/${seriesPath(series)}/${day}.json`,
   status: (series: Series): string => `api/status/${seriesPath(series)}.json`,
   outagesIcs: (series: Series): string => `api/outages/${seriesPath(series)}.ics`,
+  schedule: (series: Series): string => `api/schedule/${seriesPath(series)}.json`,
 } as const;
 
 /** Days the status file and the calendar look back. */
@@ -233,4 +289,9 @@ export interface DashboardSource {
   ): Promise<{ minuteStates: MinuteStates; monitoringSince?: Date }>;
   /** The calendar-subscription URL of the series' outages, when this source has one. */
   calendarUrl(series: Series): string | undefined;
+  /**
+   * The outage plan for the series; undefined when no schedule is configured. DynamoDB mode has
+   * none (no server or published file holds the plan there).
+   */
+  schedule?(series: Series, signal?: AbortSignal): Promise<ScheduleFileJson | undefined>;
 }

@@ -6,6 +6,7 @@
 import type { Series } from '../domain/keys.js';
 import type { MinuteRecord } from '../domain/records.js';
 import { parseTimestamp } from '../domain/time.js';
+import type { ScheduleSettings } from '../schedule/fetch.js';
 import { openStore, type StoreConfig } from '../stores/open-store.js';
 import { messageOf } from '../utils/errors.js';
 import type { Logger } from '../utils/log.js';
@@ -20,6 +21,8 @@ export interface PublishDirSettings {
   tz: string;
   store: StoreConfig;
   series: Series;
+  /** The outage schedule whose cached plan aggregate's refresh writes into api/schedule/. */
+  schedule?: ScheduleSettings;
 }
 
 export interface PublishDirRun {
@@ -28,6 +31,8 @@ export interface PublishDirRun {
   days: readonly string[];
   calendar?: boolean;
   keepDays?: number;
+  /** Also write the schedule file (when the settings have a schedule). */
+  schedule?: boolean;
   /** No store call starts after this (ms since the epoch); one under way is cancelled. */
   deadline: number;
 }
@@ -55,6 +60,7 @@ export async function refreshPublishDir(settings: PublishDirSettings, run: Publi
         days: run.days,
         ...(run.calendar !== undefined ? { calendar: run.calendar } : {}),
         ...(run.keepDays !== undefined ? { keepDays: run.keepDays } : {}),
+        ...(run.schedule && settings.schedule ? { schedule: settings.schedule } : {}),
       });
       log.info(
         {
@@ -85,7 +91,10 @@ export function refreshAfterReading(
   return refreshPublishDir(settings, { now, days, deadline }, log);
 }
 
-/** aggregate's refresh: the days it rolled up, the calendar and the status; minute files past 32 days go. */
+/**
+ * aggregate's refresh: the days it rolled up, the calendar, the status and the schedule file (the
+ * plan it has just fetched); minute files past 32 days go.
+ */
 export function refreshAfterAggregation(
   settings: PublishDirSettings,
   days: readonly string[],
@@ -94,7 +103,7 @@ export function refreshAfterAggregation(
 ): Promise<void> {
   return refreshPublishDir(
     settings,
-    { now: new Date(), days, calendar: true, keepDays: DEFAULT_PUBLISH_DAYS, deadline },
+    { now: new Date(), days, calendar: true, keepDays: DEFAULT_PUBLISH_DAYS, schedule: true, deadline },
     log,
   );
 }

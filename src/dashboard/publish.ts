@@ -12,6 +12,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync 
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Series } from '../domain/keys.js';
 import { DAY_MS, floorToDay, parseUtcDate, utcDate } from '../domain/time.js';
+import type { ScheduleSettings } from '../schedule/fetch.js';
 import { bySeries, type Store } from '../stores/store.js';
 import { writeFileAtomic } from '../utils/files.js';
 import {
@@ -27,6 +28,7 @@ import {
   minutesResource,
   outagesIcsResource,
   type ResourceContext,
+  scheduleResource,
   statusResource,
 } from './resources.js';
 
@@ -209,9 +211,12 @@ function monitoredDays(days: readonly string[], devices: DevicesJson, series: Se
 async function seriesFiles(
   ctx: ResourceContext,
   series: Series,
-  what: { tz: string; days: readonly string[]; status: boolean; calendar: boolean },
+  what: { tz: string; days: readonly string[]; status: boolean; calendar: boolean; schedule?: ScheduleSettings },
 ): Promise<FolderFile[]> {
   const files: FolderFile[] = [];
+  if (what.schedule) {
+    files.push({ path: dataPaths.schedule(series), data: json(scheduleResource(ctx, series, what.schedule, what.tz)) });
+  }
   if (what.status) {
     files.push({ path: dataPaths.status(series), data: json(await statusResource(ctx, series, what.tz)) });
   }
@@ -246,6 +251,8 @@ export interface PublishRequest {
   series?: Series;
   /** Absent: the JSON layout. */
   dynamodb?: DynamoTarget;
+  /** The outage schedule: its cached plan goes into api/schedule/ (JSON layout only). */
+  schedule?: ScheduleSettings;
   signal?: AbortSignal;
 }
 
@@ -290,7 +297,15 @@ export async function publishFolder(request: PublishRequest): Promise<PublishSum
   const days = lastUtcDays(request.days, now);
   for (const series of chosen) {
     const seriesDays = monitoredDays(days, all, series);
-    files.push(...(await seriesFiles(ctx, series, { tz, days: seriesDays, status: true, calendar: true })));
+    files.push(
+      ...(await seriesFiles(ctx, series, {
+        tz,
+        days: seriesDays,
+        status: true,
+        calendar: true,
+        ...(request.schedule ? { schedule: request.schedule } : {}),
+      })),
+    );
   }
   const owned = request.series ? [seriesFolder(request.series)] : ['api'];
   return { ...syncFolder(request.outDir, files, owned), series: chosen.length };
@@ -351,6 +366,8 @@ export interface UpdateRequest {
   calendar?: boolean;
   /** Remove this series' minute files of days before the last `keepDays` UTC days. */
   keepDays?: number;
+  /** Also the series' schedule file (hourly, by aggregate, after it refreshed the cache). */
+  schedule?: ScheduleSettings;
   signal?: AbortSignal;
 }
 
@@ -375,7 +392,15 @@ export async function updatePublished(request: UpdateRequest): Promise<PublishSu
   files.push({ path: dataPaths.devices, data: json(keepListed(all, [series, ...listedSeries(dir, mode)])) });
   const wanted = [...new Set(request.days)].filter((day) => parseUtcDate(day) && day <= utcDate(now));
   const days = monitoredDays(wanted, all, series);
-  files.push(...(await seriesFiles(ctx, series, { tz, days, status: true, calendar: request.calendar === true })));
+  files.push(
+    ...(await seriesFiles(ctx, series, {
+      tz,
+      days,
+      status: true,
+      calendar: request.calendar === true,
+      ...(request.schedule ? { schedule: request.schedule } : {}),
+    })),
+  );
   const result = syncFolder(dir, files);
   if (request.keepDays !== undefined)
     result.removed.push(...removeOldDays(dir, series, lastUtcDays(request.keepDays, now)[0] ?? ''));

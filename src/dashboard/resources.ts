@@ -4,15 +4,20 @@
  */
 import type { Series } from '../domain/keys.js';
 import { lastLocalDays, type Period } from '../domain/period.js';
+import { PLAN_MAX_AGE_MS } from '../domain/schedule.js';
 import { DAY_MS, parseUtcDate } from '../domain/time.js';
 import { loadMinuteStates } from '../report/load.js';
 import { createReport, renderReport } from '../report/report.js';
+import { isUrl, readCachedPlan, type ScheduleSettings } from '../schedule/fetch.js';
 import type { Store } from '../stores/store.js';
 import {
   CALENDAR_DAYS,
   type DevicesJson,
   type MinutesJson,
   minutesJson,
+  SCHEDULE_DAYS_AFTER,
+  SCHEDULE_DAYS_BEFORE,
+  type ScheduleFileJson,
   STATUS_DAYS,
   type StatusFileJson,
 } from './contract.js';
@@ -89,4 +94,51 @@ export async function outagesIcsResource(ctx: ResourceContext, series: Series, t
     now: ctx.now,
   });
   return renderReport(report, 'ics');
+}
+
+/**
+ * The outage plan around now for the Now page, from the plan on this machine only (a schedule file,
+ * or the copy blackout-aggregate cached, if recent): serving a page never waits on the schedule's
+ * source. No usable plan is said in `problem`, with no windows.
+ */
+export function scheduleResource(
+  ctx: Pick<ResourceContext, 'mode' | 'now'>,
+  series: Series,
+  settings: ScheduleSettings,
+  tz: string,
+): ScheduleFileJson {
+  const from = new Date(ctx.now.getTime() - SCHEDULE_DAYS_BEFORE * DAY_MS);
+  const to = new Date(ctx.now.getTime() + SCHEDULE_DAYS_AFTER * DAY_MS);
+  const cached = readCachedPlan(settings, { from, to, tz }, ctx.now);
+  const plan = cached.ok ? cached.loaded.plan : undefined;
+  const inSpan = <T extends { start: Date; end: Date }>(spans: readonly T[]): T[] =>
+    spans.filter((w) => w.end > from && w.start < to);
+  return {
+    device: series.device,
+    pin: series.pin,
+    mode: ctx.mode,
+    generatedAt: ctx.now.toISOString(),
+    group: settings.group ?? null,
+    format: plan?.format ?? null,
+    asOf: cached.ok ? cached.loaded.fetchedAt.toISOString() : null,
+    updatedAt: plan?.updatedAt?.toISOString() ?? null,
+    validUntil:
+      cached.ok && isUrl(settings.source)
+        ? new Date(cached.loaded.fetchedAt.getTime() + PLAN_MAX_AGE_MS).toISOString()
+        : null,
+    problem: cached.ok ? null : cached.reason,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    windows: inSpan(plan?.windows ?? []).map((w) => ({
+      start: w.start.toISOString(),
+      end: w.end.toISOString(),
+      possible: w.possible,
+    })),
+    coverage: !plan
+      ? []
+      : plan.coverage === null
+        ? null
+        : inSpan(plan.coverage).map((c) => ({ start: c.start.toISOString(), end: c.end.toISOString() })),
+    notes: plan?.notes ?? [],
+  };
 }

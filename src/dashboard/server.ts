@@ -22,6 +22,7 @@ import { dateValue, deviceValue, pinValue } from '../cli/values.js';
 import type { Series } from '../domain/keys.js';
 import type { Source } from '../report/load.js';
 import { createReport, renderReport } from '../report/report.js';
+import type { ScheduleSettings } from '../schedule/fetch.js';
 import type { Store } from '../stores/store.js';
 import { explainStoreError } from '../stores/store-errors.js';
 import { messageOf } from '../utils/errors.js';
@@ -31,6 +32,7 @@ import {
   minutesResource,
   outagesIcsResource,
   type ResourceContext,
+  scheduleResource,
   statusResource,
 } from './resources.js';
 
@@ -52,6 +54,8 @@ export interface DashboardServerOptions {
   timeLimitMs?: number;
   /** The user named in the explanation of a store failure (no AWS credentials for …). */
   user?: string;
+  /** The outage schedule (`--schedule`): its cached plan is answered at api/schedule/…; none: 404 there. */
+  schedule?: ScheduleSettings;
   /** A failure answered with 503: for the log (the answer itself is one line). */
   onError?: (error: unknown, path: string) => void;
 }
@@ -365,6 +369,13 @@ export function createDashboardServer(options: DashboardServerOptions): Server {
     }
     if (route === 'outages' && a !== undefined && b !== undefined && c === undefined) {
       return ics(seriesInPath(a, b, '.ics'), parameters(query, ['tz']));
+    }
+    if (route === 'schedule' && a !== undefined && b !== undefined && c === undefined) {
+      const values = parameters(query, ['tz']);
+      const series = seriesInPath(a, b, '.json');
+      if (!options.schedule) throw new RequestError(404, 'no schedule configured: blackout-serve --schedule SOURCE');
+      await held(series);
+      return jsonReply(200, scheduleResource(ctx, series, options.schedule, zoneOf(values)), true);
     }
     if (route === 'minutes' && a !== undefined && b !== undefined && c !== undefined) {
       parameters(query, []);

@@ -168,6 +168,27 @@ export function isPlanned(outage: { start: Date; end: Date }, plan: Plan): boole
   return matchingWindow(outage, plan.windows) !== undefined;
 }
 
+export type OutageVerdict = { match: 'planned'; window: PlannedWindow } | { match: 'unplanned' } | { match: 'noPlan' };
+
+/**
+ * What the plan says of one outage (an ongoing one ends at now): planned (and by which window),
+ * unplanned, or `noPlan` when it began in time the plan does not speak for (the rules above).
+ * What a notification and the dashboard's Now page say about an outage.
+ */
+export function judgeOutage(outage: { start: Date; end: Date }, plan: Plan): OutageVerdict {
+  const index = matchingWindow(outage, plan.windows);
+  const window = index === undefined ? undefined : plan.windows[index];
+  if (window) return { match: 'planned', window };
+  return isCovered(plan, outage.start) ? { match: 'unplanned' } : { match: 'noPlan' };
+}
+
+/**
+ * A fetched plan older than this is not used to judge an outage as it begins (a notification, the
+ * Now page): the hourly job keeps it fresh while the internet is up, and a plan that old may have
+ * been replaced since. Saying nothing beats a wrong "not in the schedule".
+ */
+export const PLAN_MAX_AGE_MS = 6 * 3_600_000;
+
 /** The window in force at `now`, else the next one to start; null when the plan has none ahead. */
 export function nextPlannedWindow(plan: Plan, now: Date): PlannedWindow | null {
   return plan.windows.find((w) => w.end > now) ?? null;

@@ -70,3 +70,15 @@ export function jobSecret(variable: string): (value: string, flag: string) => st
 /** `file:PATH` goes into the job command lines: a plain absolute path (the jobs run elsewhere). */
 export const jobSensor = (spec: string): string =>
   spec.startsWith('file:') ? `file:${jobPath(spec.slice(5), '--sensor file:')}` : spec;
+
+/** `--schedule` in the job lines: a file as a plain absolute path, a URL plain (no token in a query: see jobUrl). */
+export const jobSchedule = (value: string, flag: string): string =>
+  /^https?:\/\//i.test(value) ? jobUrl(value, flag) : jobPath(value, flag);
+
+/** A word in the job lines (`--schedule-group 2.1`): cron and systemd split on blanks. */
+export function jobWord(value: string, flag: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(value)) {
+    throw new UsageError(`invalid ${flag} ${JSON.stringify(value)}: in the jobs, A-Z a-z 0-9 . _ - without blanks`);
+  }
+  return value;
+}

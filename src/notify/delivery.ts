@@ -120,7 +120,12 @@ async function deliverToChannel(
       report.outOfTime = true;
       return;
     }
-    const text = eventText(event, { lang: options.lang, timeZone: options.timeZone, sentAt: at });
+    const text = eventText(event, {
+      lang: options.lang,
+      timeZone: options.timeZone,
+      sentAt: at,
+      schedule: entry.schedule,
+    });
     const delayed = isDelayed(event, at);
     delivery.attempts++;
     delivery.lastAttemptAt = at.toISOString();
@@ -134,6 +139,7 @@ async function deliverToChannel(
           title: eventTitle(event, event.device),
           delayed,
           sentAt: at,
+          ...(entry.schedule ? { schedule: entry.schedule } : {}),
         },
         options.timeoutMs,
       );

@@ -19,6 +19,16 @@ export interface TextOptions {
   /** IANA zone for shown times; undefined = the system's zone. */
   timeZone?: string;
   sentAt: Date;
+  /** What the outage schedule said of an outage as it began (`--notify-unplanned`). */
+  schedule?: ScheduleNote | undefined;
+}
+
+/** The schedule's word on an outage, judged when it began: the window that planned it, or none. */
+export interface ScheduleNote {
+  /** The outage group, as given with --schedule-group; null for a calendar of one group. */
+  group: string | null;
+  /** The planned window (ISO-8601 UTC, end exclusive); null: not in the schedule. */
+  window: { start: string; end: string } | null;
 }
 
 export function isDelayed(event: PowerEvent, sentAt: Date): boolean {
@@ -33,6 +43,29 @@ function formatTime(iso: string, options: Pick<TextOptions, 'timeZone' | 'sentAt
   const day = formatLocalDate(instant, zone);
   const time = formatLocalClock(instant, zone);
   return day === formatLocalDate(options.sentAt, zone) ? time : `${day} ${time}`;
+}
+
+/** `14:00–17:00`; the end's date only when it is not the start's day (a window ending at midnight is `21:00–00:00`). */
+function windowSpan(window: { start: string; end: string }, options: Pick<TextOptions, 'timeZone' | 'sentAt'>): string {
+  const zone = options.timeZone ?? systemTimeZone(undefined);
+  const endDay = formatLocalDate(new Date(Date.parse(window.end) - 1), zone);
+  const end =
+    endDay === formatLocalDate(new Date(window.start), zone)
+      ? formatLocalClock(new Date(window.end), zone)
+      : formatTime(window.end, { ...options, sentAt: new Date(window.start) });
+  return `${formatTime(window.start, options)}–${end}`;
+}
+
+/** ` — not in the schedule for group 2.1` / ` — planned 14:00–17:00`, for the head of an OFF message. */
+function scheduleWords(event: PowerEvent, o: TextOptions): string {
+  const note = o.schedule;
+  if (!note || event.kind !== 'power' || event.state !== 'off') return '';
+  if (o.lang === 'uk') {
+    if (note.window) return ` — за графіком ${windowSpan(note.window, o)}`;
+    return ` — не за графіком${note.group !== null ? ` для групи ${note.group}` : ''}`;
+  }
+  if (note.window) return ` — planned ${windowSpan(note.window, o)}`;
+  return ` — not in the schedule${note.group !== null ? ` for group ${note.group}` : ''}`;
 }
 
 const UNITS: Record<Language, DurationUnits> = { en: ENGLISH_UNITS, uk: { day: 'дн', hour: 'год', minute: 'хв' } };
@@ -71,7 +104,10 @@ function english(event: PowerEvent, o: TextOptions): string {
   const when = event.changeWindow
     ? `between ${t(event.changeWindow.from)} and ${t(event.since)} (no readings then, exact minute unknown)`
     : `at ${t(event.since)}`;
-  const head = event.state === 'off' ? `🔴 Power OFF ${when} — ${where}.` : `🟢 Power back ${when} — ${where}.`;
+  const head =
+    event.state === 'off'
+      ? `🔴 Power OFF ${when}${scheduleWords(event, o)} — ${where}.`
+      : `🟢 Power back ${when} — ${where}.`;
   const atLeast = event.previousSinceKnown === false ? 'at least ' : '';
   const length = previousLength(event, 'en');
   const wentOff = event.previousSinceEarliest
@@ -100,7 +136,9 @@ function ukrainian(event: PowerEvent, o: TextOptions): string {
     ? `між ${t(event.changeWindow.from)} і ${t(event.since)} (даних тоді не було, точна хвилина невідома)`
     : `о ${t(event.since)}`;
   const head =
-    event.state === 'off' ? `🔴 Світло зникло ${when} — ${where}.` : `🟢 Світло повернулося ${when} — ${where}.`;
+    event.state === 'off'
+      ? `🔴 Світло зникло ${when}${scheduleWords(event, o)} — ${where}.`
+      : `🟢 Світло повернулося ${when} — ${where}.`;
   const atLeast = event.previousSinceKnown === false ? 'щонайменше ' : '';
   const length = previousLength(event, 'uk');
   const wentOff = event.previousSinceEarliest

@@ -24,7 +24,7 @@ import { configSecrets, createChannels, type NotifyConfig } from './config.js';
 import { deliverOutbox } from './delivery.js';
 import { heartbeatStyle, pingHeartbeat } from './heartbeat.js';
 import { originOf } from './http.js';
-import { eventText } from './messages.js';
+import { eventText, type ScheduleNote } from './messages.js';
 import { NotifyFiles } from './outbox.js';
 
 /**
@@ -57,6 +57,11 @@ export interface RunOutcome {
 export interface NotifierOptions {
   /** Keep the power state even without channels (outputs report it: src/outputs). */
   keepState?: boolean;
+  /**
+   * `--notify-unplanned`: what the schedule says of an outage that began at `start`, for its message
+   * (local files only); undefined when it cannot say.
+   */
+  scheduleNote?: (start: Date) => Promise<ScheduleNote | undefined>;
 }
 
 export class Notifier {
@@ -64,6 +69,7 @@ export class Notifier {
   readonly files: NotifyFiles;
   readonly redact: Redactor;
   private readonly keepsState: boolean;
+  private readonly scheduleNote: NotifierOptions['scheduleNote'];
 
   constructor(
     readonly config: NotifyConfig,
@@ -76,6 +82,7 @@ export class Notifier {
     this.files = new NotifyFiles(place.bufferDir, place.mode, place.series);
     this.redact = secretRedactor(configSecrets(config, this.channels));
     this.keepsState = this.channels.length > 0 || options.keepState === true;
+    this.scheduleNote = options.scheduleNote;
   }
 
   /** The saved power state (as the last observe left it); undefined when none is kept yet. */
@@ -212,8 +219,9 @@ export class Notifier {
       // Without channels the state is kept for the outputs only: no outbox that nobody would empty.
       const queue = this.channels.length > 0;
       for (const event of events) {
-        const added = queue && this.files.add(event, created);
-        const text = eventText(event, { lang: 'en', ...zone, sentAt: new Date(event.detectedAt) });
+        const schedule = queue ? await this.noteFor(event) : undefined;
+        const added = queue && this.files.add(event, created, schedule);
+        const text = eventText(event, { lang: 'en', ...zone, sentAt: new Date(event.detectedAt), schedule });
         this.log.info(
           {
             eventId: event.id,
@@ -229,6 +237,17 @@ export class Notifier {
       if (state !== loaded.state) this.files.saveState(state);
     } finally {
       release();
+    }
+  }
+
+  /** The schedule's word on an outage that just began; never throws (no note then). */
+  private async noteFor(event: PowerEvent): Promise<ScheduleNote | undefined> {
+    if (!this.scheduleNote || event.kind !== 'power' || event.state !== 'off') return undefined;
+    try {
+      return await this.scheduleNote(new Date(event.since));
+    } catch (error) {
+      this.log.warn({ error: this.redact(messageOf(error)) }, 'could not read the schedule for the outage message');
+      return undefined;
     }
   }
 

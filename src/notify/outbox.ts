@@ -16,6 +16,7 @@ import { FileBuffer } from '../utils/buffer.js';
 import { listDir, moveAside, readRegularFile, unreadableReason, writeFileAtomic } from '../utils/files.js';
 import { tryLock } from '../utils/lock.js';
 import type { ChannelId } from './channels/channel.js';
+import type { ScheduleNote } from './messages.js';
 
 const NOTIFY_DIR = 'notify';
 
@@ -32,6 +33,8 @@ export interface Delivery {
 export interface OutboxEntry {
   event: PowerEvent;
   createdAt: string;
+  /** What the outage schedule said when the event was queued (`--notify-unplanned`). */
+  schedule?: ScheduleNote;
   deliveries: Partial<Record<ChannelId, Delivery>>;
 }
 
@@ -53,7 +56,24 @@ function parseEntry(raw: unknown): OutboxEntry | undefined {
   const parsed = parsePowerEvent(event);
   if (!parsed || typeof createdAt !== 'string' || typeof deliveries !== 'object' || deliveries === null)
     return undefined;
-  return raw as OutboxEntry;
+  const { schedule, ...entry } = raw as OutboxEntry;
+  // A damaged note is dropped, not the event: the message then says nothing of the schedule.
+  return isScheduleNote(schedule) ? { ...entry, schedule } : entry;
+}
+
+function isScheduleNote(value: unknown): value is ScheduleNote {
+  if (typeof value !== 'object' || value === null) return false;
+  const { group, window } = value as Record<string, unknown>;
+  if (group !== null && typeof group !== 'string') return false;
+  if (window === null) return true;
+  if (typeof window !== 'object' || window === undefined) return false;
+  const { start, end } = window as Record<string, unknown>;
+  return (
+    typeof start === 'string' &&
+    typeof end === 'string' &&
+    !Number.isNaN(Date.parse(start)) &&
+    !Number.isNaN(Date.parse(end))
+  );
 }
 
 /** State and outbox entries are a few KiB; anything larger is not one of them. */
@@ -106,7 +126,7 @@ export class NotifyFiles {
    * Queues an event. An event already queued under the same number is kept as it is: it was written by
    * a run that died before saving the state, and it may already carry delivery progress.
    */
-  add(event: PowerEvent, createdAt: Date): boolean {
+  add(event: PowerEvent, createdAt: Date, schedule?: ScheduleNote): boolean {
     mkdirSync(this.outboxDir, { recursive: true, mode: 0o700 });
     const file = this.fileFor(event.seq);
     try {
@@ -115,7 +135,12 @@ export class NotifyFiles {
     } catch {
       // Not queued yet.
     }
-    const entry: OutboxEntry = { event, createdAt: createdAt.toISOString(), deliveries: {} };
+    const entry: OutboxEntry = {
+      event,
+      createdAt: createdAt.toISOString(),
+      ...(schedule ? { schedule } : {}),
+      deliveries: {},
+    };
     writeFileAtomic(file.path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     return true;
   }

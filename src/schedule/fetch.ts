@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Plan, ScheduleFormat } from '../domain/schedule.js';
+import { PLAN_MAX_AGE_MS, type Plan, type ScheduleFormat } from '../domain/schedule.js';
 import { httpRequest, originOf } from '../notify/http.js';
 import { messageOf } from '../utils/errors.js';
 import { readRegularFile, writeFileAtomic } from '../utils/files.js';
@@ -122,4 +122,40 @@ export async function loadPlan(
     fetchedAt: new Date(cached.fetchedAt),
     staleReason: failure,
   };
+}
+
+export type CachedPlan = { ok: true; loaded: LoadedPlan } | { ok: false; reason: string };
+
+/**
+ * The plan as it stands on this machine, without asking the source: a file is read (it is local), a
+ * URL's cached copy is used only when it was fetched at most PLAN_MAX_AGE_MS before `now`. For the
+ * minute job and the dashboard, which must not wait on the network; never throws for a missing,
+ * stale or unreadable copy (the reason says which).
+ */
+export function readCachedPlan(settings: ScheduleSettings, request: Omit<PlanRequest, 'group'>, now: Date): CachedPlan {
+  const planRequest = { ...request, group: settings.group };
+  try {
+    if (!isUrl(settings.source)) {
+      const read = readRegularFile(settings.source, MAX_SCHEDULE_BYTES, { followSymlinks: true });
+      if (!read.ok) return { ok: false, reason: `schedule ${settings.source}: ${read.reason}` };
+      const plan = parsePlan(read.text, planRequest, settings.format);
+      const fetchedAt = statSync(settings.source, { throwIfNoEntry: false })?.mtime ?? now;
+      return { ok: true, loaded: { plan, fetchedAt, staleReason: null } };
+    }
+    const cached = readCache(cachePath(settings.cacheDir, settings.source));
+    if (!cached)
+      return { ok: false, reason: 'no cached copy of the schedule yet (blackout-aggregate fetches it hourly)' };
+    const fetchedAt = new Date(cached.fetchedAt);
+    if (now.getTime() - fetchedAt.getTime() > PLAN_MAX_AGE_MS) {
+      return {
+        ok: false,
+        reason: `the cached schedule was fetched at ${cached.fetchedAt}, more than ${PLAN_MAX_AGE_MS / 3_600_000} h ago`,
+      };
+    }
+    const plan = parsePlan(cached.text, planRequest, settings.format);
+    return { ok: true, loaded: { plan, fetchedAt, staleReason: null } };
+  } catch (error) {
+    if (error instanceof ScheduleError) return { ok: false, reason: error.message };
+    throw error;
+  }
 }

@@ -6,7 +6,7 @@
 import { html } from 'htm/preact';
 import { render, type VNode } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { DashboardSource } from '../dashboard/contract.js';
+import type { DashboardSource, ScheduleFileJson } from '../dashboard/contract.js';
 import type { Series } from '../domain/keys.js';
 import { formatClock } from '../domain/zone.js';
 import type { Report } from '../report/model.js';
@@ -22,6 +22,8 @@ interface Loaded {
   key: string;
   series: Series[];
   reports: { series: Series; report: Report }[];
+  /** The Now page's outage plan, when the source has one. */
+  schedule?: ScheduleFileJson;
   at: Date;
 }
 
@@ -61,7 +63,27 @@ async function loadPage(setup: Setup, hashRoute: Route | undefined, signal: Abor
       ),
     })),
   );
-  return { key: routeKey(route), series: series.map((s) => ({ device: s.device, pin: s.pin })), reports, at: now };
+  const schedule = route.page === 'now' && route.series ? await loadSchedule(source, route.series, signal) : undefined;
+  return {
+    key: routeKey(route),
+    series: series.map((s) => ({ device: s.device, pin: s.pin })),
+    reports,
+    ...(schedule ? { schedule } : {}),
+    at: now,
+  };
+}
+
+/** The plan, if the source has one; a plan that cannot be read costs the page nothing but its line. */
+async function loadSchedule(
+  source: DashboardSource,
+  series: Series,
+  signal: AbortSignal,
+): Promise<ScheduleFileJson | undefined> {
+  try {
+    return await source.schedule?.(series, signal);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `load` now and then every `periodMs` after the previous one ended; never two at once. */
@@ -161,7 +183,7 @@ function Dashboard(props: { setup: Setup }): VNode {
     body = html`<${DaysPage} report=${one.report} series=${one.series} range=${route.range} />`;
   else if (route.page === 'outages')
     body = html`<${OutagesPage} report=${one.report} calendarUrl=${setup.source.calendarUrl(one.series)} />`;
-  else body = html`<${NowPage} report=${one.report} />`;
+  else body = html`<${NowPage} report=${one.report} schedule=${current.schedule} />`;
 
   const updated = lastGood.current;
   return html`<${ChartPatterns} />

@@ -11,6 +11,7 @@ import {
   type JsonWebConfig,
   joinMinutes,
   type MinutesJson,
+  type ScheduleFileJson,
   utcDaysBetween,
 } from '../dashboard/contract.js';
 import type { Series } from '../domain/keys.js';
@@ -83,6 +84,9 @@ export function createJsonSource(_config: JsonWebConfig, page: URL): DashboardSo
         (firstDay && firstDay >= range.from && firstDay < range.to ? floorToMinute(firstDay) : undefined);
       return { minuteStates: joined.minuteStates, ...(monitoringSince ? { monitoringSince } : {}) };
     },
+
+    // 404: no schedule configured where the data come from.
+    schedule: (series, signal) => fetchJson<ScheduleFileJson>(dataPaths.schedule(series), signal),
 
     calendarUrl(series) {
       const url = new URL(dataPaths.outagesIcs(series), base);

@@ -2,13 +2,15 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { planOfFile, type ScheduleFileJson } from '../dashboard/contract.js';
 import { formatDuration } from '../domain/format.js';
 import type { Series } from '../domain/keys.js';
 import { countMinutes, type Outage } from '../domain/outages.js';
+import { judgeOutage, type PlannedWindow } from '../domain/schedule.js';
 import { formatClock, formatLocalDate, formatLocalDay } from '../domain/zone.js';
 import { formatShare, type Report } from '../report/model.js';
 import { renderIcs } from '../report/render-ics.js';
-import { outageLength, statusWords, when } from '../report/words.js';
+import { outageLength, outageSpan, statusWords, when } from '../report/words.js';
 import { countsWords, dayTicks, dayWords, Heatmap, Legend, type Tick, Timeline } from './charts.js';
 import type { DaysRange } from './route.js';
 import { routeHash } from './route.js';
@@ -69,10 +71,54 @@ function last24Hours(report: Report): VNode | null {
   />`;
 }
 
-export function NowPage(props: { report: Report }): VNode {
+/** `18:00–21:00` (the day in front when not today), `(possible)` for a window announced as possible only. */
+const windowSpan = (window: PlannedWindow, report: Report): string =>
+  `${outageSpan(window, report)}${window.possible ? ' (possible)' : ''}`;
+
+/**
+ * What the outage schedule says on the Now page: of the outage in progress (planned, or not in the
+ * schedule), of a window in force while the power is on, and the next window. Nothing without a
+ * plan valid now, and nothing of an outage in time the plan does not speak for.
+ */
+export function scheduleLines(file: ScheduleFileJson | undefined, report: Report): string[] {
+  const now = report.generatedAt;
+  const plan = file ? planOfFile(file, now) : null;
+  if (!file || !plan) return [];
+  const lines: string[] = [];
+  const ongoing = report.status?.state === 'off' ? report.outages.at(-1) : undefined;
+  if (ongoing) {
+    const verdict = judgeOutage({ start: ongoing.start, end: now }, plan);
+    if (verdict.match === 'planned') lines.push(`this outage is planned ${windowSpan(verdict.window, report)}`);
+    else if (verdict.match === 'unplanned')
+      lines.push(`this outage is not in the schedule${file.group ? ` for group ${file.group}` : ''}`);
+  }
+  const inForce = plan.windows.find((w) => w.start <= now && now < w.end);
+  if (inForce && !ongoing) lines.push(`planned outage now ${windowSpan(inForce, report)}`);
+  const next = plan.windows.find((w) => w.start > now);
+  if (next) lines.push(`next planned outage ${windowSpan(next, report)}`);
+  return lines;
+}
+
+function ScheduleBlock(props: { file: ScheduleFileJson | undefined; report: Report }): VNode | null {
+  const lines = scheduleLines(props.file, props.report);
+  const file = props.file;
+  if (lines.length === 0 || !file) return null;
+  // A fetched copy is dated; a schedule file is the plan as it stands.
+  const source =
+    file.validUntil !== null && file.asOf
+      ? `schedule as of ${when(new Date(file.asOf), props.report)}`
+      : 'schedule file';
+  return html`<section class="schedule" aria-label="outage schedule">
+    ${lines.map((line) => html`<p class="plan-line">${line}</p>`)}
+    <p class="meta">${file.group ? `group ${file.group} · ` : ''}${source}</p>
+  </section>`;
+}
+
+export function NowPage(props: { report: Report; schedule?: ScheduleFileJson | undefined }): VNode {
   const { report } = props;
   return html`<div class="page now">
     <${StatusBlock} report=${report} />
+    <${ScheduleBlock} file=${props.schedule} report=${report} />
     <h2>Today</h2>
     ${todayBar(report, 'Today')}
     <p class="nums">${dayNumbers(report, report.json.days.length - 1)}</p>

@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MinutesJson } from '../../src/dashboard/contract.js';
+import type { MinutesJson, ScheduleFileJson } from '../../src/dashboard/contract.js';
 import {
   CONTENT_SECURITY_POLICY,
   closeServer,
@@ -17,6 +18,7 @@ import {
   listen,
 } from '../../src/dashboard/server.js';
 import type { Series } from '../../src/domain/keys.js';
+import { loadPlan } from '../../src/schedule/fetch.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import type { Store } from '../../src/stores/store.js';
 import { FRESH_NOW, FRESH_STATUS, FRESH_TZ, freshMinutes } from '../report/fresh-data.js';
@@ -163,6 +165,74 @@ describe('the API', () => {
     expect(ics.body).toMatch(/^BEGIN:VCALENDAR\r\n/);
     expect(ics.body.match(/BEGIN:VEVENT/g)).toHaveLength(2);
     expect((await get('/api/outages/fresh/17.ics')).body).toBe(ics.body);
+  });
+
+  it('/api/schedule/<device>/<pin>.json: 404 without --schedule; the cached copy only, and none when it is too old', async () => {
+    expect((await get('/api/schedule/fresh/17.json')).status).toBe(404);
+    const daily = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//blackout-monitor tests//EN',
+      'BEGIN:VEVENT',
+      'UID:daily@test',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART:20260101T150000Z',
+      'DTEND:20260101T180000Z',
+      'RRULE:FREQ=DAILY',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    let asked = 0;
+    const source = createServer((_req, res) => {
+      asked++;
+      res.writeHead(200, { 'content-type': 'text/calendar' }).end(daily);
+    });
+    await new Promise<void>((done) => source.listen(0, '127.0.0.1', done));
+    const settings = {
+      source: `http://127.0.0.1:${(source.address() as AddressInfo).port}/2.1.ics`,
+      group: '2.1',
+      format: undefined,
+      cacheDir: join(temp.dir, 'schedule-cache'),
+    };
+    const span = { from: FRESH_NOW, to: FRESH_NOW, tz: 'UTC' };
+    const withSchedule = await start({ schedule: settings });
+    const file = async () => {
+      const answer = await fetchRaw(withSchedule, '/api/schedule/fresh/17.json', {});
+      expect(answer.status).toBe(200);
+      return JSON.parse(answer.body) as ScheduleFileJson;
+    };
+    try {
+      const none = await file();
+      expect(none).toMatchObject({ group: '2.1', format: null, asOf: null, windows: [] });
+      expect(none.problem).toMatch(/^no cached copy of the schedule yet/);
+      const fetchedAt = new Date(FRESH_NOW.getTime() - 3_600_000);
+      await loadPlan(settings, span, fetchedAt);
+      expect(await file()).toMatchObject({
+        device: 'fresh',
+        pin: 17,
+        format: 'ics',
+        asOf: fetchedAt.toISOString(),
+        validUntil: '2026-12-01T17:00:30.000Z',
+        problem: null,
+        from: '2026-11-30T12:00:30.000Z',
+        to: '2026-12-03T12:00:30.000Z',
+        coverage: null,
+        windows: ['2026-11-30', '2026-12-01', '2026-12-02'].map((day) => ({
+          start: `${day}T15:00:00.000Z`,
+          end: `${day}T18:00:00.000Z`,
+          possible: false,
+        })),
+      });
+      await loadPlan(settings, span, new Date(FRESH_NOW.getTime() - 7 * 3_600_000));
+      const stale = await file();
+      expect(stale.windows).toEqual([]);
+      expect(stale.problem).toMatch(/more than 6 h ago$/);
+      // Two fetches by loadPlan above; the server asked for none.
+      expect(asked).toBe(2);
+    } finally {
+      await new Promise((done) => source.close(done));
+    }
   });
 
   it('/healthz: cheap, says the store is reachable', async () => {

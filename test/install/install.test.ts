@@ -263,6 +263,70 @@ describe('blackout-install', () => {
     expect(fromEnv.stdout).not.toContain('k3y-s3cret');
   });
 
+  it('writes the schedule options into the aggregate job, and --notify-unplanned with them into read-pin', async () => {
+    const root = targetSystem();
+    const schedule = [
+      '--schedule',
+      'https://example.org/kyiv/groups.json',
+      '--schedule-group',
+      '2.1',
+      '--schedule-cache',
+      '/var/lib/blackout/schedule',
+    ];
+    const written = await runEntrypoint('install', [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--dry-run',
+      ...schedule,
+      '--notify-unplanned',
+    ]);
+    expect(written.stderr).toBe('');
+    expect(written.code).toBe(0);
+    const jobLine = (script: string): string =>
+      written.stdout.split('\n').find((l) => l.includes(`/dist/${script}.js `)) ?? '';
+    const options =
+      '--schedule https://example.org/kyiv/groups.json --schedule-group 2.1 --schedule-cache /var/lib/blackout/schedule';
+    expect(jobLine('aggregate')).toContain(`${options} `);
+    expect(jobLine('aggregate')).not.toContain('--notify-unplanned');
+    expect(jobLine('read-pin')).toContain(`${options} --notify-unplanned `);
+    expect(jobLine('read-pin')).toMatch(/ -- alex_rpi 4 prod$/);
+
+    // Without --notify-unplanned the minute job is left alone; a relative file becomes absolute.
+    const file = await runEntrypoint('install', [
+      ...EXAMPLE_ARGS,
+      '--root',
+      root,
+      '--dry-run',
+      '--schedule',
+      'plans/group-2.1.ics',
+    ]);
+    expect(file.code).toBe(0);
+    const lines = file.stdout.split('\n');
+    expect(lines.find((l) => l.includes('/dist/aggregate.js '))).toContain(`--schedule ${ROOT}/plans/group-2.1.ics `);
+    expect(lines.find((l) => l.includes('/dist/read-pin.js '))).not.toContain('--schedule');
+  });
+
+  it('refuses schedule values a job line cannot carry, and --notify-unplanned without --schedule, in one line', async () => {
+    const root = targetSystem();
+    const install = (args: string[]) =>
+      runEntrypoint('install', [...EXAMPLE_ARGS, '--root', root, '--dry-run', ...args]);
+    const alone = await install(['--notify-unplanned']);
+    expect([alone.code, alone.stderr]).toEqual([
+      2,
+      'install: --notify-unplanned needs --schedule (or BLACKOUT_SCHEDULE)\n',
+    ]);
+    const token = await install(['--schedule', 'https://example.org/plan.json?token=s3cret']);
+    expect(token.code).toBe(2);
+    expect(token.stderr.split('\n')).toHaveLength(2);
+    expect(token.stderr).toContain('invalid --schedule');
+    const group = await install(['--schedule', 'https://example.org/plan.json', '--schedule-group', 'group 2']);
+    expect([group.code, group.stderr]).toEqual([
+      2,
+      'install: invalid --schedule-group "group 2": in the jobs, A-Z a-z 0-9 . _ - without blanks\n',
+    ]);
+  });
+
   it('systemd units read the settings file (a missing one is fine) and carry the options in ExecStart', async () => {
     const root = targetSystem();
     const result = await runEntrypoint('install', [

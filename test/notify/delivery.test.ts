@@ -92,6 +92,8 @@ describe('delivery', () => {
       gapMinutes: null,
       detectedAt: '2025-06-21T10:01:00.000Z',
       delayed: false,
+      // Not judged: no --notify-unplanned.
+      schedule: null,
       sentAt: '2025-06-21T10:01:20.000Z',
       text: '🔴 Power OFF at 10:01 — flat. It was on for at least 1 min (since monitoring began).',
     });

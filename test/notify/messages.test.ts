@@ -116,3 +116,39 @@ describe('message texts', () => {
     expect(testText('flat', 4, { lang: 'uk', timeZone: 'UTC', sentAt: onTime })).toContain('Тестове сповіщення');
   });
 });
+
+describe('the schedule in an outage message (--notify-unplanned)', () => {
+  const offTime = new Date('2025-06-21T11:02:30Z');
+  const options = (lang: 'en' | 'uk', schedule: Parameters<typeof eventText>[1]['schedule']) => ({
+    lang,
+    timeZone: KYIV,
+    sentAt: offTime,
+    schedule,
+  });
+  const unplanned = { group: '2.1', window: null };
+  const planned = { group: '2.1', window: { start: '2025-06-21T11:00:00.000Z', end: '2025-06-21T14:00:00.000Z' } };
+  const toMidnight = { group: null, window: { start: '2025-06-21T18:00:00.000Z', end: '2025-06-21T21:00:00.000Z' } };
+
+  it('says not in the schedule for the group, or the window that planned it', () => {
+    expect(eventText(wentOff, options('en', unplanned))).toMatch(
+      /^🔴 Power OFF at 14:02 — not in the schedule for group 2\.1 — flat\. It was on for/,
+    );
+    expect(eventText(wentOff, options('en', planned))).toMatch(/^🔴 Power OFF at 14:02 — planned 14:00–17:00 — flat\./);
+    expect(eventText(wentOff, options('uk', unplanned))).toMatch(
+      /^🔴 Світло зникло о 14:02 — не за графіком для групи 2\.1 — flat\./,
+    );
+    expect(eventText(wentOff, options('uk', planned))).toMatch(
+      /^🔴 Світло зникло о 14:02 — за графіком 14:00–17:00 — flat\./,
+    );
+  });
+
+  it('a window ending at local midnight ends 00:00; no group, no group named', () => {
+    expect(eventText(wentOff, options('en', toMidnight))).toMatch(/ — planned 21:00–00:00 — flat\./);
+    expect(eventText(wentOff, options('en', { group: null, window: null }))).toMatch(/ — not in the schedule — flat\./);
+  });
+
+  it('says nothing of the schedule when power comes back, or without a note', () => {
+    expect(eventText(backOn, { ...options('en', unplanned), sentAt: onTime })).not.toContain('schedule');
+    expect(eventText(wentOff, options('en', undefined))).toMatch(/^🔴 Power OFF at 14:02 — flat\./);
+  });
+});

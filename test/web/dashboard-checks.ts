@@ -33,6 +33,11 @@ export interface DashboardSite {
   otherOrigins?: string[];
   /** No server makes the calendar (DynamoDB mode): the page offers the file instead of an address. */
   calendarFile?: boolean;
+  /**
+   * The site has an outage schedule: the Now page's schedule lines at the data set's now, and once the
+   * power goes OFF at 10:01. Absent: no schedule is configured, and the page shows none.
+   */
+  schedule?: { now: string[]; afterOff: string[] };
   /** The series shown first (its reading goes OFF below). */
   series: Series;
   /** A reading OFF at the minute `at` for `series`, visible to the site as of `now`. */
@@ -200,6 +205,11 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
 
       await page.goto(`${site.baseUrl}#/now/${series}`);
       await status.waitFor();
+      // The schedule's lines come in the same render as the status.
+      const planLines = page.locator('section.schedule .plan-line');
+      expect(await planLines.allInnerTexts()).toEqual(site.schedule?.now ?? []);
+      if (site.schedule)
+        expect(await page.locator('section.schedule .meta').innerText()).toBe('group 2.1 · schedule file');
       await shoot(page, 'now');
 
       // A new reading: OFF in the next minute; after the refresh the page says so, without reload.
@@ -210,6 +220,7 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
       await page.clock.runFor(61_000);
       await page.locator('section.status[data-state="off"]').waitFor();
       expect(await status.locator('.detail').innerText()).toMatch(/^since 10:01 /);
+      expect(await planLines.allInnerTexts()).toEqual(site.schedule?.afterOff ?? []);
       expect(navigations).toEqual([]);
       expect(errors).toEqual([]);
 

@@ -117,3 +117,27 @@ export async function startGate(target: string): Promise<Gate> {
     },
   };
 }
+
+/** An iCalendar of group 2.1 with these windows (UTC), for a site's --schedule. */
+export function scheduleCalendar(windows: [string, string][]): string {
+  const stamp = (iso: string): string => `${iso.replace(/[-:]/g, '').slice(0, 15)}Z`;
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//blackout-monitor tests//web//EN',
+    ...windows.flatMap(([start, end], i) => [
+      'BEGIN:VEVENT',
+      `UID:window-${i}@test`,
+      'DTSTAMP:20260329T120000Z',
+      `DTSTART:${stamp(start)}`,
+      `DTEND:${stamp(end)}`,
+      'SUMMARY:Group 2.1 outage',
+      'END:VEVENT',
+    ]),
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+}
+
+/** 18:00–21:00 Kyiv on the data set's day: the next window at its now (10:00 local). */
+export const EVENING_WINDOW: [string, string] = ['2026-03-30T15:00:00Z', '2026-03-30T18:00:00Z'];

@@ -3,6 +3,7 @@
  * never log; they return or throw, and the caller logs with secrets removed.
  */
 import type { PowerEvent } from '../../domain/power-events.js';
+import type { ScheduleNote } from '../messages.js';
 
 const CHANNEL_IDS = ['webhook', 'telegram', 'ntfy'] as const;
 export type ChannelId = (typeof CHANNEL_IDS)[number];
@@ -17,6 +18,8 @@ export interface OutgoingMessage {
   title: string;
   delayed: boolean;
   sentAt: Date;
+  /** What the outage schedule said of the outage (`--notify-unplanned`), when it could say. */
+  schedule?: ScheduleNote;
 }
 
 export interface Channel {

@@ -39,6 +39,8 @@ function webhookPayload(message: OutgoingMessage): Record<string, unknown> {
     gapMinutes: event?.gapMinutes ?? null,
     detectedAt: event?.detectedAt ?? null,
     delayed: message.delayed,
+    // `--notify-unplanned`: {group, window: {start, end} | null (not in the schedule)}; null: not judged.
+    schedule: message.schedule ?? null,
     sentAt: message.sentAt.toISOString(),
     text: message.text,
   };
