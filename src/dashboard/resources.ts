@@ -5,7 +5,7 @@
 import type { Series } from '../domain/keys.js';
 import { lastLocalDays, type Period } from '../domain/period.js';
 import { DAY_MS, parseUtcDate } from '../domain/time.js';
-import { loadMinuteStates } from '../report/load.js';
+import { type HourStatesCache, loadMinuteStates } from '../report/load.js';
 import { createReport, renderReport } from '../report/report.js';
 import type { Store } from '../stores/store.js';
 import {
@@ -22,6 +22,8 @@ export interface ResourceContext {
   mode: string;
   now: Date;
   signal?: AbortSignal;
+  /** Complete hours' minute states from earlier requests (blackout-serve on SQLite). */
+  hourCache?: HourStatesCache;
 }
 
 export async function devicesResource(ctx: ResourceContext): Promise<DevicesJson> {
@@ -68,6 +70,7 @@ export async function statusResource(ctx: ResourceContext, series: Series, tz: s
     period: lastDays(STATUS_DAYS, tz, ctx.now),
     source: 'auto',
     now: ctx.now,
+    ...(ctx.hourCache ? { hourCache: ctx.hourCache } : {}),
   });
   return {
     device: series.device,
@@ -87,6 +90,7 @@ export async function outagesIcsResource(ctx: ResourceContext, series: Series, t
     period: lastDays(CALENDAR_DAYS, tz, ctx.now),
     source: 'auto',
     now: ctx.now,
+    ...(ctx.hourCache ? { hourCache: ctx.hourCache } : {}),
   });
   return renderReport(report, 'ics');
 }
