@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Series } from '../src/domain/keys.js';
+import { SERVE_NODE_FLAGS } from '../src/install/templates.js';
 import { generateMinutes } from '../test/support/data.js';
 import { DAY_MINUTES, MINUTE_MS, openSqlite, populate } from './fixtures.js';
 import { median } from './measure.js';
@@ -52,7 +53,8 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 }
 
 function startServer(ctx: BenchContext, args: string[]): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [join(ctx.runner.dist, 'serve.js'), ...args], {
+  // With node's flags of the unit blackout-install --dashboard writes: the server as it runs on a Pi.
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, join(ctx.runner.dist, 'serve.js'), ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

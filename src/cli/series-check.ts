@@ -34,11 +34,10 @@ function holdings(held: readonly SeriesSummary[]): string {
   return `it holds: ${named}${held.length > NAMED ? ` and ${held.length - NAMED} more` : ''}`;
 }
 
-/** The summary of `series` in `store`; a UsageError naming what the store holds when it has no reading of it. */
-export async function requireSeries(store: Store, series: Series, signal?: AbortSignal): Promise<SeriesSummary> {
+/** A UsageError naming what the store holds when it has no reading of `series`. */
+export async function requireSeries(store: Store, series: Series, signal?: AbortSignal): Promise<void> {
   const options = signal ? { signal } : {};
-  const [found] = await store.listSeries({ ...options, series });
-  if (found) return found;
+  if (await store.hasReadings(series, options)) return;
   const held = await store.listSeries(options);
   throw new UsageError(
     `no readings for device ${JSON.stringify(series.device)} pin ${series.pin} in ${shownLocation(store)}; ${holdings(held)}`,

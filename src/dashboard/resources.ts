@@ -6,7 +6,7 @@ import type { Series } from '../domain/keys.js';
 import { lastLocalDays, type Period } from '../domain/period.js';
 import { PLAN_MAX_AGE_MS } from '../domain/schedule.js';
 import { DAY_MS, parseUtcDate } from '../domain/time.js';
-import { loadMinuteStates } from '../report/load.js';
+import { type HourStatesCache, loadMinuteStates } from '../report/load.js';
 import { createReport, renderReport } from '../report/report.js';
 import { isUrl, readCachedPlan, type ScheduleSettings } from '../schedule/fetch.js';
 import type { Store } from '../stores/store.js';
@@ -27,6 +27,8 @@ export interface ResourceContext {
   mode: string;
   now: Date;
   signal?: AbortSignal;
+  /** Complete hours' minute states from earlier requests (blackout-serve on SQLite). */
+  hourCache?: HourStatesCache;
 }
 
 export async function devicesResource(ctx: ResourceContext): Promise<DevicesJson> {
@@ -73,6 +75,7 @@ export async function statusResource(ctx: ResourceContext, series: Series, tz: s
     period: lastDays(STATUS_DAYS, tz, ctx.now),
     source: 'auto',
     now: ctx.now,
+    ...(ctx.hourCache ? { hourCache: ctx.hourCache } : {}),
   });
   return {
     device: series.device,
@@ -92,6 +95,7 @@ export async function outagesIcsResource(ctx: ResourceContext, series: Series, t
     period: lastDays(CALENDAR_DAYS, tz, ctx.now),
     source: 'auto',
     now: ctx.now,
+    ...(ctx.hourCache ? { hourCache: ctx.hourCache } : {}),
   });
   return renderReport(report, 'ics');
 }

@@ -27,6 +27,7 @@ import type { Store } from '../stores/store.js';
 import { explainStoreError } from '../stores/store-errors.js';
 import { messageOf } from '../utils/errors.js';
 import { DEFAULT_REFRESH_SECONDS, type JsonWebConfig } from './contract.js';
+import { BoundedHourCache } from './hour-cache.js';
 import {
   devicesResource,
   minutesResource,
@@ -243,6 +244,10 @@ export function createDashboardServer(options: DashboardServerOptions): Server {
   const { store, mode, webDir, token } = options;
   const now = options.now ?? (() => new Date());
   const timeLimitMs = options.timeLimitMs ?? 30_000;
+  // Finished hours' minutes, kept between requests. SQLite only: DynamoDB answers which minutes are
+  // pending from its status index, a global secondary index read eventually consistent, so an hour
+  // it calls complete may have new minutes all the same.
+  const hourCache = store.kind === 'sqlite' ? new BoundedHourCache() : undefined;
   // The cookie holds a value derived from the token, not the token: it cannot be replayed as ?token=.
   const cookieSecret = token
     ? createHmac('sha256', token).update('blackout-dashboard cookie').digest('base64url')
@@ -328,12 +333,13 @@ export function createDashboardServer(options: DashboardServerOptions): Server {
       source,
       now: at,
       ...(mergeGap !== undefined ? { mergeGap } : {}),
+      ...(hourCache ? { hourCache } : {}),
     });
     return { status: 200, type: JSON_TYPE, body: renderReport(built, 'json') };
   }
 
   async function api(segments: string[], query: URLSearchParams, at: Date): Promise<Reply> {
-    const ctx: ResourceContext = { store, mode, now: at };
+    const ctx: ResourceContext = { store, mode, now: at, ...(hourCache ? { hourCache } : {}) };
     const [, route, a, b, c, ...rest] = segments;
     if (rest.length > 0) throw new RequestError(404, 'not found');
     if ((route === 'devices' || route === 'devices.json') && a === undefined) {

@@ -177,9 +177,28 @@ export function parsePartitionKey(table: Table, pk: string): ParsedKey | undefin
   return { series: { device: m[1] ?? '', pin: Number(m[2]) }, start };
 }
 
+/** A partition key parsed with its label's numbers: the last one parseItemKey saw. */
+interface ParsedPartition {
+  table: Table;
+  pk: string;
+  partition: ParsedKey | undefined;
+  parts: number[];
+}
+// Items come partition by partition (a report reads 60 minutes per pk): the pk is parsed once for all of them.
+let lastPartition: ParsedPartition | undefined;
+
+function partitionOfItem(table: Table, pk: string): ParsedPartition {
+  if (lastPartition && lastPartition.table === table && lastPartition.pk === pk) return lastPartition;
+  const partition = parsePartitionKey(table, pk);
+  const m = partition && PK_RE.exec(pk);
+  const parts = (LAYOUTS[table].labelRe.exec(m?.[3] ?? '') ?? []).slice(1).map(Number);
+  lastPartition = { table, pk, partition, parts };
+  return lastPartition;
+}
+
 /** Parses a full item key; undefined when either part is malformed or the bucket does not exist. */
 export function parseItemKey(table: Table, key: ItemKey): ParsedKey | undefined {
-  const partition = parsePartitionKey(table, key.pk);
+  const { partition, parts } = partitionOfItem(table, key.pk);
   const skMatch = SK_RE.exec(key.sk);
   if (!partition || !skMatch) return undefined;
   const index = Number(skMatch[1]);
@@ -191,9 +210,8 @@ export function parseItemKey(table: Table, key: ItemKey): ParsedKey | undefined 
         ? index < 24
         : index >= 1 && index <= daysInUtcMonth(partition.start);
   if (!valid) return undefined;
-  const m = PK_RE.exec(key.pk);
-  const parts = (layout.labelRe.exec(m?.[3] ?? '') ?? []).slice(1).map(Number);
-  return { series: partition.series, start: layout.bucketStart(parts, index) };
+  // A fresh series object each time, as before: callers may keep or change what they get.
+  return { series: { ...partition.series }, start: layout.bucketStart(parts, index) };
 }
 
 /**

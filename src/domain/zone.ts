@@ -58,9 +58,24 @@ export function formatLocalDay(instant: Date | number, zone: string, options: { 
   return format(instant, options.year ? 'EEE d MMM yyyy' : 'EEE d MMM', inZone(zone));
 }
 
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
 /** ISO-8601 local time with its offset, to the minute: `2025-10-26T03:00:00+02:00`. */
 export function formatLocalIso(instant: Date | number, zone: string): string {
-  return format(instant, "yyyy-MM-dd'T'HH:mm':00'xxx", inZone(zone));
+  const t = +instant;
+  const offset = tzOffset(zone, new Date(t));
+  const local = new Date((Math.floor(t / MINUTE_MS) + offset) * MINUTE_MS);
+  const year = local.getUTCFullYear();
+  // A report writes this for every day, outage and gap: one read of the zone's offset and arithmetic,
+  // not date-fns' several. Offsets with seconds (local mean time before 1900) and years date-fns
+  // would not write in four digits go the long way.
+  if (!Number.isInteger(offset) || year < 1000 || year > 9999) {
+    return format(instant, "yyyy-MM-dd'T'HH:mm':00'xxx", inZone(zone));
+  }
+  const size = Math.abs(offset);
+  return `${year}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}T${pad2(local.getUTCHours())}:${pad2(
+    local.getUTCMinutes(),
+  )}:00${offset < 0 ? '-' : '+'}${pad2(Math.floor(size / 60))}:${pad2(size % 60)}`;
 }
 
 /** Minutes past the local hour at `instant` (not past the UTC hour: India is 30 minutes off it). */

@@ -38,6 +38,12 @@ export const SYSTEMD_DIR = '/etc/systemd/system';
 export const READ_UNIT = 'blackout-read-pin';
 export const AGGREGATE_UNIT = 'blackout-aggregate';
 export const SERVE_UNIT = 'blackout-serve';
+/**
+ * node's flags for the dashboard: a young generation of 2 MiB per semi-space instead of up to 16.
+ * A server allocating a little per request grows it to the maximum and keeps it (about 10 MiB of
+ * RSS in the SERVE bench, doc/benchmarks.md); the short-lived objects of a request fit in 2.
+ */
+export const SERVE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -54,8 +60,8 @@ const series = (s: JobSettings): string => `${s.device} ${s.pin} ${s.mode}`;
  */
 const scriptArgs = (s: JobSettings, script: JobScript): string =>
   [...jobArguments(script, { settingsFile: ENV_FILE, ...s.options }), '--', series(s)].join(' ');
-const command = (s: JobSettings, script: JobScript): string =>
-  `${s.node} ${s.projectDir}/dist/${script}.js ${scriptArgs(s, script)}`;
+const command = (s: JobSettings, script: JobScript, nodeFlags: readonly string[] = []): string =>
+  [s.node, ...nodeFlags, `${s.projectDir}/dist/${script}.js`, scriptArgs(s, script)].join(' ');
 
 export function cronFile(s: JobSettings): string {
   return [
@@ -135,7 +141,7 @@ const serveService = (s: JobSettings): string =>
     `WorkingDirectory=${s.projectDir}`,
     `Environment=PATH=${jobSearchPath(s)}`,
     // The token comes from the settings file (BLACKOUT_DASHBOARD_TOKEN), never this line: ExecStart is public.
-    `ExecStart=${command(s, 'serve')}`,
+    `ExecStart=${command(s, 'serve', SERVE_NODE_FLAGS)}`,
     'Restart=on-failure',
     'RestartSec=10',
     'NoNewPrivileges=true',

@@ -30,6 +30,20 @@ import type { Store, StoreCallOptions } from '../stores/store.js';
 export type Source = 'raw' | 'aggregated' | 'auto';
 export const SOURCES: readonly Source[] = ['raw', 'aggregated', 'auto'];
 
+/**
+ * Minute states of complete UTC hours kept between loads by a reader that runs on (`blackout-serve`):
+ * a key names the hour's minutes partition and the `ts` of its hours item, and the value is its 60
+ * states (MINUTE.unknown, on or off). Only `auto` uses it, for the complete mixed hours it would
+ * read minute by minute: such an hour's minutes change only through a write that marks them `new`
+ * (flush, import, import --replace), which makes the hour incomplete until the next aggregate
+ * rewrites its hours item with a later `ts` — a new key. So an entry never needs invalidating; it
+ * only stops being asked for.
+ */
+export interface HourStatesCache {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, states: Uint8Array): void;
+}
+
 export interface LoadRequest {
   series: Series;
   from: Date;
@@ -39,6 +53,8 @@ export interface LoadRequest {
   now: Date;
   /** Cancels the store's requests (a dashboard leaving the page, a refresh overtaken by the next). */
   signal?: AbortSignal;
+  /** Complete hours' minute states from earlier loads (source auto only). */
+  hourCache?: HourStatesCache;
 }
 
 export interface LoadStats {
@@ -188,6 +204,8 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
   }
 
   const needMinutes: number[] = [];
+  // Complete mixed hours (auto): their hour-cache keys.
+  const cacheKeys = new Map<number, string>();
   for (const h of hourStarts) {
     const item = items.get(h);
     const hourEnd = h + HOUR_MS;
@@ -205,6 +223,9 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
       const uniform = item === undefined || item.on === 60 || item.off === 60 || item.on + item.off === 0;
       if (!complete || !uniform) {
         needMinutes.push(h);
+        if (complete && item && request.hourCache) {
+          cacheKeys.set(h, `${partitionKey('minutes', line, new Date(h))} ${item.ts}`);
+        }
         continue;
       }
     }
@@ -238,21 +259,48 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
 
   // Set when a reading before the period turns up in what is read anyway.
   let earlierSeen = false;
+  // The 60 minute states of the hour starting at `h`, as its stored readings say them.
+  const placeHour = (h: number, hourStates: Uint8Array): void => {
+    const first = Math.round((h - from) / MINUTE_MS);
+    for (let m = 0; m < 60; m++) {
+      const state = hourStates[m] ?? MINUTE.unknown;
+      if (state === MINUTE.unknown) continue;
+      const index = first + m;
+      if (index >= 0 && index < length) states[index] = state;
+      else if (index < 0) earlierSeen = true;
+    }
+  };
   const readMinutes = async (hours: readonly number[]): Promise<void> => {
-    if (hours.length === 0) return;
-    const pks = hours.map((h) => partitionKey('minutes', line, new Date(h)));
+    const cache = request.hourCache;
+    const toRead: number[] = [];
+    for (const h of hours) {
+      const key = cacheKeys.get(h);
+      const cached = key === undefined ? undefined : cache?.get(key);
+      if (cached) placeHour(h, cached);
+      else toRead.push(h);
+    }
+    stats.hoursFromMinutes += hours.length;
+    if (toRead.length === 0) return;
+    const pks = toRead.map((h) => partitionKey('minutes', line, new Date(h)));
     stats.minutePartitionsRead += pks.length;
-    stats.hoursFromMinutes += pks.length;
     const partitions = await store.readPartitions('minutes', pks, call);
-    for (const list of partitions.values()) {
-      for (const record of list) {
+    toRead.forEach((h, i) => {
+      const hourStates = new Uint8Array(60); // all MINUTE.unknown
+      let ownItemsOnly = true;
+      for (const record of partitions.get(pks[i] ?? '') ?? []) {
         const key = parseItemKey('minutes', record);
         if (!key) continue;
+        const state = record.reading === 1 ? MINUTE.on : MINUTE.off;
         const index = Math.round((key.start.getTime() - from) / MINUTE_MS);
-        if (index >= 0 && index < length) states[index] = record.reading === 1 ? MINUTE.on : MINUTE.off;
+        if (index >= 0 && index < length) states[index] = state;
         else if (index < 0) earlierSeen = true;
+        const minute = Math.round((key.start.getTime() - h) / MINUTE_MS);
+        if (minute >= 0 && minute < 60) hourStates[minute] = state;
+        else ownItemsOnly = false;
       }
-    }
+      const key = cacheKeys.get(h);
+      if (cache && key !== undefined && ownItemsOnly) cache.set(key, hourStates);
+    });
   };
   await readMinutes(needMinutes);
 

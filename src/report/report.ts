@@ -4,7 +4,7 @@
 import type { Series } from '../domain/keys.js';
 import type { Period } from '../domain/period.js';
 import type { Store } from '../stores/store.js';
-import { type LoadStats, loadMinuteStates, type Source } from './load.js';
+import { type HourStatesCache, type LoadStats, loadMinuteStates, type Source } from './load.js';
 import { buildReport, type Report, type ReportPlan } from './model.js';
 import { type CsvTable, renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
@@ -25,6 +25,8 @@ export interface ReportRequest {
   mergeGap?: number;
   /** The published plan to compare with (--schedule). */
   plan?: ReportPlan;
+  /** Complete hours' minute states kept by a long-running reader (load.ts). */
+  hourCache?: HourStatesCache;
 }
 
 export async function createReport(
@@ -38,6 +40,7 @@ export async function createReport(
     tz: request.period.tz,
     source: request.source,
     now: request.now,
+    ...(request.hourCache ? { hourCache: request.hourCache } : {}),
   });
   return { report: buildReport({ ...request, minuteStates, monitoringSince }), stats };
 }

@@ -132,6 +132,11 @@ export interface Store {
    * listed. A reader too: nothing is created or written.
    */
   listSeries(options?: ListSeriesOptions): Promise<SeriesSummary[]>;
+  /**
+   * True when the store holds a reading of `series`: what `listSeries({ series })` finds, without
+   * counting them (on SQLite a count walks every minute of the series).
+   */
+  hasReadings(series: Series, options?: StoreCallOptions): Promise<boolean>;
   close(): Promise<void>;
 }
 

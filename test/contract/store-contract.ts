@@ -564,12 +564,14 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
     it('an empty store, and a reader where nothing was stored, hold none (the reader creating nothing)', async () => {
       expect(await store.listSeries()).toEqual([]);
       expect(await store.listSeries({ series: SERIES })).toEqual([]);
+      expect(await store.hasReadings(SERIES)).toBe(false);
       const config = harness.freshConfig();
       const before = await harness.footprint(config);
       const reader = await openStore(config, { access: 'read' });
       try {
         expect(await reader.listSeries()).toEqual([]);
         expect(await reader.listSeries({ series: SERIES })).toEqual([]);
+        expect(await reader.hasReadings(SERIES)).toBe(false);
       } finally {
         await reader.close();
       }
@@ -610,6 +612,15 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
       expect(await store.listSeries({ series: { device: 'alexrpi', pin: 4 } })).toEqual([]);
       expect(await store.listSeries({ series: { device: 'alex_rpi', pin: 1 } })).toEqual([]);
       expect(await store.listSeries({ series: { device: 'alex', pin: 4 } })).toEqual([]);
+      // hasReadings says what the lookup by name finds.
+      expect(await store.hasReadings(seventeen)).toBe(true);
+      for (const other of [
+        { device: 'alexrpi', pin: 4 },
+        { device: 'alex_rpi', pin: 1 },
+        { device: 'alex', pin: 4 },
+      ]) {
+        expect(await store.hasReadings(other)).toBe(false);
+      }
     });
 
     it('a reader lists what the writer stored, changing nothing', async () => {

@@ -2,6 +2,8 @@
  * Local time does not depend on the machine's own zone: TZDate does near DST changes, which is why
  * wall-clock → instant has its own helper (src/domain/zone.ts). Durations in each style.
  */
+import { tz } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDuration } from '../../src/domain/format.js';
 import {
@@ -41,6 +43,38 @@ describe.each(['UTC', 'Europe/Kyiv', 'America/New_York', 'America/Santiago', 'Pa
     });
   },
 );
+
+describe('formatLocalIso', () => {
+  it("writes what date-fns' format writes, every 7 minutes and 13 seconds across DST changes and odd offsets", () => {
+    process.env.TZ = 'UTC';
+    const zones = [
+      'UTC',
+      'Europe/Kyiv',
+      'America/St_Johns',
+      'Asia/Kathmandu',
+      'Australia/Lord_Howe',
+      'Pacific/Chatham',
+      'Pacific/Apia',
+      'America/Santiago',
+    ];
+    const starts = ['2025-03-29T00:00:00Z', '2025-10-25T00:00:00Z', '2011-12-29T00:00:00Z', '2025-04-05T00:00:00Z'];
+    let compared = 0;
+    for (const zone of zones) {
+      for (const start of starts) {
+        for (let t = Date.parse(start); t < Date.parse(start) + 3 * 86_400_000; t += 433_000) {
+          expect(formatLocalIso(t, zone)).toBe(format(t, "yyyy-MM-dd'T'HH:mm':00'xxx", { in: tz(zone) }));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(15_000);
+    // Local mean time (an offset with seconds) and a five-digit year take date-fns' own way.
+    expect(formatLocalIso(new Date('1900-01-01T00:00:00Z'), 'Europe/Kyiv')).toBe(
+      format(new Date('1900-01-01T00:00:00Z'), "yyyy-MM-dd'T'HH:mm':00'xxx", { in: tz('Europe/Kyiv') }),
+    );
+    expect(formatLocalIso(Date.UTC(10000, 0, 1), 'UTC')).toBe('10000-01-01T00:00:00+00:00');
+  });
+});
 
 describe('formatDuration', () => {
   it('writes each style', () => {

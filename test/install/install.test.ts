@@ -456,7 +456,7 @@ describe('blackout-install --dashboard', () => {
     const unit = readFileSync(join(root, SERVE_UNIT), 'utf8');
     expect(unit).toContain('\nType=simple\nUser=pi\nWorkingDirectory=/home/pi/dev/blackout\n');
     expect(unit).toContain(
-      `\nExecStart=/usr/bin/node /home/pi/dev/blackout/dist/serve.js --settings-file ${ENV_FILE} --store sqlite --host 0.0.0.0 --port 8081 -- alex_rpi 4 prod\n`,
+      `\nExecStart=/usr/bin/node --max-semi-space-size=2 /home/pi/dev/blackout/dist/serve.js --settings-file ${ENV_FILE} --store sqlite --host 0.0.0.0 --port 8081 -- alex_rpi 4 prod\n`,
     );
     expect(unit).toContain('\nRestart=on-failure\n');
     expect(unit).toContain('\n[Install]\nWantedBy=multi-user.target\n');
@@ -478,7 +478,7 @@ describe('blackout-install --dashboard', () => {
     const root = targetSystem();
     expect((await runEntrypoint('install', [...SYSTEMD, '--root', root])).code).toBe(0);
     expect(readFileSync(join(root, SERVE_UNIT), 'utf8')).toContain(
-      `/dist/serve.js --settings-file ${ENV_FILE} --store sqlite -- alex_rpi 4 prod\n`,
+      `\nExecStart=/usr/bin/node --max-semi-space-size=2 /home/pi/dev/blackout/dist/serve.js --settings-file ${ENV_FILE} --store sqlite -- alex_rpi 4 prod\n`,
     );
     const stray = await runEntrypoint('install', [...EXAMPLE_ARGS, '--root', targetSystem(), '--port', '8081']);
     expect(stray).toMatchObject({ code: 2, stdout: '', stderr: 'install: --port goes with --dashboard\n' });

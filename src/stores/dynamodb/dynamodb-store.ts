@@ -667,6 +667,11 @@ export class DynamoStore implements Store {
     return summaries.filter((s): s is SeriesSummary => s !== undefined).sort(bySeries);
   }
 
+  /** The series' own lookup of listSeries (registry and status index): there is no cheaper proof here. */
+  async hasReadings(series: Series, options?: StoreCallOptions): Promise<boolean> {
+    return (await this.listSeries({ ...options, series })).length > 0;
+  }
+
   private async summarize(
     series: Series,
     rolledUp: number | undefined,

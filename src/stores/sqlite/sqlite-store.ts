@@ -377,6 +377,14 @@ export class SqliteStore implements Store {
     return out.sort(bySeries);
   }
 
+  /** One primary-key lookup: the first minute in the series' key range. */
+  async hasReadings(series: Series, options?: StoreCallOptions): Promise<boolean> {
+    const db = this.readable('minutes', options);
+    if (!db) return false;
+    const { start, end } = seriesKeyRange(series);
+    return db.prepare('SELECT 1 FROM minutes WHERE pk >= ? AND pk < ? LIMIT 1').pluck().get(start, end) !== undefined;
+  }
+
   async close(): Promise<void> {
     const db = this.db;
     this.db = undefined;
