@@ -405,9 +405,10 @@ export const reportOptions = {
   to: () => new Option('--to <when>', 'end: a date is included, a date-time is excluded (default: today / now)'),
   last: () => new Option('--last <span>', 'the last N hours or local days, e.g. 24h, 7d, 30d (default 7d)'),
   tz: () =>
-    new Option('--tz <zone>', 'IANA time zone for days and hours (default: the system zone / TZ)').argParser(
-      timeZoneValue('an IANA time zone such as Europe/Kyiv or UTC'),
-    ),
+    new Option('--tz <zone>', 'IANA time zone for days and hours (default: the system zone / TZ)')
+      // The settings file's zone (also the messages' --time-zone) reaches reports and the dashboard too.
+      .env('BLACKOUT_TIME_ZONE')
+      .argParser(timeZoneValue('an IANA time zone such as Europe/Kyiv or UTC')),
   source: () =>
     new Option('--source <source>', 'raw, aggregated or auto').default('auto' as const).argParser(oneOf(SOURCES)),
   format: () =>

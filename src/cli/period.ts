@@ -96,7 +96,7 @@ const UTC_READING: RangeReading = {
   zone: 'UTC',
   date: parseDate,
   dateTime: parseTimestamp,
-  expected: 'use YYYY-MM-DD or an ISO time with zone, e.g. 2025-06-21T19:00:00Z',
+  expected: 'use YYYY-MM-DD or an ISO time with seconds and zone, e.g. 2025-06-21T19:00:00Z',
 };
 
 /** One end of `--from/--to`: the start of the day (the end of it for `--to`) or the instant. */

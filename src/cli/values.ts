@@ -90,7 +90,9 @@ export function timeZoneValue(reason: string): (text: string) => string {
  * later message can quote it.
  */
 export const instantText = (text: string): string =>
-  parseDateOrTimestamp(text) ? text : invalid('use YYYY-MM-DD or an ISO time with zone, e.g. 2025-06-21T19:00:00Z');
+  parseDateOrTimestamp(text)
+    ? text
+    : invalid('use YYYY-MM-DD or an ISO time with seconds and zone, e.g. 2025-06-21T19:00:00Z');
 
 /** A calendar date `YYYY-MM-DD` that exists. */
 export const dateValue = (text: string): string => (parseUtcDate(text) ? text : invalid('a date YYYY-MM-DD'));

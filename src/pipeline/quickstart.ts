@@ -75,7 +75,9 @@ export async function runQuickstart(input: QuickstartInput): Promise<string> {
     ) +
     next(['blackout-devices', ...storeArguments(config)], 'every device and pin the store holds') +
     // Last, so it is what the screen ends with: the one command that opens the dashboard on these data.
-    `\nThe live dashboard on these data (then open http://127.0.0.1:8080/ in a browser; Ctrl+C stops it):\n` +
+    // The simulated days end at midnight: "Power UNKNOWN" on the Now page is the truth, said beforehand.
+    `\nThe live dashboard on these data (then open http://127.0.0.1:8080/ in a browser; Ctrl+C stops it).\n` +
+    `Its Now page says UNKNOWN: the simulated days ended at midnight, nothing reads the power now.\n` +
     `  npx ${commandLine(['blackout-serve', ...storeArguments(config, config.series), '--tz', tz])}\n`
   );
 }

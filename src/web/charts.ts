@@ -96,8 +96,19 @@ export function dayTicks(minuteStates: MinuteStates, day: Bucket, tz: string): T
   return [...ticks, { at: 1, label: '24' }];
 }
 
+/**
+ * Keeps `1 h 41 min`, `Wed 2 Dec` and `18:42–20:42` in one piece on a narrow screen (no-break spaces),
+ * so a line breaks between the things it says, not inside one of them.
+ */
+export const unbroken = (text: string): string =>
+  text
+    .replace(/(\d) (?=(h|min|s)\b)/g, '$1\u00a0')
+    .replace(/\b(h) (?=\d)/g, '$1\u00a0')
+    .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?=\d)/g, '$1\u00a0')
+    .replace(/\b(\d{1,2}) (?=(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b)/g, '$1\u00a0');
+
 /** A local day in words: `Mon 9 Mar`. */
-export const dayWords = (day: Bucket, tz: string): string => formatLocalDay(day.start, tz);
+export const dayWords = (day: Bucket, tz: string): string => unbroken(formatLocalDay(day.start, tz));
 
 /** The heatmap's scale: the share of known minutes without power, light (none) to dark (all). */
 export const HEAT_STEPS: { upTo: number; className: string; label: string }[] = [
@@ -142,9 +153,15 @@ function heatRowWords(day: Bucket, cells: HourCell[], tz: string): string {
 /** Rows of 24 cells, newest day first, with the scale. */
 export function Heatmap(props: { report: Report }): VNode {
   const { report } = props;
-  const rows = [...report.days].reverse().map((day) => {
-    const cells = hoursOfDay(report, day);
-    return html`<div class="heat-row">
+  const rows = [...report.days]
+    .filter((_day, index) => {
+      const d = report.json.days[index];
+      return d !== undefined && d.notMonitored < d.minutes;
+    })
+    .reverse()
+    .map((day) => {
+      const cells = hoursOfDay(report, day);
+      return html`<div class="heat-row">
       <span class="day-label">${dayWords(day, report.tz)}</span>
       <svg viewBox="0 0 240 10" preserveAspectRatio="none" role="img" aria-label=${heatRowWords(day, cells, report.tz)}>
         ${cells.map(
@@ -153,7 +170,7 @@ export function Heatmap(props: { report: Report }): VNode {
         )}
       </svg>
     </div>`;
-  });
+    });
   return html`<div class="heatmap">
     <div class="scale">
       <span>share of the hour without power:</span>
@@ -171,10 +188,11 @@ export function Heatmap(props: { report: Report }): VNode {
 }
 
 /** The colour key of the timelines. */
-export function Legend(props: { hourly?: boolean }): VNode {
+export function Legend(props: { hourly?: boolean; notMonitored?: boolean }): VNode {
   return html`<div class="legend">
     <span><i class="on"></i>power on</span><span><i class="off"></i>power off</span>
     <span><i class="unknown"></i>no reading</span><span><i class="pending"></i>not yet</span>
+    ${props.notMonitored && html`<span><i class="notMonitored"></i>not monitored yet</span>`}
     ${
       props.hourly &&
       html`<span><i class="unresolved"></i>on and off in that hour</span><span><i class="unresolved-on"></i>on, some minutes without reading</span><span><i class="unresolved-off"></i>off, some minutes without reading</span>`

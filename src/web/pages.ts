@@ -5,13 +5,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { planOfFile, type ScheduleFileJson } from '../dashboard/contract.js';
 import { formatDuration } from '../domain/format.js';
 import type { Series } from '../domain/keys.js';
-import { countMinutes, type Outage } from '../domain/outages.js';
+import { countMinutes, localHours, type Outage } from '../domain/outages.js';
 import { judgeOutage, type PlannedWindow } from '../domain/schedule.js';
 import { formatClock, formatLocalDate, formatLocalDay } from '../domain/zone.js';
 import { formatShare, type Report } from '../report/model.js';
 import { renderIcs } from '../report/render-ics.js';
-import { outageLength, outageSpan, statusWords, when } from '../report/words.js';
-import { countsWords, dayTicks, dayWords, Heatmap, Legend, type Tick, Timeline } from './charts.js';
+import { outageLength, outageSpan, periodWords, statusWords, when } from '../report/words.js';
+import { countsWords, dayTicks, dayWords, Heatmap, Legend, type Tick, Timeline, unbroken } from './charts.js';
 import type { DaysRange } from './route.js';
 import { routeHash } from './route.js';
 import { seriesName } from './view.js';
@@ -32,8 +32,8 @@ export function StatusBlock(props: { report: Report; compact?: boolean }): VNode
   ].filter((m): m is string => m !== null);
   return html`<section class=${`status st-${status.state}`} aria-label="power now" data-state=${status.state}>
     <p class="state"><span class="icon" aria-hidden="true">${ICONS[status.state]}</span> ${words.head}</p>
-    <p class="detail">${atLeast(words.detail)}</p>
-    ${!props.compact && html`<p class="meta">${meta.map((m, i) => html`${i > 0 ? ' · ' : ''}<span>${m}</span>`)}</p>`}
+    <p class="detail">${unbroken(atLeast(words.detail))}</p>
+    ${!props.compact && html`<p class="meta">${meta.map((m, i) => html`${i > 0 ? ' · ' : ''}<span>${unbroken(m)}</span>`)}</p>`}
   </section>`;
 }
 
@@ -57,10 +57,12 @@ function last24Hours(report: Report): VNode | null {
   const first = Math.max(0, last - 24 * 60);
   if (last <= first) return null;
   const at = (i: number): Date => new Date(ms.from.getTime() + i * 60_000);
-  const ticks: Tick[] = [0, 0.25, 0.5, 0.75].map((f) => ({
-    at: f,
-    label: formatClock(at(first + Math.round(f * (last - first))), report.tz),
-  }));
+  const span = 24 * 60;
+  // Ticks on the local clock's 00, 06, 12 and 18 o'clock (where a DST day has them), not every 6 h from now.
+  const ticks: Tick[] = localHours(ms, report.tz, at(first), at(last))
+    .filter((h) => ['00:00', '06:00', '12:00', '18:00'].includes(h.label))
+    .map((h) => ({ at: (h.first - (last - span)) / span, label: h.label }))
+    .filter((t) => t.at > 0.04 && t.at < 0.92);
   return html`<${Timeline}
     minuteStates=${ms}
     first=${first}
@@ -133,19 +135,42 @@ function dayNumbers(report: Report, index: number): VNode | string {
   const d = report.json.days[index];
   if (!d) return '';
   if (d.notMonitored === d.minutes) return 'not monitored';
-  const share = formatShare(d.on + d.off > 0 ? d.on / (d.on + d.off) : null);
-  return html`<span>ON <b>${formatDuration(d.on)}</b> (${share})</span> · <span>OFF <b>${formatDuration(d.off)}</b></span>${
-    d.unknown > 0 ? html` · <span>no reading <b>${formatDuration(d.unknown)}</b></span>` : ''
-  }${d.pending > 0 && d.pending < d.minutes ? html` · <span>${formatDuration(d.pending)} to come</span>` : ''}`;
+  const day = report.days[index];
+  // Counted where the outage began; from hourly data an outage has no start to count it by.
+  const outages =
+    day && report.minuteStates.unresolved.length === 0
+      ? report.outages.filter((o) => o.start >= day.start && o.start < day.end).length
+      : 0;
+  const known =
+    d.on + d.off > 0
+      ? html`<span>ON <b>${unbroken(formatDuration(d.on))}</b> (${formatShare(d.on / (d.on + d.off))})</span> · <span>OFF <b>${unbroken(formatDuration(d.off))}</b>${
+          outages > 0 ? ` (${outages} outage${outages === 1 ? '' : 's'})` : ''
+        }</span>`
+      : '';
+  const rest = [
+    d.unknown > 0 && html`<span>no reading <b>${unbroken(formatDuration(d.unknown))}</b></span>`,
+    d.pending > 0 && d.pending < d.minutes && html`<span>${unbroken(formatDuration(d.pending))} to come</span>`,
+  ].filter((x): x is VNode => x !== false);
+  return html`${known}${rest.map((r, i) => html`${known || i > 0 ? ' · ' : ''}${r}`)}`;
 }
 
 export function DaysPage(props: { report: Report; series: Series; range: DaysRange }): VNode {
   const { report, series, range } = props;
   const t = report.json.totals;
+  const monitoringSince = report.monitoringSince && `monitoring since ${when(report.monitoringSince, report)}`;
   const toggle = (value: DaysRange, text: string): VNode =>
     html`<a class="toggle" href=${routeHash({ page: 'days', series, range: value })} aria-current=${range === value ? 'true' : undefined}>${text}</a>`;
+  // Days before the first reading say nothing each: one line for all of them.
+  const monitored = (index: number): boolean => {
+    const d = report.json.days[index];
+    return d !== undefined && d.notMonitored < d.minutes;
+  };
+  const unmonitored = report.days.filter((_day, index) => !monitored(index));
+  const firstUnmonitored = unmonitored[0];
+  const lastUnmonitored = unmonitored.at(-1);
   const rows = report.days
     .map((day, index) => ({ day, index }))
+    .filter(({ index }) => monitored(index))
     .reverse()
     .map(
       ({ day, index }) => html`<div class="day-row">
@@ -156,6 +181,7 @@ export function DaysPage(props: { report: Report; series: Series; range: DaysRan
             first=${day.first}
             last=${day.last}
             label=${`${dayWords(day, report.tz)}: ${countsWords(countMinutes(report.minuteStates, day.first, day.last))}`}
+            ticks=${dayTicks(report.minuteStates, day, report.tz)}
           />
           <p class="nums">${dayNumbers(report, index)}</p>
         </div>
@@ -177,9 +203,18 @@ export function DaysPage(props: { report: Report; series: Series; range: DaysRan
           : `${report.json.gaps.length} gap${report.json.gaps.length === 1 ? '' : 's'}`
       }</div>
     </div>
+    <p class="sub">${unbroken(periodWords(report))}${monitoringSince ? html` · <span>${unbroken(monitoringSince)}</span>` : ''}</p>
     <h2>Per day</h2>
     <${Legend} hourly=${report.minuteStates.unresolved.length > 0} />
-    <div class="day-list">${rows}</div>
+    <div class="day-list">${rows}${
+      firstUnmonitored &&
+      lastUnmonitored &&
+      html`<p class="not-monitored">${unbroken(
+        firstUnmonitored === lastUnmonitored
+          ? dayWords(firstUnmonitored, report.tz)
+          : `${dayWords(firstUnmonitored, report.tz)} – ${dayWords(lastUnmonitored, report.tz)}`,
+      )}: not monitored yet</p>`
+    }</div>
     <h2>Hour × day</h2>
     <${Heatmap} report=${report} />
   </div>`;

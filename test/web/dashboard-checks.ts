@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Series } from '../../src/domain/keys.js';
 import { ROOT } from '../support/cli.js';
@@ -75,6 +75,11 @@ const KEEP_DATE_SUBCLASSES = `(() => {
   globalThis.Date = Kept;
 })();`;
 
+/** A locator's text as read aloud: the page's no-break spaces (which keep `1 h 45 min` on one line) as spaces. */
+async function textOf(locator: Locator): Promise<string> {
+  return (await locator.innerText()).replaceAll('\u00a0', ' ');
+}
+
 export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSite>): void {
   describe(`dashboard in headless Chromium: ${name}`, () => {
     let site: DashboardSite;
@@ -133,7 +138,7 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
       await page.locator('.device-card').nth(1).waitFor();
       const cards = page.locator('.device-card');
       await expect.poll(() => cards.count()).toBe(2);
-      const texts = await cards.allInnerTexts();
+      const texts = (await cards.allInnerTexts()).map((t) => t.replaceAll('\u00a0', ' '));
       expect(texts.join('\n')).toContain('block_b · pin 17');
       expect(await page.locator('.device-card [data-state="on"]').count()).toBe(2);
       expect(await page.locator('.device-card svg[role="img"]').count()).toBe(2);
@@ -149,9 +154,9 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
       const status = page.locator('section.status');
       await status.waitFor();
       expect(await status.getAttribute('data-state')).toBe('on');
-      expect(await status.locator('.state').innerText()).toContain('Power ON');
-      expect(await status.locator('.detail').innerText()).toBe('since 08:15 (1 h 45 min)');
-      expect(await status.locator('.meta').innerText()).toContain('last outage 07:30–08:15, 45 min');
+      expect(await textOf(status.locator('.state'))).toContain('Power ON');
+      expect(await textOf(status.locator('.detail'))).toBe('since 08:15 (1 h 45 min)');
+      expect(await textOf(status.locator('.meta'))).toContain('last outage 07:30–08:15, 45 min');
       const today = page.locator('svg[role="img"]').first();
       expect(await today.getAttribute('aria-label')).toMatch(/^Today: on 9 h 16 min, off 45 min, not yet 13 h 59 min$/);
       expect(await page.locator('svg[role="img"]').nth(1).getAttribute('aria-label')).toMatch(/^Last 24 hours: /);
@@ -175,7 +180,7 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
 
       // Outages: newest first, with the calendar address (the page's own origin).
       const outages = page.locator('.outage');
-      expect(await outages.first().innerText()).toContain('07:30–08:15');
+      expect(await textOf(outages.first())).toContain('07:30–08:15');
       if (site.calendarFile) {
         const download = page.locator('a[download="outages.ics"]');
         await expect.poll(() => download.getAttribute('href')).toMatch(/^blob:/);
@@ -196,20 +201,25 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
       await page.goto(`${site.baseUrl}#/days/${series}`);
       const dst = page.locator('.day-row', { hasText: 'Sun 29 Mar' });
       await dst.waitFor();
-      expect(await dst.innerText()).toContain('23 h');
-      expect(await dst.innerText()).toMatch(/no reading\s+20 min/);
-      expect(await page.locator('.heat-row svg[role="img"]').count()).toBe(7);
+      expect(await textOf(dst)).toContain('23 h');
+      expect(await textOf(dst)).toMatch(/no reading\s+20 min/);
+      // Monitored since Fri 27 Mar: four days with rows, the three before them said in one line.
+      expect(await page.locator('.heat-row svg[role="img"]').count()).toBe(4);
+      expect(await textOf(page.locator('.day-list .not-monitored'))).toBe('Tue 24 Mar – Thu 26 Mar: not monitored yet');
+      expect(await textOf(page.locator('.page.days .sub').first())).toContain('monitoring since Fri 27 Mar 02:00');
       await shoot(page, 'days');
       await page.locator('a.toggle', { hasText: '30 days' }).click();
-      await expect.poll(() => page.locator('.day-list .day-row').count()).toBe(30);
+      await expect.poll(() => textOf(page.locator('.day-list .not-monitored'))).toBe('Sun 1 Mar – Thu 26 Mar: not monitored yet');
+      expect(await page.locator('.day-list .day-row').count()).toBe(4);
 
       await page.goto(`${site.baseUrl}#/now/${series}`);
       await status.waitFor();
       // The schedule's lines come in the same render as the status.
       const planLines = page.locator('section.schedule .plan-line');
-      expect(await planLines.allInnerTexts()).toEqual(site.schedule?.now ?? []);
-      if (site.schedule)
-        expect(await page.locator('section.schedule .meta').innerText()).toBe('group 2.1 · schedule file');
+      expect((await planLines.allInnerTexts()).map((t) => t.replaceAll('\u00a0', ' '))).toEqual(
+        site.schedule?.now ?? [],
+      );
+      if (site.schedule) expect(await textOf(page.locator('section.schedule .meta'))).toBe('group 2.1 · schedule file');
       await shoot(page, 'now');
 
       // A new reading: OFF in the next minute; after the refresh the page says so, without reload.
@@ -219,8 +229,10 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
       await site.addOffReading(next, new Date(next.getTime() + 30_000));
       await page.clock.runFor(61_000);
       await page.locator('section.status[data-state="off"]').waitFor();
-      expect(await status.locator('.detail').innerText()).toMatch(/^since 10:01 /);
-      expect(await planLines.allInnerTexts()).toEqual(site.schedule?.afterOff ?? []);
+      expect(await textOf(status.locator('.detail'))).toMatch(/^since 10:01 /);
+      expect((await planLines.allInnerTexts()).map((t) => t.replaceAll('\u00a0', ' '))).toEqual(
+        site.schedule?.afterOff ?? [],
+      );
       expect(navigations).toEqual([]);
       expect(errors).toEqual([]);
 
@@ -229,7 +241,7 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
       await page.clock.runFor(61_000);
       const banner = page.locator('.banner');
       await banner.waitFor();
-      expect(await banner.innerText()).toMatch(/^Can't reach the data — last updated 10:0\d/);
+      expect(await textOf(banner)).toMatch(/^Can't reach the data — last updated 10:0\d/);
       expect(await status.getAttribute('data-state')).toBe('off');
       await page.screenshot({ path: join(SHOTS, `${name}-now-unreachable-390-light.png`), fullPage: true });
       // ...and goes away when it answers again.
