@@ -101,14 +101,17 @@ export function dayTicks(minuteStates: MinuteStates, day: Bucket, tz: string): T
  * so a line breaks between the things it says, not inside one of them.
  */
 export const unbroken = (text: string): string =>
-  text
+  dateUnbroken(text)
     .replace(/(\d) (?=(h|min|s)\b)/g, '$1\u00a0')
     .replace(/\b(h) (?=\d)/g, '$1\u00a0')
-    .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?=\d)/g, '$1\u00a0')
-    .replace(/\b(\d{1,2}) (?=(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b)/g, '$1\u00a0');
+    .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?=\d)/g, '$1\u00a0');
+
+/** `9 Mar` in one piece (a day label may still break after its weekday). */
+const dateUnbroken = (text: string): string =>
+  text.replace(/\b(\d{1,2}) (?=(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b)/g, '$1\u00a0');
 
 /** A local day in words: `Mon 9 Mar`. */
-export const dayWords = (day: Bucket, tz: string): string => unbroken(formatLocalDay(day.start, tz));
+export const dayWords = (day: Bucket, tz: string): string => dateUnbroken(formatLocalDay(day.start, tz));
 
 /** The heatmap's scale: the share of known minutes without power, light (none) to dark (all). */
 export const HEAT_STEPS: { upTo: number; className: string; label: string }[] = [

@@ -205,7 +205,7 @@ export function DaysPage(props: { report: Report; series: Series; range: DaysRan
     </div>
     <p class="sub">${unbroken(periodWords(report))}${monitoringSince ? html` · <span>${unbroken(monitoringSince)}</span>` : ''}</p>
     <h2>Per day</h2>
-    <${Legend} hourly=${report.minuteStates.unresolved.length > 0} />
+    <${Legend} hourly=${report.minuteStates.unresolved.length > 0} notMonitored=${t.notMonitored > 0} />
     <div class="day-list">${rows}${
       firstUnmonitored &&
       lastUnmonitored &&
