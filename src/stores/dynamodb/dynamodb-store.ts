@@ -51,6 +51,7 @@ import {
   callSignal,
   chunk,
   type ListSeriesOptions,
+  minutesWithin,
   type PutMinutesResult,
   ReadOnlyStoreError,
   type ReplaceMinutesResult,
@@ -61,6 +62,7 @@ import {
   type StoreCheck,
   type StoreCheckOptions,
   type StoreFinding,
+  tsBounds,
 } from '../store.js';
 import { createTableAndWait, STATUS_INDEX, tableName, tableProblems } from './tables.js';
 
@@ -96,6 +98,7 @@ export interface DynamoStoreOptions {
 const BATCH_WRITE_MAX = 25;
 const BATCH_GET_MAX = 100;
 const UNPROCESSED_ATTEMPTS = 8;
+const INDEX_RANGE_MS = 2 * 24 * 60 * 60 * 1000;
 
 const backoff = (attempt: number): number => Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const keyOf = (r: { pk: string; sk: string }): string => `${r.pk}\u0000${r.sk}`;
@@ -495,6 +498,8 @@ export class DynamoStore implements Store {
     keyValue: string;
     /** Only sort keys beginning with this. */
     skPrefix?: string;
+    /** Only index entries whose ts lies between these (inclusive). */
+    tsBetween?: { low: string; high: string };
     projection?: readonly string[];
     /** The one item at the start (`oldest`) or the end (`newest`) of the sort order: one page of one item. */
     edge?: 'oldest' | 'newest';
@@ -502,6 +507,7 @@ export class DynamoStore implements Store {
   }): Promise<Item[]> {
     const names: Record<string, string> = { '#k': input.keyName };
     if (input.skPrefix !== undefined) names['#s'] = 'sk';
+    if (input.tsBetween) names['#t'] = 'ts';
     for (const [i, name] of (input.projection ?? []).entries()) names[`#p${i}`] = name;
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
@@ -510,11 +516,16 @@ export class DynamoStore implements Store {
         new QueryCommand({
           TableName: this.name(input.table),
           ...(input.index ? { IndexName: input.index } : { ConsistentRead: this.options.consistentRead ?? true }),
-          KeyConditionExpression: input.skPrefix === undefined ? '#k = :v' : '#k = :v AND begins_with(#s, :p)',
+          KeyConditionExpression: input.tsBetween
+            ? '#k = :v AND #t BETWEEN :low AND :high'
+            : input.skPrefix === undefined
+              ? '#k = :v'
+              : '#k = :v AND begins_with(#s, :p)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: {
             ':v': input.keyValue,
             ...(input.skPrefix === undefined ? {} : { ':p': input.skPrefix }),
+            ...(input.tsBetween ? { ':low': input.tsBetween.low, ':high': input.tsBetween.high } : {}),
           },
           ...(input.projection ? { ProjectionExpression: input.projection.map((_, i) => `#p${i}`).join(', ') } : {}),
           ...(input.edge ? { Limit: 1, ScanIndexForward: input.edge === 'oldest' } : {}),
@@ -545,6 +556,50 @@ export class DynamoStore implements Store {
       () => [],
     );
     return [...new Set(items.map((i) => String(i.pk)))].sort();
+  }
+
+  /**
+   * Sub-ranges of INDEX_RANGE_MS queried in parallel: each fits one 1 MB page (2,880 minutes of
+   * ~170 bytes), so a month is two rounds of 16 at most rather than 8 pages one after another.
+   */
+  async readMinutesBetween(
+    series: Series,
+    status: Status,
+    from: Date,
+    to: Date,
+    options?: StoreCallOptions,
+  ): Promise<MinuteRecord[]> {
+    const signal = this.signalFor(options);
+    const ranges: { low: string; high: string }[] = [];
+    for (let start = from.getTime(); start < to.getTime(); start += INDEX_RANGE_MS) {
+      // BETWEEN includes its upper bound, but no ts equals a bare `YYYY-MM-DDTHH:MM`: ranges never overlap.
+      ranges.push(tsBounds(new Date(start), new Date(Math.min(to.getTime(), start + INDEX_RANGE_MS))));
+    }
+    const lists = await this.withTable(
+      'minutes',
+      signal,
+      () =>
+        mapLimit(
+          ranges,
+          this.concurrency,
+          (tsBetween) =>
+            this.queryAll({
+              table: 'minutes',
+              index: STATUS_INDEX,
+              keyName: 'pk_status',
+              keyValue: statusKey(series, status),
+              tsBetween,
+              signal,
+            }),
+          signal,
+        ),
+      () => [],
+    );
+    return minutesWithin(
+      lists.flat().map((item) => toMinute(item)),
+      from,
+      to,
+    );
   }
 
   async readPartitions<T extends Table>(
