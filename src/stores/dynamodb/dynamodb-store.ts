@@ -51,6 +51,7 @@ import {
   callSignal,
   chunk,
   type ListSeriesOptions,
+  mapLimit,
   minutesWithin,
   type PutMinutesResult,
   ReadOnlyStoreError,
@@ -102,26 +103,6 @@ const INDEX_RANGE_MS = 2 * 24 * 60 * 60 * 1000;
 
 const backoff = (attempt: number): number => Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const keyOf = (r: { pk: string; sk: string }): string => `${r.pk}\u0000${r.sk}`;
-
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. Stops starting new ones once aborted. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-  signal?: AbortSignal,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      signal?.throwIfAborted();
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
 
 type Item = Record<string, unknown>;
 
