@@ -89,6 +89,11 @@ export interface DynamoStoreOptions {
   consistentRead?: boolean;
   /** Parallel requests at most (per call; default 16). */
   concurrency?: number;
+  /**
+   * Batch writes in flight at most (per store; default 32): the window halves whenever DynamoDB
+   * leaves items unprocessed and grows back by one per batch written in full.
+   */
+  writeConcurrency?: number;
   /** Attempts for one request (SDK retries throttling, 5xx and network errors). */
   maxAttempts?: number;
   /** Limits of one attempt: the SDK destroys it and retries. A deadline for a whole call is a signal. */
@@ -103,6 +108,45 @@ const INDEX_RANGE_MS = 2 * 24 * 60 * 60 * 1000;
 
 const backoff = (attempt: number): number => Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const keyOf = (r: { pk: string; sk: string }): string => `${r.pk}\u0000${r.sk}`;
+
+/**
+ * How many batch writes may be in flight: starts at its maximum, halves when DynamoDB pushes back
+ * (UnprocessedItems: the table or its index is at its rate), and grows by one per batch written in
+ * full (additive increase, multiplicative decrease). Throttling errors are the SDK's adaptive retry
+ * mode's, which slows the whole client.
+ */
+class WriteWindow {
+  private limit: number;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {
+    this.limit = max;
+  }
+
+  async run<R>(fn: () => Promise<R>): Promise<R> {
+    while (this.inFlight >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight++;
+    try {
+      return await fn();
+    } finally {
+      this.inFlight--;
+      this.wake();
+    }
+  }
+
+  pushedBack(): void {
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+  }
+
+  wroteAll(): void {
+    this.limit = Math.min(this.max, this.limit + 1);
+    this.wake();
+  }
+
+  private wake(): void {
+    for (let free = this.limit - this.inFlight; free > 0 && this.waiting.length > 0; free--) this.waiting.shift()?.();
+  }
+}
 
 type Item = Record<string, unknown>;
 
@@ -143,6 +187,8 @@ export class DynamoStore implements Store {
   private readonly client: DynamoDBClient;
   private readonly doc: DynamoDBDocumentClient;
   private readonly concurrency: number;
+  private readonly writes: WriteWindow;
+  private readonly writeConcurrency: number;
   private readonly created = new Map<Table, Promise<void>>();
   /** Series (`seriesPrefix`) this process found in the registry or put there: not asked again. */
   private readonly registered = new Set<string>();
@@ -170,6 +216,10 @@ export class DynamoStore implements Store {
     this.doc = DynamoDBDocumentClient.from(this.client, { marshallOptions: { removeUndefinedValues: true } });
     // On a network each request costs a round trip: 16 in flight keep a backlog close to the latency floor.
     this.concurrency = options.concurrency ?? 16;
+    // Batch writes are the bulk of a backlog (aggregate marks every minute done): more of them in
+    // flight, within the SDK's 50 sockets, and fewer when DynamoDB pushes back.
+    this.writeConcurrency = options.writeConcurrency ?? 32;
+    this.writes = new WriteWindow(this.writeConcurrency);
   }
 
   private name(table: Table): string {
@@ -456,16 +506,19 @@ export class DynamoStore implements Store {
     const name = this.name(table);
     await mapLimit(
       chunk(items, BATCH_WRITE_MAX),
-      this.concurrency,
+      this.writeConcurrency,
       async (part) => {
         let pending = part.map((Item) => ({ PutRequest: { Item: Item as Record<string, unknown> } }));
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchWriteItem on ${name}: items still unprocessed`);
           if (attempt > 0) await sleep(backoff(attempt), signal);
-          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending } }), {
-            abortSignal: signal,
-          });
+          signal?.throwIfAborted();
+          const out = await this.writes.run(() =>
+            this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending } }), { abortSignal: signal }),
+          );
           pending = (out.UnprocessedItems?.[name] as typeof pending | undefined) ?? [];
+          if (pending.length > 0) this.writes.pushedBack();
+          else this.writes.wroteAll();
         }
       },
       signal,
