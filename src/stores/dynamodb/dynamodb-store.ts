@@ -875,16 +875,19 @@ export class DynamoStore implements Store {
     }
     for (const { series, months } of touched.values()) {
       const key = registryKey(series);
-      const { Item } = await this.doc.send(
-        new GetCommand({ TableName: this.name('minutes'), Key: key, ConsistentRead: true }),
-        { abortSignal: signal },
-      );
+      // The registry item and the touched months at once; a series not counted yet then reads the rest.
+      const [{ Item }, counts] = await Promise.all([
+        this.doc.send(new GetCommand({ TableName: this.name('minutes'), Key: key, ConsistentRead: true }), {
+          abortSignal: signal,
+        }),
+        this.monthReadings([...months], signal),
+      ]);
       const counted = Item?.counted === true;
       if (!counted) {
         const span = await this.readingSpan(series, signal);
-        for (const pk of span ? monthsOf(series, span) : []) months.add(pk);
+        const rest = (span ? monthsOf(series, span) : []).filter((pk) => !counts.has(pk));
+        for (const [pk, readings] of await this.monthReadings(rest, signal)) counts.set(pk, readings);
       }
-      const counts = await this.monthReadings([...months], signal);
       const monthItems = [...counts].map(([pk, readings]) => ({ ...registryKey(series, pk), readings }));
       await this.batchPut('minutes', monthItems, signal);
       if (!counted) {
