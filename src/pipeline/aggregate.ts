@@ -101,10 +101,14 @@ export async function aggregate(
   let hoursConsumed = 0;
   for (const round of chunk([...minutePksByDay.keys()].sort(), daysPerRound)) {
     const ts = nowTimestamp();
-    const minutes = await store.readPartitions(
-      'minutes',
-      round.flatMap((day) => minutePksByDay.get(day) ?? []),
-    );
+    // The minutes and the hours already stored at once: on a network each is a round trip or more.
+    const [minutes, stored] = await Promise.all([
+      store.readPartitions(
+        'minutes',
+        round.flatMap((day) => minutePksByDay.get(day) ?? []),
+      ),
+      store.readPartitions('hours', round),
+    ]);
     // Hours recomputed in this round, by day.
     const newHours = new Map<string, AggregateRecord[]>();
     const recomputed = new Set<string>();
@@ -117,7 +121,6 @@ export async function aggregate(
       recomputed.add(keyText(key));
       consumedMinutes.push(...items.filter((i) => statusOf(i.pk_status) === 'new'));
     }
-    const stored = await store.readPartitions('hours', round);
     const days: AggregateRecord[] = [];
     const consumedHours: AggregateRecord[] = [];
     for (const [dayPk, storedHours] of stored) {
@@ -131,8 +134,9 @@ export async function aggregate(
     const hours = [...newHours.values()].flat().map((h) => ({ ...h, pk_status: withStatus(h.pk_status, 'done') }));
     await store.putAggregates('days', days);
     await store.putAggregates('hours', hours);
-    await store.markDone('hours', consumedHours);
-    await store.markDone('minutes', consumedMinutes);
+    // Both after the hours are written, in either order: a pending hour or minute only makes the
+    // next run recompute its day again.
+    await Promise.all([store.markDone('hours', consumedHours), store.markDone('minutes', consumedMinutes)]);
     summary.hours += hours.length;
     summary.days += days.length;
     summary.minutesConsumed += consumedMinutes.length;

@@ -22,10 +22,10 @@
 import { parseItemKey, parsePartitionKey, partitionKey, partitionKeysBetween, type Series } from '../domain/keys.js';
 import { MINUTE, type MinuteStates, type UnresolvedBlock } from '../domain/outages.js';
 import { MAX_PERIOD_DAYS } from '../domain/period.js';
-import type { AggregateRecord } from '../domain/records.js';
+import type { AggregateRecord, MinuteRecord } from '../domain/records.js';
 import { DAY_MS, floorToDay, floorToHour, HOUR_MS, MINUTE_MS, parseTimestamp } from '../domain/time.js';
 import { localMinuteOfHour, sameOffset } from '../domain/zone.js';
-import type { Store, StoreCallOptions } from '../stores/store.js';
+import { mapLimit, type Store, type StoreCallOptions } from '../stores/store.js';
 
 export type Source = 'raw' | 'aggregated' | 'auto';
 export const SOURCES: readonly Source[] = ['raw', 'aggregated', 'auto'];
@@ -65,6 +65,40 @@ export interface LoadStats {
   hoursUnresolved: number;
   /** Partitions (and status index queries) read to tell whether the series has readings before the period. */
   lookbackReads: number;
+  /** Ranges of done minutes read from the status index (readMinutesBetween), and the hours drawn from them. */
+  minuteRangesRead: number;
+  hoursFromIndex: number;
+}
+
+/**
+ * Complete mixed hours are read from the status index (one range for many hours) once they were
+ * aggregated at least this long ago: the index is eventually consistent, its lag is about a second.
+ */
+const INDEX_SETTLED_MS = 10 * MINUTE_MS;
+/** A range of the index bridges gaps of up to this many hours (reading them costs less than a query each). */
+const INDEX_MAX_GAP_HOURS = 2;
+/** Hours per range: 48 hours of minutes fit one 1 MB page of the index. */
+const INDEX_RANGE_HOURS = 48;
+/** Ranges read at once. */
+const INDEX_CONCURRENCY = 16;
+
+/** Consecutive hour starts (sorted) grouped into ranges [from, to), bridging short gaps. */
+function hourRanges(hours: readonly number[]): { from: number; to: number; hours: number[] }[] {
+  const ranges: { from: number; to: number; hours: number[] }[] = [];
+  for (const h of hours) {
+    const last = ranges[ranges.length - 1];
+    if (
+      last &&
+      h - last.to <= INDEX_MAX_GAP_HOURS * HOUR_MS &&
+      h + HOUR_MS - last.from <= INDEX_RANGE_HOURS * HOUR_MS
+    ) {
+      last.to = h + HOUR_MS;
+      last.hours.push(h);
+    } else {
+      ranges.push({ from: h, to: h + HOUR_MS, hours: [h] });
+    }
+  }
+  return ranges;
 }
 
 export interface Loaded {
@@ -160,6 +194,8 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     hoursFromMinutes: 0,
     hoursUnresolved: 0,
     lookbackReads: 0,
+    minuteRangesRead: 0,
+    hoursFromIndex: 0,
   };
   const nowMs = now.getTime();
   // The status needs the latest readings: the current and the previous UTC hour come from their minutes.
@@ -206,6 +242,8 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
   const needMinutes: number[] = [];
   // Complete mixed hours (auto): their hour-cache keys.
   const cacheKeys = new Map<number, string>();
+  // Complete mixed hours aggregated a while ago (auto): their done minutes may come from the index.
+  const settledMixed: number[] = [];
   for (const h of hourStarts) {
     const item = items.get(h);
     const hourEnd = h + HOUR_MS;
@@ -222,10 +260,15 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
       const complete = over && !unaggregated && (item === undefined || (stamped !== undefined && stamped >= hourEnd));
       const uniform = item === undefined || item.on === 60 || item.off === 60 || item.on + item.off === 0;
       if (!complete || !uniform) {
-        needMinutes.push(h);
-        if (complete && item && request.hourCache) {
-          cacheKeys.set(h, `${partitionKey('minutes', line, new Date(h))} ${item.ts}`);
-        }
+        const cacheKey =
+          complete && item && request.hourCache
+            ? `${partitionKey('minutes', line, new Date(h))} ${item.ts}`
+            : undefined;
+        if (cacheKey !== undefined) cacheKeys.set(h, cacheKey);
+        const cached = cacheKey !== undefined && request.hourCache?.get(cacheKey) !== undefined;
+        // A cached hour costs nothing; a settled one may come from the index; the rest from its partition.
+        if (!cached && complete && stamped !== undefined && stamped + INDEX_SETTLED_MS <= nowMs) settledMixed.push(h);
+        else needMinutes.push(h);
         continue;
       }
     }
@@ -270,6 +313,13 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
       else if (index < 0) earlierSeen = true;
     }
   };
+  const apply = (record: MinuteRecord): void => {
+    const key = parseItemKey('minutes', record);
+    if (!key) return;
+    const index = Math.round((key.start.getTime() - from) / MINUTE_MS);
+    if (index >= 0 && index < length) states[index] = record.reading === 1 ? MINUTE.on : MINUTE.off;
+    else if (index < 0) earlierSeen = true;
+  };
   const readMinutes = async (hours: readonly number[]): Promise<void> => {
     const cache = request.hourCache;
     const toRead: number[] = [];
@@ -302,7 +352,54 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
       if (cache && key !== undefined && ownItemsOnly) cache.set(key, hourStates);
     });
   };
-  await readMinutes(needMinutes);
+  /**
+   * Settled hours from ranges of the status index; returns the hours whose minutes there do not add
+   * up to their hours item (the index behind, or the hour changed since): those are read from their
+   * partitions instead.
+   */
+  const readFromIndex = async (hours: readonly number[]): Promise<number[]> => {
+    const ranges = hourRanges(hours);
+    stats.minuteRangesRead += ranges.length;
+    const lists = await mapLimit(
+      ranges,
+      INDEX_CONCURRENCY,
+      (range) => store.readMinutesBetween(line, 'done', new Date(range.from), new Date(range.to), call),
+      request.signal,
+    );
+    const byHour = new Map<number, MinuteRecord[]>();
+    for (const list of lists) {
+      for (const record of list) {
+        const start = parseItemKey('minutes', record)?.start.getTime();
+        if (start === undefined) continue;
+        const hour = floorToHour(new Date(start)).getTime();
+        const list = byHour.get(hour);
+        if (list) list.push(record);
+        else byHour.set(hour, [record]);
+      }
+    }
+    const unmatched: number[] = [];
+    for (const h of hours) {
+      const records = byHour.get(h) ?? [];
+      const item = items.get(h);
+      const on = records.filter((r) => r.reading === 1).length;
+      if (!item || item.on !== on || item.off !== records.length - on) {
+        unmatched.push(h);
+        continue;
+      }
+      for (const record of records) apply(record);
+      stats.hoursFromIndex++;
+    }
+    return unmatched;
+  };
+  // The index pays where it saves requests: many hours in few ranges (a month of mixed hours).
+  const useIndex = settledMixed.length > 0 && hourRanges(settledMixed).length < settledMixed.length;
+  if (!useIndex) needMinutes.push(...settledMixed);
+  const [, unmatched = []] = await Promise.all([
+    readMinutes(needMinutes),
+    useIndex ? readFromIndex(settledMixed) : undefined,
+  ]);
+  await readMinutes(unmatched);
+  const minutesRead = new Set([...needMinutes, ...settledMixed]);
 
   for (let i = firstPending; i < length; i++) {
     if (states[i] === MINUTE.unknown) states[i] = MINUTE.pending;
@@ -330,7 +427,7 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
         {
           ...(source !== 'raw' ? { hoursOfDay: items } : {}),
           ...(pendingMinutes ? { pendingMinutes } : {}),
-          minutesOfHour: needMinutes.includes(firstHour),
+          minutesOfHour: minutesRead.has(firstHour),
         },
         stats,
         call,

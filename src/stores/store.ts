@@ -3,7 +3,7 @@
  * the SQLite and DynamoDB adapters implement it with the same logical layout (three tables per mode,
  * the Python version's pk/sk/pk_status/ts strings and fields).
  */
-import { keyText, type Series, type Table } from '../domain/keys.js';
+import { keyText, parseItemKey, type Series, type Status, type Table } from '../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../domain/records.js';
 
 export type StoreKind = 'sqlite' | 'dynamodb';
@@ -120,6 +120,20 @@ export interface Store {
     pks: readonly string[],
     options?: StoreCallOptions,
   ): Promise<Map<string, RecordOf<T>[]>>;
+  /**
+   * The series' minutes with `status` whose minute lies in [from, to), sorted by ts: a range of the
+   * status index (pk_status, ts), so a month takes a few requests instead of one per hour. Stored ts
+   * are UTC (`…+00:00`, as this version and the Python version write them). On DynamoDB the index is
+   * eventually consistent: a minute stored or marked in the last second or so may be missing, so use
+   * it only where that is checked or cannot matter (hours aggregated a while ago).
+   */
+  readMinutesBetween(
+    series: Series,
+    status: Status,
+    from: Date,
+    to: Date,
+    options?: StoreCallOptions,
+  ): Promise<MinuteRecord[]>;
   /** Writes (replaces) hours or days items. */
   putAggregates(table: AggregateTable, records: readonly AggregateRecord[], options?: StoreCallOptions): Promise<void>;
   /**
@@ -167,6 +181,45 @@ export function assertOnePerMinute(records: readonly MinuteRecord[]): void {
     if (seen.has(key)) throw new Error(`replaceMinutes: two records for the minute ${key}`);
     seen.add(key);
   }
+}
+
+/**
+ * The bounds of readMinutesBetween on the index's ts strings: `YYYY-MM-DDTHH:MM` of `from` and of
+ * `to`. Every UTC ts of a minute in [from, to) sorts at or after the first and before the second,
+ * whatever its fraction digits (the Python version leaves out a zero fraction).
+ */
+export function tsBounds(from: Date, to: Date): { low: string; high: string } {
+  return { low: from.toISOString().slice(0, 16), high: to.toISOString().slice(0, 16) };
+}
+
+/** The records whose minute (by key, which a ts must agree with) lies in [from, to). */
+export function minutesWithin(records: readonly MinuteRecord[], from: Date, to: Date): MinuteRecord[] {
+  const low = from.getTime();
+  const high = to.getTime();
+  return records.filter((r) => {
+    const start = parseItemKey('minutes', r)?.start.getTime();
+    return start !== undefined && start >= low && start < high;
+  });
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. Stops starting new ones once aborted. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      signal?.throwIfAborted();
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
 }
 
 /** Splits a list into chunks of at most `size`. */

@@ -66,6 +66,7 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
 
     it('starts empty, and reading a missing table finds nothing', async () => {
       expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
+      expect(await store.readMinutesBetween(SERIES, 'done', DAY1, new Date('2025-07-21T00:00:00Z'))).toEqual([]);
       const pk = partitionKey('minutes', SERIES, DAY1);
       expect(await store.readPartitions('minutes', [pk])).toEqual(new Map([[pk, []]]));
     });
@@ -398,6 +399,52 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
         expect(d21).toMatchObject({ on: 1269, off: 148, unknown: 23, count: 1417 });
         expect(await store.pendingPartitions('minutes', SERIES)).toEqual([]);
         expect(await store.pendingPartitions('hours', SERIES)).toEqual([]);
+      });
+
+      it('reads the minutes of a status between two instants from the status index, in ts order', async () => {
+        // Day 1 (done) and the first 12 hours of day 2 (pending); a third day of the Python version's
+        // stamps without a fraction, done; another series alongside, which is never returned.
+        await store.putMinutes(twoDays());
+        await aggregate(store, SERIES, log);
+        const python = [0, 1, 2].map((m) => minuteRecord(SERIES, `2025-06-24T05:0${m}:00+00:00`, 1));
+        const unrounded = python.map((r) => ({ ...r, ts: r.ts.replace('.000000', '') }));
+        await store.putMinutes(unrounded);
+        await store.markDone('minutes', unrounded);
+        const other = { device: 'other_rpi', pin: 4 };
+        await store.putMinutes(generateMinutes(other, DAY1, 120, () => 1));
+        await store.markDone(
+          'minutes',
+          generateMinutes(other, DAY1, 120, () => 1),
+        );
+        await store.putMinutes([minuteRecord(SERIES, '2025-06-22T13:00:07.000000+00:00', 0)]);
+
+        const all = await store.readMinutesBetween(SERIES, 'done', DAY1, new Date('2025-06-25T00:00:00Z'));
+        expect(all).toHaveLength(1416 + 720 + 3);
+        expect(all.map((r) => r.ts)).toEqual([...all.map((r) => r.ts)].sort());
+        expect(all.every((r) => r.pk_status === statusKey(SERIES, 'done'))).toBe(true);
+        expect(all.slice(-3).map((r) => r.sk)).toEqual(['time#00', 'time#01', 'time#02']);
+        // From and to are whole minutes: from included, to not.
+        const cut = await store.readMinutesBetween(
+          SERIES,
+          'done',
+          new Date('2025-06-21T10:03:00Z'),
+          new Date('2025-06-21T10:07:00Z'),
+        );
+        expect(cut.map((r) => [r.sk, r.reading])).toEqual([
+          ['time#03', 0],
+          ['time#04', 0],
+          ['time#06', 0],
+        ]);
+        const pending = await store.readMinutesBetween(SERIES, 'new', DAY1, new Date('2025-06-25T00:00:00Z'));
+        expect(pending).toEqual([minuteRecord(SERIES, '2025-06-22T13:00:07.000000+00:00', 0)]);
+        expect(
+          await store.readMinutesBetween(
+            SERIES,
+            'done',
+            new Date('2025-06-23T00:00:00Z'),
+            new Date('2025-06-24T00:00:00Z'),
+          ),
+        ).toEqual([]);
       });
 
       it('backfills a range regardless of status', async () => {

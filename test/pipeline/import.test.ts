@@ -179,11 +179,11 @@ describe('blackout-import through the store', () => {
     try {
       const summary = await run(path, { onProgress: (s) => progress.push(s.stored) }, stores);
       expect(summary).toMatchObject({ read: 2500, stored: 2500, rejected: 0 });
-      expect(spy.mock.calls.map(([records]) => records.length)).toEqual([1000, 1000, 500]);
+      expect(spy.mock.calls.map(([records]) => records.length)).toEqual([1500, 1000]);
     } finally {
       spy.mockRestore();
     }
-    expect(progress).toEqual([1000, 2000, 2500]);
+    expect(progress).toEqual([1500, 2500]);
     expect(stores).toHaveLength(1);
     // Only the lock files' folder: no reading went through a file.
     expect(readdirSync(buffer().dir)).toEqual([]);

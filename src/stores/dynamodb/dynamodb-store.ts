@@ -51,6 +51,8 @@ import {
   callSignal,
   chunk,
   type ListSeriesOptions,
+  mapLimit,
+  minutesWithin,
   type PutMinutesResult,
   ReadOnlyStoreError,
   type ReplaceMinutesResult,
@@ -61,6 +63,7 @@ import {
   type StoreCheck,
   type StoreCheckOptions,
   type StoreFinding,
+  tsBounds,
 } from '../store.js';
 import { createTableAndWait, STATUS_INDEX, tableName, tableProblems } from './tables.js';
 
@@ -86,6 +89,11 @@ export interface DynamoStoreOptions {
   consistentRead?: boolean;
   /** Parallel requests at most (per call; default 16). */
   concurrency?: number;
+  /**
+   * Batch writes in flight at most (per store; default 32): the window halves whenever DynamoDB
+   * leaves items unprocessed and grows back by one per batch written in full.
+   */
+  writeConcurrency?: number;
   /** Attempts for one request (SDK retries throttling, 5xx and network errors). */
   maxAttempts?: number;
   /** Limits of one attempt: the SDK destroys it and retries. A deadline for a whole call is a signal. */
@@ -96,28 +104,48 @@ export interface DynamoStoreOptions {
 const BATCH_WRITE_MAX = 25;
 const BATCH_GET_MAX = 100;
 const UNPROCESSED_ATTEMPTS = 8;
+const INDEX_RANGE_MS = 2 * 24 * 60 * 60 * 1000;
 
 const backoff = (attempt: number): number => Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const keyOf = (r: { pk: string; sk: string }): string => `${r.pk}\u0000${r.sk}`;
 
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. Stops starting new ones once aborted. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-  signal?: AbortSignal,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      signal?.throwIfAborted();
-      const i = next++;
-      results[i] = await fn(items[i] as T);
+/**
+ * How many batch writes may be in flight: starts at its maximum, halves when DynamoDB pushes back
+ * (UnprocessedItems: the table or its index is at its rate), and grows by one per batch written in
+ * full (additive increase, multiplicative decrease). Throttling errors are the SDK's adaptive retry
+ * mode's, which slows the whole client.
+ */
+class WriteWindow {
+  private limit: number;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {
+    this.limit = max;
+  }
+
+  async run<R>(fn: () => Promise<R>): Promise<R> {
+    while (this.inFlight >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight++;
+    try {
+      return await fn();
+    } finally {
+      this.inFlight--;
+      this.wake();
     }
-  });
-  await Promise.all(workers);
-  return results;
+  }
+
+  pushedBack(): void {
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+  }
+
+  wroteAll(): void {
+    this.limit = Math.min(this.max, this.limit + 1);
+    this.wake();
+  }
+
+  private wake(): void {
+    for (let free = this.limit - this.inFlight; free > 0 && this.waiting.length > 0; free--) this.waiting.shift()?.();
+  }
 }
 
 type Item = Record<string, unknown>;
@@ -159,6 +187,8 @@ export class DynamoStore implements Store {
   private readonly client: DynamoDBClient;
   private readonly doc: DynamoDBDocumentClient;
   private readonly concurrency: number;
+  private readonly writes: WriteWindow;
+  private readonly writeConcurrency: number;
   private readonly created = new Map<Table, Promise<void>>();
   /** Series (`seriesPrefix`) this process found in the registry or put there: not asked again. */
   private readonly registered = new Set<string>();
@@ -186,6 +216,10 @@ export class DynamoStore implements Store {
     this.doc = DynamoDBDocumentClient.from(this.client, { marshallOptions: { removeUndefinedValues: true } });
     // On a network each request costs a round trip: 16 in flight keep a backlog close to the latency floor.
     this.concurrency = options.concurrency ?? 16;
+    // Batch writes are the bulk of a backlog (aggregate marks every minute done): more of them in
+    // flight, within the SDK's 50 sockets, and fewer when DynamoDB pushes back.
+    this.writeConcurrency = options.writeConcurrency ?? 32;
+    this.writes = new WriteWindow(this.writeConcurrency);
   }
 
   private name(table: Table): string {
@@ -472,16 +506,19 @@ export class DynamoStore implements Store {
     const name = this.name(table);
     await mapLimit(
       chunk(items, BATCH_WRITE_MAX),
-      this.concurrency,
+      this.writeConcurrency,
       async (part) => {
         let pending = part.map((Item) => ({ PutRequest: { Item: Item as Record<string, unknown> } }));
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchWriteItem on ${name}: items still unprocessed`);
           if (attempt > 0) await sleep(backoff(attempt), signal);
-          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending } }), {
-            abortSignal: signal,
-          });
+          signal?.throwIfAborted();
+          const out = await this.writes.run(() =>
+            this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending } }), { abortSignal: signal }),
+          );
           pending = (out.UnprocessedItems?.[name] as typeof pending | undefined) ?? [];
+          if (pending.length > 0) this.writes.pushedBack();
+          else this.writes.wroteAll();
         }
       },
       signal,
@@ -495,6 +532,8 @@ export class DynamoStore implements Store {
     keyValue: string;
     /** Only sort keys beginning with this. */
     skPrefix?: string;
+    /** Only index entries whose ts lies between these (inclusive). */
+    tsBetween?: { low: string; high: string };
     projection?: readonly string[];
     /** The one item at the start (`oldest`) or the end (`newest`) of the sort order: one page of one item. */
     edge?: 'oldest' | 'newest';
@@ -502,6 +541,7 @@ export class DynamoStore implements Store {
   }): Promise<Item[]> {
     const names: Record<string, string> = { '#k': input.keyName };
     if (input.skPrefix !== undefined) names['#s'] = 'sk';
+    if (input.tsBetween) names['#t'] = 'ts';
     for (const [i, name] of (input.projection ?? []).entries()) names[`#p${i}`] = name;
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
@@ -510,11 +550,16 @@ export class DynamoStore implements Store {
         new QueryCommand({
           TableName: this.name(input.table),
           ...(input.index ? { IndexName: input.index } : { ConsistentRead: this.options.consistentRead ?? true }),
-          KeyConditionExpression: input.skPrefix === undefined ? '#k = :v' : '#k = :v AND begins_with(#s, :p)',
+          KeyConditionExpression: input.tsBetween
+            ? '#k = :v AND #t BETWEEN :low AND :high'
+            : input.skPrefix === undefined
+              ? '#k = :v'
+              : '#k = :v AND begins_with(#s, :p)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: {
             ':v': input.keyValue,
             ...(input.skPrefix === undefined ? {} : { ':p': input.skPrefix }),
+            ...(input.tsBetween ? { ':low': input.tsBetween.low, ':high': input.tsBetween.high } : {}),
           },
           ...(input.projection ? { ProjectionExpression: input.projection.map((_, i) => `#p${i}`).join(', ') } : {}),
           ...(input.edge ? { Limit: 1, ScanIndexForward: input.edge === 'oldest' } : {}),
@@ -545,6 +590,50 @@ export class DynamoStore implements Store {
       () => [],
     );
     return [...new Set(items.map((i) => String(i.pk)))].sort();
+  }
+
+  /**
+   * Sub-ranges of INDEX_RANGE_MS queried in parallel: each fits one 1 MB page (2,880 minutes of
+   * ~170 bytes), so a month is two rounds of 16 at most rather than 8 pages one after another.
+   */
+  async readMinutesBetween(
+    series: Series,
+    status: Status,
+    from: Date,
+    to: Date,
+    options?: StoreCallOptions,
+  ): Promise<MinuteRecord[]> {
+    const signal = this.signalFor(options);
+    const ranges: { low: string; high: string }[] = [];
+    for (let start = from.getTime(); start < to.getTime(); start += INDEX_RANGE_MS) {
+      // BETWEEN includes its upper bound, but no ts equals a bare `YYYY-MM-DDTHH:MM`: ranges never overlap.
+      ranges.push(tsBounds(new Date(start), new Date(Math.min(to.getTime(), start + INDEX_RANGE_MS))));
+    }
+    const lists = await this.withTable(
+      'minutes',
+      signal,
+      () =>
+        mapLimit(
+          ranges,
+          this.concurrency,
+          (tsBetween) =>
+            this.queryAll({
+              table: 'minutes',
+              index: STATUS_INDEX,
+              keyName: 'pk_status',
+              keyValue: statusKey(series, status),
+              tsBetween,
+              signal,
+            }),
+          signal,
+        ),
+      () => [],
+    );
+    return minutesWithin(
+      lists.flat().map((item) => toMinute(item)),
+      from,
+      to,
+    );
   }
 
   async readPartitions<T extends Table>(
@@ -791,16 +880,19 @@ export class DynamoStore implements Store {
     }
     for (const { series, months } of touched.values()) {
       const key = registryKey(series);
-      const { Item } = await this.doc.send(
-        new GetCommand({ TableName: this.name('minutes'), Key: key, ConsistentRead: true }),
-        { abortSignal: signal },
-      );
+      // The registry item and the touched months at once; a series not counted yet then reads the rest.
+      const [{ Item }, counts] = await Promise.all([
+        this.doc.send(new GetCommand({ TableName: this.name('minutes'), Key: key, ConsistentRead: true }), {
+          abortSignal: signal,
+        }),
+        this.monthReadings([...months], signal),
+      ]);
       const counted = Item?.counted === true;
       if (!counted) {
         const span = await this.readingSpan(series, signal);
-        for (const pk of span ? monthsOf(series, span) : []) months.add(pk);
+        const rest = (span ? monthsOf(series, span) : []).filter((pk) => !counts.has(pk));
+        for (const [pk, readings] of await this.monthReadings(rest, signal)) counts.set(pk, readings);
       }
-      const counts = await this.monthReadings([...months], signal);
       const monthItems = [...counts].map(([pk, readings]) => ({ ...registryKey(series, pk), readings }));
       await this.batchPut('minutes', monthItems, signal);
       if (!counted) {

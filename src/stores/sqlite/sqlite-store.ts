@@ -8,7 +8,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Series, Table } from '../../domain/keys.js';
+import type { Series, Status, Table } from '../../domain/keys.js';
 import { seriesKeyRange, seriesOfKey, statusKey, withStatus } from '../../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../../domain/records.js';
 import { sameReading } from '../../domain/records.js';
@@ -20,6 +20,7 @@ import {
   callSignal,
   chunk,
   type ListSeriesOptions,
+  minutesWithin,
   type PutMinutesResult,
   ReadOnlyStoreError,
   type ReplaceMinutesResult,
@@ -29,6 +30,7 @@ import {
   type StoreCallOptions,
   type StoreCheck,
   type StoreFinding,
+  tsBounds,
 } from '../store.js';
 import {
   hasTable,
@@ -293,6 +295,25 @@ export class SqliteStore implements Store {
       .prepare<[string], { pk: string }>(`SELECT DISTINCT pk FROM ${table} WHERE pk_status = ? ORDER BY pk`)
       .all(statusKey(series, 'new'));
     return rows.map((r) => r.pk);
+  }
+
+  async readMinutesBetween(
+    series: Series,
+    status: Status,
+    from: Date,
+    to: Date,
+    options?: StoreCallOptions,
+  ): Promise<MinuteRecord[]> {
+    const db = this.readable('minutes', options);
+    if (!db) return [];
+    const { low, high } = tsBounds(from, to);
+    // The status index (pk_status, ts) answers this as one range.
+    const rows = db
+      .prepare<[string, string, string], MinuteRecord>(
+        `SELECT ${MINUTE_COLUMNS} FROM minutes WHERE pk_status = ? AND ts >= ? AND ts < ? ORDER BY ts`,
+      )
+      .all(statusKey(series, status), low, high);
+    return minutesWithin(rows, from, to);
   }
 
   async readPartitions<T extends Table>(
