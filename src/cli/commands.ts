@@ -32,10 +32,15 @@ import {
 import { deviceValue, modeValue, pathValue, pinValue } from './values.js';
 
 /** `[device] [pin] [mode]` and their named forms, and the settings file: every command takes these. */
-function withSeries<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
+/** `everySeries`: without a device and pin the command is about every series of the store (publish). */
+function withSeries<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+  everySeries = false,
+) {
+  const every = '(default: every series the store holds)';
   return command
-    .argument('[device]', `device alias (default "${DEFAULT_DEVICE}")`, deviceValue)
-    .argument('[pin]', `GPIO pin, BCM numbering (default ${DEFAULT_PIN})`, pinValue)
+    .argument('[device]', `device alias ${everySeries ? every : `(default "${DEFAULT_DEVICE}")`}`, deviceValue)
+    .argument('[pin]', `GPIO pin, BCM numbering ${everySeries ? every : `(default ${DEFAULT_PIN})`}`, pinValue)
     .argument(
       '[mode]',
       `mode: dev, prod, … - names the tables, buffer folder and database (default "${DEFAULT_MODE}")`,
@@ -70,8 +75,9 @@ function withCommon<A extends unknown[], O extends OptionValues, G extends Optio
 /** The same without the buffer folder: commands that only read the store. */
 function withStoreReader<A extends unknown[], O extends OptionValues, G extends OptionValues>(
   command: Command<A, O, G>,
+  everySeries = false,
 ) {
-  return withLogs(withStore(withSeries(command)));
+  return withLogs(withStore(withSeries(command, everySeries)));
 }
 
 /** `[mode]` and the store options: the commands about a whole store rather than one series. */
@@ -263,7 +269,7 @@ Examples:
     );
 
 export const publishCommand = () =>
-  withSchedule(withStoreReader(new Command('blackout-publish')))
+  withSchedule(withStoreReader(new Command('blackout-publish'), true))
     .description(
       'Write the web dashboard and its data as static files into a folder, for nginx, an S3 bucket or GitHub Pages.',
     )

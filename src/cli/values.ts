@@ -104,7 +104,8 @@ const HOST_NAME_RE =
 
 /** An address to listen on: an IPv4 or IPv6 address, or a host name such as localhost. */
 export const hostValue = (text: string): string =>
-  isIP(text) !== 0 || HOST_NAME_RE.test(text)
+  // `999.1.1.1` fits the name pattern, but a name's last label is never all digits: a mistyped address.
+  isIP(text) !== 0 || (HOST_NAME_RE.test(text) && !/(^|\.)\d+$/.test(text))
     ? text
     : invalid('an IP address such as 127.0.0.1 or 0.0.0.0, or a host name');
 

@@ -26,7 +26,17 @@ export function checkSvitlobot(input: OutputsCheckInput): CheckResult {
   const { svitlobot } = input.outputs;
   if (!svitlobot) return ok('svitlobot', 'not configured (--svitlobot-key)');
   const where = `configured (${originOf(svitlobot.url)})`;
-  const last = new SvitlobotPings(input).lastSuccess();
+  const pings = new SvitlobotPings(input);
+  const last = pings.lastSuccess();
+  const failed = pings.lastFailure();
+  if (failed && (!last || failed.at > last)) {
+    const since = last ? `last success ${formatAge(input.now.getTime() - last.getTime())} ago` : 'no success yet';
+    return warn(
+      'svitlobot',
+      `${where}; the last ping failed ${formatAge(input.now.getTime() - failed.at.getTime())} ago: ${failed.reason} (${since})`,
+      `check the network and the key; ${LOG_FIX}`,
+    );
+  }
   if (!last) {
     return warn(
       'svitlobot',

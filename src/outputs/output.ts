@@ -6,8 +6,20 @@
 import type { Series } from '../domain/keys.js';
 import type { PowerState } from '../domain/power-events.js';
 import type { MinuteRecord } from '../domain/records.js';
+import { parseTimestamp } from '../domain/time.js';
 
 export type OutputName = 'svitlobot' | 'mqtt' | 'prometheus';
+
+/** A reading older than this is no news about the power now (a backlog flush, an `--at` backfill). */
+export const FRESH_READING_MS = 2 * 60_000;
+
+/** Taken at most two minutes before `now` (and not from a clock far ahead of it). */
+export function isFreshReading(ts: string, now: Date): boolean {
+  const at = parseTimestamp(ts);
+  if (!at) return false;
+  const age = now.getTime() - at.getTime();
+  return age <= FRESH_READING_MS && age >= -FRESH_READING_MS;
+}
 
 /** What the run knows when the outputs go: its own reading and the power state after it. */
 export interface OutputSnapshot {

@@ -6,7 +6,7 @@
  * reconnect, nothing queued (only the newest state matters).
  */
 import type { MqttClient } from 'mqtt';
-import type { Output, OutputLimits, OutputSnapshot } from '../output.js';
+import { isFreshReading, type Output, type OutputLimits, type OutputSnapshot } from '../output.js';
 import { discoveryMessages, type MqttMessage, stateMessages, uniqueId } from './discovery.js';
 
 export interface MqttOptions {
@@ -41,6 +41,10 @@ export class MqttOutput implements Output {
   }
 
   async publish(snapshot: OutputSnapshot, limits: OutputLimits): Promise<{ skipped?: string }> {
+    // A backfilled reading says nothing about now: the retained state must not go back in time.
+    if (snapshot.record && !isFreshReading(snapshot.record.ts, snapshot.now)) {
+      return { skipped: 'the reading is older than two minutes' };
+    }
     const messages: MqttMessage[] = [
       ...discoveryMessages(snapshot.series, this.options.discoveryPrefix),
       ...stateMessages(snapshot.series, snapshot.power),

@@ -4,15 +4,13 @@
  * while OFF (a Pi on a UPS would otherwise report power all through the outage) or for an old reading
  * (a backlog flush or an `--at` backfill is no news about the power now).
  */
-import { parseTimestamp } from '../../domain/time.js';
 import { expectSuccess, httpRequest, originOf } from '../../notify/http.js';
-import type { Output, OutputLimits, OutputSnapshot } from '../output.js';
+import { messageOf } from '../../utils/errors.js';
+import { secretRedactor } from '../../utils/redact.js';
+import { isFreshReading, type Output, type OutputLimits, type OutputSnapshot } from '../output.js';
 import { SvitlobotPings } from './ping-state.js';
 
 export const DEFAULT_SVITLOBOT_URL = 'https://api.svitlobot.in.ua';
-
-/** A reading older than this is not pinged. */
-export const FRESH_READING_MS = 2 * 60_000;
 
 export interface SvitlobotOptions {
   /** The channel key (a secret: anyone holding it can report power for the channel). */
@@ -28,14 +26,6 @@ export function pingUrl(options: SvitlobotOptions): string {
   const url = new URL('channelPing', base);
   url.searchParams.set('channel_key', options.key);
   return url.toString();
-}
-
-/** Taken at most two minutes before `now` (and not from a clock far ahead of it). */
-export function isFreshReading(ts: string, now: Date): boolean {
-  const at = parseTimestamp(ts);
-  if (!at) return false;
-  const age = now.getTime() - at.getTime();
-  return age <= FRESH_READING_MS && age >= -FRESH_READING_MS;
 }
 
 /** One ping, as the minute job and blackout-notify-test send it; resolves with the HTTP status. */
@@ -64,7 +54,13 @@ export class SvitlobotOutput implements Output {
     if (!record) return { skipped: 'no reading taken' };
     if (record.reading !== 1) return { skipped: 'power is off' };
     if (!isFreshReading(record.ts, now)) return { skipped: 'the reading is older than two minutes' };
-    await pingSvitlobot(this.options, limits.timeoutMs);
+    try {
+      await pingSvitlobot(this.options, limits.timeoutMs);
+    } catch (error) {
+      // Kept for the doctor, which would otherwise only know the last success.
+      this.pings.saveFailure(now, secretRedactor(this.secrets)(messageOf(error)));
+      throw error;
+    }
     this.pings.saveSuccess(now);
     return {};
   }
