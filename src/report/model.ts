@@ -313,6 +313,22 @@ export function hourCells(report: Report, day: Bucket): HourCell[] {
   }));
 }
 
+/** The heatmap's scale: the share of known minutes without power, step 0 (none) to 5 (nearly all). */
+export const HEAT_STEPS: readonly { upTo: number; step: number; label: string }[] = [
+  { upTo: 0, step: 0, label: '0%' },
+  { upTo: 0.1, step: 1, label: '≤ 10%' },
+  { upTo: 0.25, step: 2, label: '≤ 25%' },
+  { upTo: 0.5, step: 3, label: '≤ 50%' },
+  { upTo: 0.75, step: 4, label: '≤ 75%' },
+  { upTo: 1, step: 5, label: '> 75%' },
+];
+
+/** The heat step of `off` minutes out of `known` (> 0) ON and OFF minutes. */
+export function heatStep(off: number, known: number): number {
+  const share = off / known;
+  return (HEAT_STEPS.find((s) => share <= s.upTo) ?? HEAT_STEPS[HEAT_STEPS.length - 1])?.step ?? 5;
+}
+
 /** What an hours item's block of minutes held: on and off, or one of them with minutes missing. */
 export function blockKind(block: UnresolvedBlock): 'unresolved' | 'unresolved-on' | 'unresolved-off' {
   if (block.on > 0 && block.off > 0) return 'unresolved';

@@ -20,7 +20,7 @@ import {
 import type { PlanTotals } from '../domain/schedule.js';
 import { MINUTE_MS } from '../domain/time.js';
 import { clockParts, formatClock, formatLocalDate, formatLocalDay, localMinuteOfDay } from '../domain/zone.js';
-import { blockKind, formatShare, type HourCell, hourCells, type Report } from './model.js';
+import { blockKind, formatShare, HEAT_STEPS, type HourCell, heatStep, hourCells, type Report } from './model.js';
 import { monitoringLine, outageLength, outageSpan, periodWords, statusWords, when } from './words.js';
 
 const escapeHtml = (text: string): string =>
@@ -341,16 +341,6 @@ function stackedBars(data: BarDatum[], chart: string, unit: string): string {
   return `<div class="scroll"><svg class="chart bars" viewBox="0 0 ${width + 16} ${height + 28}" role="img">${axis}${bars.join('')}</svg></div>`;
 }
 
-/** The heatmap's scale: the share of known minutes without power, light (none) to dark (all). */
-const HEAT_STEPS: { upTo: number; colour: string; label: string }[] = [
-  { upTo: 0, colour: 'var(--h0)', label: '0%' },
-  { upTo: 0.1, colour: 'var(--h1)', label: '≤ 10%' },
-  { upTo: 0.25, colour: 'var(--h2)', label: '≤ 25%' },
-  { upTo: 0.5, colour: 'var(--h3)', label: '≤ 50%' },
-  { upTo: 0.75, colour: 'var(--h4)', label: '≤ 75%' },
-  { upTo: 1, colour: 'var(--h5)', label: '> 75%' },
-];
-
 /** Fill and words of one heatmap cell. */
 function heatColour(cell: HourCell): { fill: string; name: string } {
   const { on, off, unknown, pending, notMonitored } = cell.counts;
@@ -359,8 +349,7 @@ function heatColour(cell: HourCell): { fill: string; name: string } {
     if (notMonitored > 0) return { fill: 'url(#not-monitored-heat)', name: 'not monitored' };
     return { fill: 'var(--pending)', name: 'not yet' };
   }
-  const share = off / (on + off);
-  const step = HEAT_STEPS.find((s) => share <= s.upTo) ?? HEAT_STEPS[HEAT_STEPS.length - 1];
+  const step = heatStep(off, on + off);
   const extra = [
     unknown && `${unknown} no reading`,
     pending && `${pending} pending`,
@@ -369,8 +358,8 @@ function heatColour(cell: HourCell): { fill: string; name: string } {
     .filter(Boolean)
     .join(', ');
   return {
-    fill: step?.colour ?? 'var(--h5)',
-    name: `${Math.round(share * 100)}% without power: ${off} min off, ${on} on${extra ? `, ${extra}` : ''}`,
+    fill: `var(--h${step})`,
+    name: `${Math.round((off / (on + off)) * 100)}% without power: ${off} min off, ${on} on${extra ? `, ${extra}` : ''}`,
   };
 }
 
@@ -397,7 +386,9 @@ function heatmap(report: Report): string {
     });
     return `<div class="day">${dayLabel(day, report.tz)}<div class="bar"><svg class="heat" viewBox="0 0 240 10" preserveAspectRatio="none" role="img" aria-label="${day.label} hours">${cells.join('')}</svg></div></div>`;
   });
-  const scale = HEAT_STEPS.map((s) => `<span><i style="background:${s.colour}"></i>${escapeHtml(s.label)}</span>`);
+  const scale = HEAT_STEPS.map(
+    (s) => `<span><i style="background:var(--h${s.step})"></i>${escapeHtml(s.label)}</span>`,
+  );
   const others = [
     '<span><i class="unknown"></i>no reading</span>',
     ...(report.json.totals.notMonitored > 0 ? ['<span><i class="notMonitored"></i>not monitored</span>'] : []),

@@ -8,7 +8,7 @@ import type { VNode } from 'preact';
 import { formatDuration, zeroPad } from '../domain/format.js';
 import { type Bucket, localHours, type MinuteStates, runs, STATE_NAMES, type StateCounts } from '../domain/outages.js';
 import { formatLocalDay } from '../domain/zone.js';
-import { blockKind, type HourCell, hourCells, type Report } from '../report/model.js';
+import { blockKind, HEAT_STEPS, type HourCell, heatStep, hourCells, type Report } from '../report/model.js';
 
 /** `on 20 h 05 min, off 3 h 10 min, no reading 5 min, not yet 6 h 00 min` (zeros left out). */
 export function countsWords(counts: StateCounts): string {
@@ -113,21 +113,10 @@ const dateUnbroken = (text: string): string =>
 /** A local day in words: `Mon 9 Mar`. */
 export const dayWords = (day: Bucket, tz: string): string => dateUnbroken(formatLocalDay(day.start, tz));
 
-/** The heatmap's scale: the share of known minutes without power, light (none) to dark (all). */
-export const HEAT_STEPS: { upTo: number; className: string; label: string }[] = [
-  { upTo: 0, className: 'h0', label: '0%' },
-  { upTo: 0.1, className: 'h1', label: '≤ 10%' },
-  { upTo: 0.25, className: 'h2', label: '≤ 25%' },
-  { upTo: 0.5, className: 'h3', label: '≤ 50%' },
-  { upTo: 0.75, className: 'h4', label: '≤ 75%' },
-  { upTo: 1, className: 'h5', label: '> 75%' },
-];
-
 function heatClass(counts: StateCounts): string {
   const { on, off, unknown, notMonitored } = counts;
   if (on + off === 0) return unknown > 0 ? 'unknown' : notMonitored > 0 ? 'notMonitored' : 'pending';
-  const share = off / (on + off);
-  return (HEAT_STEPS.find((s) => share <= s.upTo) ?? HEAT_STEPS[HEAT_STEPS.length - 1])?.className ?? 'h5';
+  return `h${heatStep(off, on + off)}`;
 }
 
 /** One local day's 24 hours (a 25-hour day's repeated hour summed into one cell). */
@@ -177,7 +166,7 @@ export function Heatmap(props: { report: Report }): VNode {
   return html`<div class="heatmap">
     <div class="scale">
       <span>share of the hour without power:</span>
-      ${HEAT_STEPS.map((s) => html`<span><i class=${s.className}></i>${s.label}</span>`)}
+      ${HEAT_STEPS.map((s) => html`<span><i class=${`h${s.step}`}></i>${s.label}</span>`)}
       <span><i class="unknown"></i>no reading</span><span><i class="pending"></i>not yet</span>
     </div>
     ${rows}

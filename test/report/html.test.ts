@@ -14,13 +14,13 @@ import { aggregate } from '../../src/pipeline/aggregate.js';
 import { renderReport } from '../../src/report/report.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { silentLogger } from '../../src/utils/log.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { ROOT, runEntrypoint, tempDir } from '../support/cli.js';
 import { SERIES } from '../support/data.js';
 import { freshReport } from './fresh-checks.js';
 import { freshMinutes } from './fresh-data.js';
 import { knownMinutes, TZ } from './known-data.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'report');
 
 describe('HTML report in headless Chromium', () => {
@@ -49,16 +49,7 @@ describe('HTML report in headless Chromium', () => {
     browser = await chromium.launchPersistentContext(join(temp.dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       deviceScaleFactor: 1,
     });
   });

@@ -6,12 +6,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Series } from '../../src/domain/keys.js';
+import { launchChromium } from '../support/chromium.js';
 import { ROOT } from '../support/cli.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'web');
 
 /** The known data set: Europe/Kyiv, the week up to Mon 30 Mar 2026 (Sun 29 Mar has 23 hours). */
@@ -47,17 +47,6 @@ export interface DashboardSite {
   close(): Promise<void>;
 }
 
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /**
  * Playwright's fake Date returns a plain Date even to a subclass (`class X extends Date`), so a
  * TZDate (@date-fns/tz, which the zone code uses) loses its methods and reads the browser's zone. A
@@ -88,12 +77,7 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
     beforeAll(async () => {
       site = await makeSite();
       mkdirSync(SHOTS, { recursive: true });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        // launch() gives every run a fresh temporary profile (its own --user-data-dir).
-        args: LAUNCH_ARGS,
-      });
+      browser = await launchChromium();
     });
 
     afterAll(async () => {
@@ -209,7 +193,9 @@ export function dashboardSuite(name: string, makeSite: () => Promise<DashboardSi
       expect(await textOf(page.locator('.page.days .sub').first())).toContain('monitoring since Fri 27 Mar 02:00');
       await shoot(page, 'days');
       await page.locator('a.toggle', { hasText: '30 days' }).click();
-      await expect.poll(() => textOf(page.locator('.day-list .not-monitored'))).toBe('Sun 1 Mar – Thu 26 Mar: not monitored yet');
+      await expect
+        .poll(() => textOf(page.locator('.day-list .not-monitored')))
+        .toBe('Sun 1 Mar – Thu 26 Mar: not monitored yet');
       expect(await page.locator('.day-list .day-row').count()).toBe(4);
 
       await page.goto(`${site.baseUrl}#/now/${series}`);

@@ -16,12 +16,12 @@ import { aggregate } from '../../src/pipeline/aggregate.js';
 import { loadMinuteStates } from '../../src/report/load.js';
 import { DynamoStore } from '../../src/stores/dynamodb/dynamodb-store.js';
 import { silentLogger } from '../../src/utils/log.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import { ROOT, tempDir } from '../support/cli.js';
 import { generateMinutes, SERIES } from '../support/data.js';
 import { useDynalite } from '../support/dynalite.js';
 import { type HarnessParams, type HarnessRange, type HarnessRangeResult, summarize } from './dynamodb-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const MODE = 'web';
 const TZ = 'Europe/Kyiv';
 /** The page's "now": mid-hour, with a power cut running since 11:50 UTC. */
@@ -122,16 +122,7 @@ describe('DynamoDB mode in headless Chromium (dynalite)', () => {
     browser = await chromium.launchPersistentContext(join(temp.dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
   }, 120_000);
   afterAll(async () => {
