@@ -53,7 +53,16 @@ export class MqttOutput implements Output {
     // exports arrive as `default`).
     const mqtt = await import('mqtt');
     const connect = typeof mqtt.connect === 'function' ? mqtt.connect : mqtt.default.connect;
-    const client = connect(this.options.url, {
+    // Options rather than the URL string: MQTT.js parses a string with url.parse(), which Node 24
+    // deprecates with a warning on stderr (a cron job must stay silent).
+    const url = new URL(this.options.url);
+    const secure = url.protocol === 'mqtts:';
+    const client = connect({
+      protocol: secure ? 'mqtts' : 'mqtt',
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port ? Number(url.port) : secure ? 8883 : 1883,
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
       clientId: `${uniqueId(snapshot.series)}_${process.pid}`,
       clean: true,
       connectTimeout: limits.timeoutMs,
