@@ -11,7 +11,10 @@ import { pathToFileURL } from 'node:url';
 
 /** The unbundled build to probe: the harness builds one on demand (dist/ holds only bundles) and passes its copy. */
 const DIST = process.env.BENCH_DIST_DIR;
-if (!DIST) throw new Error('BENCH_DIST_DIR: the folder of an unbundled (tsc-only) build to probe');
+function dist(): string {
+  if (!DIST) throw new Error('BENCH_DIST_DIR: the folder of an unbundled (tsc-only) build to probe');
+  return DIST;
+}
 
 function peakRssKb(): number {
   return Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN);
@@ -21,12 +24,16 @@ const steps: { step: string; ms: number; peakRssKb: number }[] = [
   { step: 'node start-up', ms: performance.now(), peakRssKb: peakRssKb() },
 ];
 for (const spec of process.argv.slice(2)) {
-  if (spec.startsWith('sqlite-open:')) {
-    const url = pathToFileURL(join(DIST, 'stores', 'sqlite', 'sqlite-store.js')).href;
+  if (spec.startsWith('sqlite-open:') && !DIST) {
+    // The baselines: the package alone, no project code.
+    const { default: Database } = await import('better-sqlite3');
+    new Database(spec.slice('sqlite-open:'.length)).close();
+  } else if (spec.startsWith('sqlite-open:')) {
+    const url = pathToFileURL(join(dist(), 'stores', 'sqlite', 'sqlite-store.js')).href;
     const { SqliteStore } = (await import(url)) as typeof import('../src/stores/sqlite/sqlite-store.js');
     await new SqliteStore({ file: spec.slice('sqlite-open:'.length) }).close();
   } else {
-    await import(spec.startsWith('dist/') ? pathToFileURL(join(DIST, spec.slice('dist/'.length))).href : spec);
+    await import(spec.startsWith('dist/') ? pathToFileURL(join(dist(), spec.slice('dist/'.length))).href : spec);
   }
   steps.push({
     step: spec.replace(/^sqlite-open:.*/, 'open SQLite file'),

@@ -150,7 +150,7 @@ async function baselines(ctx: BenchContext): Promise<Baseline[]> {
  * the unbundled build at `unbundledDist` (one file per module).
  */
 async function phases(ctx: BenchContext, store: StoreKind, unbundledDist: string): Promise<Phase[]> {
-  const common = ['commander', 'pino', 'dist/cli/common.js', 'dist/sensors/index.js', 'dist/pipeline/read-pin.js'];
+  const common = ['commander', 'pino', 'dist/cli/commands.js', 'dist/sensors/index.js', 'dist/pipeline/read-pin.js'];
   const storeSteps =
     store === 'sqlite'
       ? ['better-sqlite3', 'dist/stores/open-store.js', `sqlite-open:${join(ctx.tmp, 'phases.sqlite')}`]
