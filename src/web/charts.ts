@@ -97,13 +97,12 @@ export function dayTicks(minuteStates: MinuteStates, day: Bucket, tz: string): T
 }
 
 /**
- * Keeps `1 h 41 min`, `Wed 2 Dec` and `18:42–20:42` in one piece on a narrow screen (no-break spaces),
+ * Keeps `1 h` and `41 min`, `Wed 2 Dec` and `18:42–20:42` in one piece on a narrow screen (no-break spaces),
  * so a line breaks between the things it says, not inside one of them.
  */
 export const unbroken = (text: string): string =>
   dateUnbroken(text)
     .replace(/(\d) (?=(h|min|s)\b)/g, '$1\u00a0')
-    .replace(/\b(h) (?=\d)/g, '$1\u00a0')
     .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?=\d)/g, '$1\u00a0');
 
 /** `9 Mar` in one piece (a day label may still break after its weekday). */

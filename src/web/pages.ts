@@ -191,13 +191,13 @@ export function DaysPage(props: { report: Report; series: Series; range: DaysRan
     <div class="toggles" role="group" aria-label="period">${toggle('week', '7 days')}${toggle('month', '30 days')}</div>
     <div class="cards">
       <div class="card">power on<b>${formatShare(t.onShare)}</b>of known minutes</div>
-      <div class="card">power off<b>${formatDuration(t.off)}</b>${
+      <div class="card">power off<b>${unbroken(formatDuration(t.off))}</b>${
         // From hourly data an outage inside a mixed hour has no start or end to count it by.
         report.minuteStates.unresolved.length > 0
           ? 'counted by the hour'
           : `${report.outages.length} outage${report.outages.length === 1 ? '' : 's'}`
       }</div>
-      <div class="card">no reading<b>${formatDuration(t.unknown)}</b>${
+      <div class="card">no reading<b>${unbroken(formatDuration(t.unknown))}</b>${
         report.minuteStates.unresolved.length > 0
           ? 'counted by the hour'
           : `${report.json.gaps.length} gap${report.json.gaps.length === 1 ? '' : 's'}`
