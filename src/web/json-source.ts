@@ -17,6 +17,7 @@ import {
 import type { Series } from '../domain/keys.js';
 import { MINUTE, type MinuteStates } from '../domain/outages.js';
 import { DAY_MS, floorToDay, floorToMinute, MINUTE_MS, parseUtcDate } from '../domain/time.js';
+import { bySeries } from '../stores/store.js';
 
 const seriesKey = (series: Series): string => `${series.device}\u0000${series.pin}`;
 
@@ -41,9 +42,7 @@ export function createJsonSource(_config: JsonWebConfig, page: URL): DashboardSo
     async series(signal) {
       const devices = await fetchJson<DevicesJson>(dataPaths.devices, signal);
       if (!devices) throw new Error(`${dataPaths.devices} is missing: no data published here`);
-      const list: DeviceJson[] = [...devices.series].sort((a, b) =>
-        a.device === b.device ? a.pin - b.pin : a.device < b.device ? -1 : 1,
-      );
+      const list: DeviceJson[] = [...devices.series].sort(bySeries);
       for (const s of list) {
         const first = new Date(s.firstReading);
         if (Number.isFinite(first.getTime())) firstReadings.set(seriesKey(s), first);
