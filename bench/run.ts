@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { StoreKind } from '../src/stores/store.js';
 import { startDynalite, useTestAwsEnv } from '../test/support/dynalite.js';
@@ -45,6 +45,7 @@ const { values } = parseArgs({
     'save-json': { type: 'string' },
     'from-json': { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'profile-dir': { type: 'string' },
     'latency-ms': { type: 'string', default: '0' },
     'no-capacity': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -53,7 +54,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5,S,SERVE] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile] [--no-proxy] [--compare-unbundled] [--save-json FILE] [--from-json FILE]\n',
+    'usage: npm run bench -- [--runs N] [--scale-runs N] [--only W1,W2,W3,W4,W5,S,SERVE] [--stores sqlite,dynamodb] [--json | --markdown] [--no-phases] [--profile [--profile-dir DIR]] [--latency-ms MS] [--no-capacity] [--no-proxy] [--compare-unbundled] [--save-json FILE] [--from-json FILE]\n',
   );
   process.exit(0);
 }
@@ -377,7 +378,8 @@ const ctx: BenchContext = {
   scaleRuns,
   tmp,
   ...(proxy && dynalite ? { dynamo: { proxy, direct: dynalite.endpoint, capacity } } : {}),
-  profile: values.profile,
+  profile: values.profile || values['profile-dir'] !== undefined,
+  ...(values['profile-dir'] ? { profileDir: resolve(values['profile-dir']) } : {}),
   bypassProxy: values['no-proxy'],
   latencyMs,
   progress,

@@ -4,7 +4,7 @@
  * DynamoDB requests the request-counting proxy saw.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseItemKey, partitionKeysBetween, type Series } from '../src/domain/keys.js';
 import { formatTimestamp } from '../src/domain/time.js';
@@ -81,6 +81,8 @@ export interface BenchContext {
   dynamo?: { proxy: DynamoProxy; direct: string; capacity: boolean };
   /** Also profile one run of each workload (`--profile`). */
   profile: boolean;
+  /** Keep each profile there as `<workload>-<store>.cpuprofile`, to open in Chrome DevTools (`--profile-dir`). */
+  profileDir?: string;
   /** DynamoDB runs talk to dynalite directly (`--no-proxy`): no request counts; shows the proxy's cost. */
   bypassProxy: boolean;
   /** The proxy's fixed delay per request (`--latency-ms`), for the titles and targets. */
@@ -215,6 +217,16 @@ interface Measured {
   profile?: { totalMs: number; shares: ProfileShare[]; functions: ProfileShare[] };
 }
 
+/** Copies the profile written into `from` to `into/<name>[-N].cpuprofile` (never overwriting one). */
+function keepProfile(from: string, into: string, name: string): void {
+  const file = readdirSync(from).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return;
+  mkdirSync(into, { recursive: true });
+  let target = join(into, `${name}.cpuprofile`);
+  for (let n = 2; existsSync(target); n++) target = join(into, `${name}-${n}.cpuprofile`);
+  copyFileSync(join(from, file), target);
+}
+
 /**
  * One warm-up run (file cache, dynalite's JIT) that is not counted, then `runs` measured runs, then
  * with `ctx.profile` one more run under `--cpu-prof` whose profile is summarized.
@@ -244,6 +256,7 @@ async function measure(
     const units = proxied && ctx.dynamo?.capacity ? { ...proxied.units } : undefined;
     await verify?.(run);
     if (profileDir) {
+      if (ctx.profileDir) keepProfile(profileDir, ctx.profileDir, `${entry.replace(/\.js$/, '')}-${store}`);
       const summary = summarizeProfile(profileDir);
       measured.profile = {
         totalMs: summary.totalMs,
