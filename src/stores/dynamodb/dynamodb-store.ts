@@ -8,22 +8,20 @@
  * every `send`, so a request past it is destroyed, not abandoned, and backoff sleeps stop too.
  */
 import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DescribeTableCommand,
   DynamoDBClient,
   type DynamoDBClientConfig,
+  QueryCommand,
   ResourceNotFoundException,
   type TableDescription,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   parsePartitionKey,
   parseRegistryKey,
@@ -213,6 +211,9 @@ export class DynamoStore implements Store {
         throwOnRequestTimeout: true,
       },
     });
+    // The bulk paths (Query, BatchGetItem, BatchWriteItem) send through the plain client and convert
+    // with util-dynamodb: the document client's own walk over every item cost ~30 µs an item, a
+    // quarter of the client's CPU in a week's aggregate (doc/benchmarks.md). Single-item calls keep it.
     this.doc = DynamoDBDocumentClient.from(this.client, { marshallOptions: { removeUndefinedValues: true } });
     // On a network each request costs a round trip: 16 in flight keep a backlog close to the latency floor.
     this.concurrency = options.concurrency ?? 16;
@@ -482,19 +483,19 @@ export class DynamoStore implements Store {
       chunk(keys, BATCH_GET_MAX),
       this.concurrency,
       async (part) => {
-        let pending: Record<string, unknown>[] = part.map((k) => ({ pk: k.pk, sk: k.sk }));
+        let pending: Record<string, AttributeValue>[] = part.map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } }));
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchGetItem on ${name}: keys still unprocessed`);
           if (attempt > 0) await sleep(backoff(attempt), signal);
-          const out = await this.doc.send(
-            new BatchGetCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }),
+          const out = await this.client.send(
+            new BatchGetItemCommand({ RequestItems: { [name]: { Keys: pending, ConsistentRead: true } } }),
             { abortSignal: signal },
           );
           for (const item of out.Responses?.[name] ?? []) {
-            const record = toRecord(table, item);
+            const record = toRecord(table, unmarshall(item));
             found.set(keyOf(record), record);
           }
-          pending = (out.UnprocessedKeys?.[name]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+          pending = out.UnprocessedKeys?.[name]?.Keys ?? [];
         }
       },
       signal,
@@ -508,15 +509,17 @@ export class DynamoStore implements Store {
       chunk(items, BATCH_WRITE_MAX),
       this.writeConcurrency,
       async (part) => {
-        let pending = part.map((Item) => ({ PutRequest: { Item: Item as Record<string, unknown> } }));
+        let pending: WriteRequest[] = part.map((item) => ({
+          PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) },
+        }));
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt >= UNPROCESSED_ATTEMPTS) throw new Error(`BatchWriteItem on ${name}: items still unprocessed`);
           if (attempt > 0) await sleep(backoff(attempt), signal);
           signal?.throwIfAborted();
           const out = await this.writes.run(() =>
-            this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending } }), { abortSignal: signal }),
+            this.client.send(new BatchWriteItemCommand({ RequestItems: { [name]: pending } }), { abortSignal: signal }),
           );
-          pending = (out.UnprocessedItems?.[name] as typeof pending | undefined) ?? [];
+          pending = out.UnprocessedItems?.[name] ?? [];
           if (pending.length > 0) this.writes.pushedBack();
           else this.writes.wroteAll();
         }
@@ -544,9 +547,9 @@ export class DynamoStore implements Store {
     if (input.tsBetween) names['#t'] = 'ts';
     for (const [i, name] of (input.projection ?? []).entries()) names[`#p${i}`] = name;
     const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
+    let start: Record<string, AttributeValue> | undefined;
     do {
-      const out = await this.doc.send(
+      const out = await this.client.send(
         new QueryCommand({
           TableName: this.name(input.table),
           ...(input.index ? { IndexName: input.index } : { ConsistentRead: this.options.consistentRead ?? true }),
@@ -556,18 +559,18 @@ export class DynamoStore implements Store {
               ? '#k = :v'
               : '#k = :v AND begins_with(#s, :p)',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: {
+          ExpressionAttributeValues: marshall({
             ':v': input.keyValue,
             ...(input.skPrefix === undefined ? {} : { ':p': input.skPrefix }),
             ...(input.tsBetween ? { ':low': input.tsBetween.low, ':high': input.tsBetween.high } : {}),
-          },
+          }),
           ...(input.projection ? { ProjectionExpression: input.projection.map((_, i) => `#p${i}`).join(', ') } : {}),
           ...(input.edge ? { Limit: 1, ScanIndexForward: input.edge === 'oldest' } : {}),
           ExclusiveStartKey: start,
         }),
         { abortSignal: input.signal },
       );
-      items.push(...(out.Items ?? []));
+      for (const item of out.Items ?? []) items.push(unmarshall(item));
       start = input.edge ? undefined : out.LastEvaluatedKey;
     } while (start);
     return items;
