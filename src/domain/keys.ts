@@ -105,8 +105,8 @@ interface Layout {
   nextPartition(start: Date): Date;
   floorBucket(date: Date): Date;
   labelRe: RegExp;
-  /** Start of the bucket given the partition label parts and the sk index. */
-  bucketStart(labelParts: number[], index: number): Date;
+  /** Start of the bucket (ms since the epoch) given the partition label parts and the sk index. */
+  bucketStart(labelParts: number[], index: number): number;
 }
 
 const LAYOUTS: Record<Table, Layout> = {
@@ -117,7 +117,7 @@ const LAYOUTS: Record<Table, Layout> = {
     nextPartition: (d) => new Date(d.getTime() + HOUR_MS),
     floorBucket: (d) => new Date(Math.floor(d.getTime() / MINUTE_MS) * MINUTE_MS),
     labelRe: /^(\d{4})-(\d{2})-(\d{2})-(\d{2})$/,
-    bucketStart: ([y = 0, m = 1, d = 1, h = 0], i) => new Date(Date.UTC(y, m - 1, d, h, i)),
+    bucketStart: ([y = 0, m = 1, d = 1, h = 0], i) => Date.UTC(y, m - 1, d, h, i),
   },
   hours: {
     partitionLabel: utcDate,
@@ -126,7 +126,7 @@ const LAYOUTS: Record<Table, Layout> = {
     nextPartition: (d) => new Date(d.getTime() + DAY_MS),
     floorBucket: floorToHour,
     labelRe: /^(\d{4})-(\d{2})-(\d{2})$/,
-    bucketStart: ([y = 0, m = 1, d = 1], i) => new Date(Date.UTC(y, m - 1, d, i)),
+    bucketStart: ([y = 0, m = 1, d = 1], i) => Date.UTC(y, m - 1, d, i),
   },
   days: {
     partitionLabel: utcMonth,
@@ -135,7 +135,7 @@ const LAYOUTS: Record<Table, Layout> = {
     nextPartition: (d) => addUtcMonths(d, 1),
     floorBucket: floorToDay,
     labelRe: /^(\d{4})-(\d{2})$/,
-    bucketStart: ([y = 0, m = 1], i) => new Date(Date.UTC(y, m - 1, i)),
+    bucketStart: ([y = 0, m = 1], i) => Date.UTC(y, m - 1, i),
   },
 };
 
@@ -172,7 +172,7 @@ export function parsePartitionKey(table: Table, pk: string): ParsedKey | undefin
   if (!label) return undefined;
   const parts = label.slice(1).map(Number);
   const firstIndex = table === 'days' ? 1 : 0;
-  const start = layout.bucketStart(parts, firstIndex);
+  const start = new Date(layout.bucketStart(parts, firstIndex));
   if (layout.partitionLabel(start) !== m[3]) return undefined;
   return { series: { device: m[1] ?? '', pin: Number(m[2]) }, start };
 }
@@ -196,22 +196,30 @@ function partitionOfItem(table: Table, pk: string): ParsedPartition {
   return lastPartition;
 }
 
-/** Parses a full item key; undefined when either part is malformed or the bucket does not exist. */
-export function parseItemKey(table: Table, key: ItemKey): ParsedKey | undefined {
+/**
+ * The UTC start (ms) of a full item key's bucket; undefined when either part is malformed or the bucket
+ * does not exist. What parseItemKey says without the objects: a report places tens of thousands of minutes.
+ */
+export function itemStartMs(table: Table, key: ItemKey): number | undefined {
   const { partition, parts } = partitionOfItem(table, key.pk);
   const skMatch = SK_RE.exec(key.sk);
   if (!partition || !skMatch) return undefined;
   const index = Number(skMatch[1]);
-  const layout = LAYOUTS[table];
   const valid =
     table === 'minutes'
       ? index < 60
       : table === 'hours'
         ? index < 24
         : index >= 1 && index <= daysInUtcMonth(partition.start);
-  if (!valid) return undefined;
+  return valid ? LAYOUTS[table].bucketStart(parts, index) : undefined;
+}
+
+/** Parses a full item key; undefined when either part is malformed or the bucket does not exist. */
+export function parseItemKey(table: Table, key: ItemKey): ParsedKey | undefined {
+  const start = itemStartMs(table, key);
+  const series = start === undefined ? undefined : partitionOfItem(table, key.pk).partition?.series;
   // A fresh series object each time, as before: callers may keep or change what they get.
-  return { series: { ...partition.series }, start: layout.bucketStart(parts, index) };
+  return start === undefined || !series ? undefined : { series: { ...series }, start: new Date(start) };
 }
 
 /**

@@ -45,12 +45,12 @@ const inZone = (zone: string) => ({ in: tz(zone) });
 
 /** `YYYY-MM-DD`: the local date of `instant`. */
 export function formatLocalDate(instant: Date | number, zone: string): string {
-  return format(instant, 'yyyy-MM-dd', inZone(zone));
+  return formatLocalIso(instant, zone).slice(0, 10);
 }
 
 /** `HH:MM` local. */
 export function formatLocalClock(instant: Date | number, zone: string): string {
-  return format(instant, 'HH:mm', inZone(zone));
+  return formatLocalIso(instant, zone).slice(11, 16);
 }
 
 /** The local date in words, English: `Mon 25 Nov`, or `Mon 25 Nov 2026` with the year. */

@@ -19,7 +19,14 @@
  * (the status index of new minutes, and the hours and days items up to MAX_PERIOD_DAYS back); if
  * not, the minutes before the period's first reading are `notMonitored` instead of unknown.
  */
-import { parseItemKey, parsePartitionKey, partitionKey, partitionKeysBetween, type Series } from '../domain/keys.js';
+import {
+  itemStartMs,
+  parseItemKey,
+  parsePartitionKey,
+  partitionKey,
+  partitionKeysBetween,
+  type Series,
+} from '../domain/keys.js';
 import { MINUTE, type MinuteStates, type UnresolvedBlock } from '../domain/outages.js';
 import { MAX_PERIOD_DAYS } from '../domain/period.js';
 import type { AggregateRecord, MinuteRecord } from '../domain/records.js';
@@ -161,13 +168,13 @@ export async function readingsBefore(
     const [list = []] = (
       await store.readPartitions('minutes', [partitionKey('minutes', series, instant)], call)
     ).values();
-    if (list.some((record) => (parseItemKey('minutes', record)?.start.getTime() ?? t) < t)) return true;
+    if (list.some((record) => (itemStartMs('minutes', record) ?? t) < t)) return true;
   }
   const months = partitionKeysBetween('days', series, new Date(day - MAX_PERIOD_DAYS * DAY_MS), new Date(day));
   stats.lookbackReads += months.length;
   for (const list of (await store.readPartitions('days', months, call)).values()) {
     for (const item of list) {
-      const start = parseItemKey('days', item)?.start.getTime();
+      const start = itemStartMs('days', item);
       if (start !== undefined && start < day && item.on + item.off > 0) return true;
     }
   }
@@ -314,9 +321,9 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     }
   };
   const apply = (record: MinuteRecord): void => {
-    const key = parseItemKey('minutes', record);
-    if (!key) return;
-    const index = Math.round((key.start.getTime() - from) / MINUTE_MS);
+    const start = itemStartMs('minutes', record);
+    if (start === undefined) return;
+    const index = Math.round((start - from) / MINUTE_MS);
     if (index >= 0 && index < length) states[index] = record.reading === 1 ? MINUTE.on : MINUTE.off;
     else if (index < 0) earlierSeen = true;
   };
@@ -338,13 +345,13 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
       const hourStates = new Uint8Array(60); // all MINUTE.unknown
       let ownItemsOnly = true;
       for (const record of partitions.get(pks[i] ?? '') ?? []) {
-        const key = parseItemKey('minutes', record);
-        if (!key) continue;
+        const start = itemStartMs('minutes', record);
+        if (start === undefined) continue;
         const state = record.reading === 1 ? MINUTE.on : MINUTE.off;
-        const index = Math.round((key.start.getTime() - from) / MINUTE_MS);
+        const index = Math.round((start - from) / MINUTE_MS);
         if (index >= 0 && index < length) states[index] = state;
         else if (index < 0) earlierSeen = true;
-        const minute = Math.round((key.start.getTime() - h) / MINUTE_MS);
+        const minute = Math.round((start - h) / MINUTE_MS);
         if (minute >= 0 && minute < 60) hourStates[minute] = state;
         else ownItemsOnly = false;
       }
@@ -369,7 +376,7 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     const byHour = new Map<number, MinuteRecord[]>();
     for (const list of lists) {
       for (const record of list) {
-        const start = parseItemKey('minutes', record)?.start.getTime();
+        const start = itemStartMs('minutes', record);
         if (start === undefined) continue;
         const hour = floorToHour(new Date(start)).getTime();
         const list = byHour.get(hour);

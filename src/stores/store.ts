@@ -3,7 +3,7 @@
  * the SQLite and DynamoDB adapters implement it with the same logical layout (three tables per mode,
  * the Python version's pk/sk/pk_status/ts strings and fields).
  */
-import { keyText, parseItemKey, type Series, type Status, type Table } from '../domain/keys.js';
+import { itemStartMs, keyText, type Series, type Status, type Table } from '../domain/keys.js';
 import type { AggregateRecord, AggregateTable, MinuteRecord, RecordOf } from '../domain/records.js';
 
 export type StoreKind = 'sqlite' | 'dynamodb';
@@ -197,7 +197,7 @@ export function minutesWithin(records: readonly MinuteRecord[], from: Date, to: 
   const low = from.getTime();
   const high = to.getTime();
   return records.filter((r) => {
-    const start = parseItemKey('minutes', r)?.start.getTime();
+    const start = itemStartMs('minutes', r);
     return start !== undefined && start >= low && start < high;
   });
 }
