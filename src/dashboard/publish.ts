@@ -8,7 +8,7 @@
  * (`generatedAt` in the JSON, DTSTAMP in the calendar) is not content: a day whose minutes are the
  * same keeps the file, and the time, of the run that first wrote them.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
+import { type Dirent, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Series } from '../domain/keys.js';
 import { DAY_MS, floorToDay, parseUtcDate, utcDate } from '../domain/time.js';
@@ -21,6 +21,7 @@ import {
   type DynamoWebConfig,
   dataPaths,
   type JsonWebConfig,
+  utcDaysBetween,
   type WebConfig,
 } from './contract.js';
 import {
@@ -112,24 +113,15 @@ function inside(dir: string, path: string): string {
 
 /** Every regular file under `dir/sub`, as folder-relative paths; none when it does not exist. */
 function filesUnder(dir: string, sub: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = readdirSync(join(dir, rel), { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    for (const entry of entries) {
-      const path = `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(path);
-      // A temp file of a killed run is not ours to keep either.
-      else if (entry.isFile()) out.push(path);
-    }
-  };
-  walk(sub);
-  return out;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(dir, sub), { withFileTypes: true, recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  // A temp file of a killed run is not ours to keep either.
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name)));
 }
 
 /**
@@ -177,7 +169,7 @@ export function syncFolder(
 
 function removeEmptyFolders(root: string, rel: string): boolean {
   const full = join(root, rel);
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = readdirSync(full, { withFileTypes: true });
   } catch {
@@ -195,8 +187,8 @@ const json = (value: unknown): string => `${JSON.stringify(value)}\n`;
 
 /** The UTC days ending with `now`'s, `count` of them, oldest first. */
 export function lastUtcDays(count: number, now: Date): string[] {
-  const today = floorToDay(now).getTime();
-  return Array.from({ length: count }, (_, i) => utcDate(new Date(today - (count - 1 - i) * DAY_MS)));
+  const tomorrow = floorToDay(now).getTime() + DAY_MS;
+  return utcDaysBetween(new Date(tomorrow - count * DAY_MS), new Date(tomorrow));
 }
 
 /** The days of `days` from the series' first reading on: a day before it needs no file. */
