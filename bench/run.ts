@@ -20,15 +20,18 @@ import { median, ROOT, Runner } from './measure.js';
 import { renderServe, type ServeFigures, serveBench } from './serve.js';
 import {
   type BenchContext,
+  DYNAMO_ITEM_OVERHEAD_BYTES,
   PYTHON_ORIGINAL,
   reportBuilt,
   steady,
+  type TableSize,
   type WorkloadResult,
   w1,
   w2,
   w3,
   w4,
   w5,
+  w5Dynamo,
 } from './workloads.js';
 
 const { values } = parseArgs({
@@ -251,6 +254,35 @@ function linearFit(points: { minutes: number; wallMs: number }[]) {
   return { interceptMs: intercept, usPerMinute: slope * 1000, r2: 1 - ssRes / ssTot };
 }
 
+/** W5 on DynamoDB: items and bytes per table for the aggregated year, and per stored minute. */
+function sizeTable(report: Report): string[] | undefined {
+  const sizes = report.sizes ?? [];
+  if (sizes.length === 0) return undefined;
+  const minutes = Number(report.results.find((r) => r.id === 'W5' && r.store === 'dynamodb')?.extra?.minutes ?? 0);
+  const n = (v: number) => v.toLocaleString('en');
+  const perMinute = (bytes: number) => (minutes > 0 ? (bytes / minutes).toFixed(1) : '-');
+  const lines = [
+    `| W5 DynamoDB size, a year aggregated (${n(minutes)} minutes) | Items | Item bytes | + ${DYNAMO_ITEM_OVERHEAD_BYTES} B per item (billed) | Bytes per minute (billed) | DescribeTable (dynalite): items / bytes |`,
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  // Registry rows are a part of their table's row: the totals count each item once.
+  const whole = sizes.filter((s) => !s.table.includes(':'));
+  for (const s of sizes) {
+    const billed = s.bytes + DYNAMO_ITEM_OVERHEAD_BYTES * s.items;
+    const reported = s.reportedItems !== undefined ? `${n(s.reportedItems)} / ${n(s.reportedBytes ?? 0)}` : '-';
+    lines.push(
+      `| ${s.table} | ${n(s.items)} | ${n(s.bytes)} | ${n(billed)} | ${perMinute(s.bytes)} (${perMinute(billed)}) | ${reported} |`,
+    );
+  }
+  const items = whole.reduce((a, s) => a + s.items, 0);
+  const bytes = whole.reduce((a, s) => a + s.bytes, 0);
+  const billed = bytes + DYNAMO_ITEM_OVERHEAD_BYTES * items;
+  lines.push(
+    `| **total (tables + index)** | **${n(items)}** | **${n(bytes)}** | **${n(billed)}** | **${perMinute(bytes)} (${perMinute(billed)})** | |`,
+  );
+  return lines;
+}
+
 function markdown(report: Report): string {
   const lines: string[] = [];
   lines.push(
@@ -297,6 +329,8 @@ function markdown(report: Report): string {
         `(${Number(sized.bytesPerMinute).toFixed(0)} bytes per minute); with the hours and days added: ${mb(sized.aggregatedDatabaseBytes)}.`,
     );
   }
+  const sizeLines = sizeTable(report);
+  if (sizeLines) lines.push('', ...sizeLines);
   const fit = linearFit(report.scale.filter((f) => f.label.startsWith('backfill')));
   if (fit) {
     lines.push(
@@ -351,6 +385,8 @@ interface Report {
   machine: Record<string, string | number>;
   results: WorkloadResult[];
   scale: { label: string; minutes: number; wallMs: number; peakRssMiB: number }[];
+  /** W5 on DynamoDB: the aggregated year's tables and index (absent in reports saved before it). */
+  sizes?: TableSize[];
   baselines: Baseline[];
   phases: Partial<Record<StoreKind, Phase[]>>;
   pythonOriginal: typeof PYTHON_ORIGINAL;
@@ -389,6 +425,7 @@ const report: Report = {
   machine: { ...machine(runner.rssMethod), sqlite: await sqliteVersion() },
   results: [],
   scale: [],
+  sizes: [],
   baselines: [],
   phases: {},
   pythonOriginal: PYTHON_ORIGINAL,
@@ -445,6 +482,12 @@ try {
     const scale = await w5(ctx);
     report.results.push(...scale.results);
     report.scale = scale.figures;
+  }
+  if (only.has('W5') && stores.includes('dynamodb')) {
+    progress('W5 dynamodb (one year)…');
+    const scale = await w5Dynamo(ctx);
+    report.results.push(...scale.results);
+    report.sizes = scale.sizes;
   }
   if (only.has('SERVE') && stores.includes('sqlite')) {
     progress('SERVE sqlite…');

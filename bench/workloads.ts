@@ -6,10 +6,23 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseItemKey, partitionKeysBetween, type Series } from '../src/domain/keys.js';
+import { type AttributeValue, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type ItemKey,
+  parseItemKey,
+  partitionKeysBetween,
+  REGISTRY_PK,
+  type Series,
+  TABLES,
+} from '../src/domain/keys.js';
+import type { AggregateRecord, MinuteRecord } from '../src/domain/records.js';
 import { formatTimestamp } from '../src/domain/time.js';
-import type { StoreKind } from '../src/stores/store.js';
+import { aggregate } from '../src/pipeline/aggregate.js';
+import { tableName } from '../src/stores/dynamodb/tables.js';
+import { chunk, mapLimit, type Store, type StoreKind } from '../src/stores/store.js';
 import { FileBuffer } from '../src/utils/buffer.js';
+import { silentLogger } from '../src/utils/log.js';
 import { AWS_TEST_ENV } from '../test/support/dynalite.js';
 import { type ConsumedUnits, criticalPath, type DynamoProxy } from '../test/support/dynamo-proxy.js';
 import {
@@ -134,18 +147,18 @@ function storeArgs(ctx: BenchContext, store: StoreKind, db: string): string[] {
 const storeEnv = (store: StoreKind): Record<string, string> => (store === 'dynamodb' ? AWS_TEST_ENV : {});
 
 /** A report reads no buffer: the series and a log folder only. */
-function reportSeriesArgs(series: Series, dir: string): string[] {
-  return ['--device', series.device, '--pin', String(series.pin), '--mode', MODE, '--log-dir', join(dir, 'logs')];
+function reportSeriesArgs(series: Series, dir: string, mode = MODE): string[] {
+  return ['--device', series.device, '--pin', String(series.pin), '--mode', mode, '--log-dir', join(dir, 'logs')];
 }
 
-function seriesArgs(series: Series, dir: string): string[] {
+function seriesArgs(series: Series, dir: string, mode = MODE): string[] {
   return [
     '--device',
     series.device,
     '--pin',
     String(series.pin),
     '--mode',
-    MODE,
+    mode,
     '--buffer-dir',
     join(dir, 'buffer'),
     '--log-dir',
@@ -475,6 +488,91 @@ export async function w4(ctx: BenchContext, store: StoreKind): Promise<WorkloadR
   return results;
 }
 
+// ---- W5: one year, the fixture both stores share ------------------------------------------------
+
+const YEAR_SERIES: Series = { device: 'w5_year', pin: PIN };
+const YEAR_START = Date.UTC(2025, 0, 1);
+const YEAR_END = Date.UTC(2026, 0, 1);
+/** The year's last 7 days: what a Pi that was offline for a week has pending when it is back. */
+const OFFLINE_FROM = YEAR_END - 7 * DAY_MINUTES * MINUTE_MS;
+/** DynamoDB W5 has tables of its own, so their sizes are the year's alone (not W1–W4's leftovers). */
+const YEAR_MODE = 'bench_year';
+const YEAR_REPORT = ['--from', '2025-01-01', '--to', '2025-12-31', '--tz', 'UTC'];
+
+interface YearFixture {
+  records: MinuteRecord[];
+  /** The last week's minutes, as read-pin stores them (status `new`). */
+  lastWeek: MinuteRecord[];
+  /** SQLite: the year aggregated except its last week, whose minutes are pending. */
+  offlineDb: string;
+  /** SQLite: the whole year aggregated. */
+  fullDb: string;
+  /** How long building both took, ms. */
+  ms: number;
+}
+
+const yearFixtures = new Map<string, Promise<YearFixture>>();
+
+/**
+ * The year in SQLite, aggregated by the project's own pipeline in-process (the SQLite adapter does a
+ * year in seconds), built once per bench run: the SQLite rows copy `offlineDb`, the DynamoDB year is
+ * loaded from `fullDb`.
+ */
+function yearFixture(ctx: BenchContext): Promise<YearFixture> {
+  let built = yearFixtures.get(ctx.tmp);
+  if (!built) {
+    built = buildYear(ctx);
+    yearFixtures.set(ctx.tmp, built);
+  }
+  return built;
+}
+
+async function buildYear(ctx: BenchContext): Promise<YearFixture> {
+  const started = performance.now();
+  const dir = join(ctx.tmp, 'w5-year');
+  mkdirSync(dir, { recursive: true });
+  const records = readings(YEAR_SERIES, new Date(YEAR_START), 365 * DAY_MINUTES, true);
+  const before = records.filter((r) => Date.parse(r.ts) < OFFLINE_FROM);
+  const lastWeek = records.filter((r) => Date.parse(r.ts) >= OFFLINE_FROM);
+  const offlineDb = join(dir, 'offline.sqlite');
+  const fullDb = join(dir, 'full.sqlite');
+  ctx.progress(
+    `  W5: building the year in SQLite: ${before.length.toLocaleString('en')} minutes stored and aggregated in-process, ` +
+      `then the last week's ${lastWeek.length.toLocaleString('en')} stored pending`,
+  );
+  const offline = openSqlite(offlineDb);
+  try {
+    await populate(offline, before);
+    await aggregate(offline, YEAR_SERIES, silentLogger());
+    await populate(offline, lastWeek);
+  } finally {
+    await offline.close();
+  }
+  copyFileSync(offlineDb, fullDb);
+  const full = openSqlite(fullDb);
+  try {
+    await aggregate(full, YEAR_SERIES, silentLogger());
+  } finally {
+    await full.close();
+  }
+  const ms = performance.now() - started;
+  ctx.progress(`  W5: the SQLite year took ${(ms / 1000).toFixed(1)} s`);
+  return { records, lastWeek, offlineDb, fullDb, ms };
+}
+
+/** Throws unless the series has no pending minutes or hours left (an aggregate run did its job). */
+async function assertNothingPending(store: Store, what: string): Promise<void> {
+  try {
+    const minutes = await store.pendingPartitions('minutes', YEAR_SERIES);
+    const hours = await store.pendingPartitions('hours', YEAR_SERIES);
+    if (minutes.length > 0 || hours.length > 0) {
+      throw new Error(`${what}: ${minutes.length} minute and ${hours.length} hour partitions still pending`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 // ---- W5: one year in SQLite -----------------------------------------------------------------------
 
 interface ScaleFigure {
@@ -495,8 +593,8 @@ function fileSize(path: string): number {
 /** W5: a year of minutes in SQLite: size, backfill aggregation over growing ranges, pending catch-up. */
 export async function w5(ctx: BenchContext): Promise<{ results: WorkloadResult[]; figures: ScaleFigure[] }> {
   const dir = workDir(ctx, 'w5');
-  const series: Series = { device: 'w5_year', pin: PIN };
-  const yearStart = Date.UTC(2025, 0, 1);
+  const series = YEAR_SERIES;
+  const yearStart = YEAR_START;
   const template = join(dir, 'year.sqlite');
   const records = readings(series, new Date(yearStart), 365 * DAY_MINUTES, true);
   ctx.progress(`  W5: storing ${records.length.toLocaleString('en')} minutes of 2025 in SQLite`);
@@ -568,10 +666,292 @@ export async function w5(ctx: BenchContext): Promise<{ results: WorkloadResult[]
     }
   }
 
+  // The cron run after a week offline: the year aggregated, its last week's minutes pending.
+  const year = await yearFixture(ctx);
+  const offlineRun = join(dir, 'offline.sqlite');
+  const offline = await measure(ctx, 'sqlite', ctx.scaleRuns, () => {
+    copyFileSync(year.offlineDb, offlineRun);
+    return {
+      entry: 'aggregate',
+      args: [...seriesArgs(series, dir), '--db', offlineRun],
+      verify: () => assertNothingPending(openSqlite(offlineRun), 'W5 sqlite after a week offline'),
+    };
+  });
+  results.push(
+    summarize(
+      'W5',
+      `aggregate after a week offline (${year.lastWeek.length.toLocaleString('en')} minutes pending)`,
+      'sqlite',
+      offline,
+      {
+        minutes: year.lastWeek.length,
+      },
+    ),
+  );
+
   const extra = { databaseBytes: sizeBytes, minutes: records.length, bytesPerMinute: sizeBytes / records.length };
   const first = results[0];
   if (first) first.extra = { ...first.extra, ...extra, aggregatedDatabaseBytes: fileSize(pendingDb) };
   return { results, figures };
+}
+
+// ---- W5: one year in DynamoDB ---------------------------------------------------------------------
+
+/** One table's (or the status index's) size: counted here, and what DescribeTable says. */
+export interface TableSize {
+  store: StoreKind;
+  /** `minutes`, `hours`, `days`, `status index`, …. */
+  table: string;
+  items: number;
+  /** DynamoDB's documented item size summed: attribute names plus values (no per-item overhead). */
+  bytes: number;
+  /** DescribeTable's ItemCount and TableSizeBytes (IndexSizeBytes for the index) as the server reports them. */
+  reportedItems?: number;
+  reportedBytes?: number;
+}
+
+/**
+ * DynamoDB's item size as documented ("Item sizes and formats"): the UTF-8 length of each attribute
+ * name plus its value: strings their UTF-8 length, numbers 1 byte per two significant digits plus 1,
+ * booleans and null 1 byte, lists and maps 3 bytes plus 1 per element plus the elements. dynalite
+ * bills capacity by the same rules (its `itemSize`), which is what the proxy's units are.
+ */
+export function dynamoItemSize(item: Record<string, AttributeValue>): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) size += Buffer.byteLength(name) + valueSize(value);
+  return size;
+}
+
+function numberSize(text: string): number {
+  const digits = text.replace(/^[-+]/, '').replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  return 1 + Math.ceil(Math.max(1, digits.length) / 2);
+}
+
+function valueSize(value: AttributeValue): number {
+  if (value.S !== undefined) return Buffer.byteLength(value.S);
+  if (value.N !== undefined) return numberSize(value.N);
+  if (value.B !== undefined) return value.B.byteLength;
+  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+  if (value.SS !== undefined) return value.SS.reduce((a, v) => a + Buffer.byteLength(v), 0);
+  if (value.NS !== undefined) return value.NS.reduce((a, v) => a + numberSize(v), 0);
+  if (value.L !== undefined) return 3 + value.L.reduce((a, v) => a + 1 + valueSize(v), 0);
+  if (value.M !== undefined) return 3 + Object.keys(value.M).length + dynamoItemSize(value.M);
+  return 0;
+}
+
+/** Per-item storage overhead DynamoDB bills on top of the item size, for a table item and an index entry. */
+export const DYNAMO_ITEM_OVERHEAD_BYTES = 100;
+
+/**
+ * Counts and sizes every item of the year's tables, read straight from dynalite (one Scan, not
+ * through the proxy), next to what DescribeTable reports. The status index projects ALL: each
+ * entry holds the whole item, and only items with `pk_status` and `ts` (not the registry's) have one.
+ */
+async function measureDynamoSize(endpoint: string, mode: string): Promise<TableSize[]> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1' });
+  const sizes: TableSize[] = [];
+  const index: TableSize = { store: 'dynamodb', table: 'status index (all tables)', items: 0, bytes: 0 };
+  let reportedIndexItems = 0;
+  let reportedIndexBytes = 0;
+  try {
+    for (const table of TABLES) {
+      const name = tableName(mode, table);
+      const { Table: described } = await client.send(new DescribeTableCommand({ TableName: name }));
+      const own: TableSize = {
+        store: 'dynamodb',
+        table,
+        items: 0,
+        bytes: 0,
+        reportedItems: described?.ItemCount ?? 0,
+        reportedBytes: described?.TableSizeBytes ?? 0,
+      };
+      const registry: TableSize = { store: 'dynamodb', table: `${table}: series registry`, items: 0, bytes: 0 };
+      for (const gsi of described?.GlobalSecondaryIndexes ?? []) {
+        reportedIndexItems += gsi.ItemCount ?? 0;
+        reportedIndexBytes += gsi.IndexSizeBytes ?? 0;
+      }
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(new ScanCommand({ TableName: name, ExclusiveStartKey: start }));
+        for (const item of page.Items ?? []) {
+          const size = dynamoItemSize(item);
+          own.items++;
+          own.bytes += size;
+          if (item.pk?.S === REGISTRY_PK) {
+            registry.items++;
+            registry.bytes += size;
+          }
+          if (item.pk_status !== undefined && item.ts !== undefined) {
+            index.items++;
+            index.bytes += size;
+          }
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      sizes.push(own);
+      if (registry.items > 0) sizes.push(registry);
+    }
+  } finally {
+    client.destroy();
+  }
+  sizes.push({ ...index, reportedItems: reportedIndexItems, reportedBytes: reportedIndexBytes });
+  return sizes;
+}
+
+type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
+
+/** BatchWriteItem straight to dynalite (fixture resets, not measured), 25 per request, several at once. */
+async function writeDirect(endpoint: string, table: string, requests: WriteRequests): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1' });
+  const doc = DynamoDBDocumentClient.from(client);
+  try {
+    await mapLimit(chunk(requests, 25), 8, async (part) => {
+      let pending: WriteRequests = part;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 10) throw new Error(`W5: BatchWriteItem on ${table}: items still unprocessed`);
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = out.UnprocessedItems?.[table] ?? [];
+      }
+    });
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * W5 on DynamoDB: the year loaded into dynalite once (straight, not through the proxy), its size,
+ * year reports, and the cron `aggregate` after a week offline (the last week's minutes reset to
+ * pending and its hours and days deleted before each run, so every run does the same work).
+ */
+export async function w5Dynamo(ctx: BenchContext): Promise<{ results: WorkloadResult[]; sizes: TableSize[] }> {
+  if (!ctx.dynamo) throw new Error('W5 on DynamoDB needs dynalite');
+  const direct = ctx.dynamo.direct;
+  const dir = workDir(ctx, 'w5-dynamodb');
+  const started = performance.now();
+  const year = await yearFixture(ctx);
+  const since = (t: number) => `${((performance.now() - t) / 1000).toFixed(1)} s`;
+
+  // The aggregated hours and days as the SQLite pipeline left them.
+  const sqlite = openSqlite(year.fullDb);
+  const range = [new Date(YEAR_START), new Date(YEAR_END)] as const;
+  let hours: AggregateRecord[];
+  let days: AggregateRecord[];
+  try {
+    hours = [
+      ...(await sqlite.readPartitions('hours', partitionKeysBetween('hours', YEAR_SERIES, ...range))).values(),
+    ].flat();
+    days = [
+      ...(await sqlite.readPartitions('days', partitionKeysBetween('days', YEAR_SERIES, ...range))).values(),
+    ].flat();
+  } finally {
+    await sqlite.close();
+  }
+  const startOf = (table: 'hours' | 'days', item: ItemKey) => parseItemKey(table, item)?.start.getTime() ?? 0;
+  // On a Pi each hour was rolled up by the hourly run a few minutes after it ended (see W4): `auto`
+  // trusts an hours item only when it was stamped after its hour, and reads the index for mixed ones
+  // stamped over 10 minutes ago.
+  const stamped = hours.map((h) => ({ ...h, ts: formatTimestamp(new Date(startOf('hours', h) + 65 * MINUTE_MS)) }));
+
+  const loadStarted = performance.now();
+  ctx.progress(
+    `  W5 dynamodb: loading the year into dynalite directly: ${year.records.length.toLocaleString('en')} minutes (done), ` +
+      `${hours.length.toLocaleString('en')} hours, ${days.length} days`,
+  );
+  await createDynamoTables(direct, YEAR_MODE);
+  const loader = openDynamo(direct, YEAR_MODE);
+  try {
+    // The project's own writes: markDone rewrites minutes as `done` in batches (what aggregate leaves),
+    // putAggregates('days') also writes the series registry and its month counts.
+    await loader.markDone('minutes', year.records);
+    ctx.progress(`  W5 dynamodb: minutes loaded after ${since(loadStarted)}`);
+    await loader.putAggregates('hours', stamped);
+    await loader.putAggregates('days', days);
+    if (!(await loader.hasReadings(YEAR_SERIES))) throw new Error('W5 dynamodb: the loaded series is not registered');
+  } finally {
+    await loader.close();
+  }
+  const loadMs = performance.now() - loadStarted;
+  ctx.progress(`  W5 dynamodb: year loaded in ${since(loadStarted)}; sizing the tables (Scan, direct)`);
+  const sizeStarted = performance.now();
+  const sizes = await measureDynamoSize(direct, YEAR_MODE);
+  const sizeMs = performance.now() - sizeStarted;
+
+  const results: WorkloadResult[] = [];
+  const sources = ['auto', 'aggregated', 'raw'] as const;
+  for (const source of sources) {
+    ctx.progress(`  W5 dynamodb: report a year, ${source} source (${ctx.scaleRuns} runs + warm-up)`);
+    const t = performance.now();
+    const measured = await measure(ctx, 'dynamodb', ctx.scaleRuns, () => ({
+      entry: 'report',
+      args: [
+        ...reportSeriesArgs(YEAR_SERIES, dir, YEAR_MODE),
+        ...storeArgs(ctx, 'dynamodb', ''),
+        ...YEAR_REPORT,
+        '--source',
+        source,
+      ],
+      verify: (run) => {
+        if (!run.stdout.includes('2025-12'))
+          throw new Error(`W5 dynamodb: the ${source} year report printed no December`);
+      },
+    }));
+    results.push(
+      summarize('W5', `report ${YEAR_REPORT.slice(0, 4).join(' ')} (${source})`, 'dynamodb', measured, {
+        minutes: year.records.length,
+      }),
+    );
+    ctx.progress(`  W5 dynamodb: ${source} done in ${since(t)}`);
+  }
+
+  // After a week offline: before each run the last week is as read-pin left it on the Pi's return.
+  const lastWeekHours = hours.filter((h) => startOf('hours', h) >= OFFLINE_FROM);
+  const lastWeekDays = days.filter((d) => startOf('days', d) >= OFFLINE_FROM);
+  const keyOf = (item: ItemKey) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } });
+  const offlineStarted = performance.now();
+  let resetMs = 0;
+  const offline = await measure(ctx, 'dynamodb', ctx.scaleRuns, async (i) => {
+    const t = performance.now();
+    await writeDirect(direct, tableName(YEAR_MODE, 'hours'), lastWeekHours.map(keyOf));
+    await writeDirect(direct, tableName(YEAR_MODE, 'days'), lastWeekDays.map(keyOf));
+    await writeDirect(
+      direct,
+      tableName(YEAR_MODE, 'minutes'),
+      year.lastWeek.map((r) => ({ PutRequest: { Item: { ...r } } })),
+    );
+    resetMs = performance.now() - t;
+    ctx.progress(
+      `  W5 dynamodb: aggregate after a week offline, run ${i}: the last week reset to pending in ${since(t)}`,
+    );
+    return {
+      entry: 'aggregate',
+      args: [...seriesArgs(YEAR_SERIES, dir, YEAR_MODE), ...storeArgs(ctx, 'dynamodb', '')],
+      verify: () => assertNothingPending(openDynamo(direct, YEAR_MODE), 'W5 dynamodb after a week offline'),
+    };
+  });
+  results.push(
+    summarize(
+      'W5',
+      `aggregate after a week offline (${year.lastWeek.length.toLocaleString('en')} minutes pending)`,
+      'dynamodb',
+      offline,
+      { minutes: year.lastWeek.length },
+    ),
+  );
+  ctx.progress(`  W5 dynamodb: aggregate after a week offline done in ${since(offlineStarted)}`);
+
+  const first = results[0];
+  if (first) {
+    first.extra = {
+      ...first.extra,
+      sqliteYearMs: Math.round(year.ms),
+      loadMs: Math.round(loadMs),
+      sizeScanMs: Math.round(sizeMs),
+      resetMs: Math.round(resetMs),
+      totalMs: Math.round(performance.now() - started),
+    };
+  }
+  ctx.progress(`  W5 dynamodb: all done in ${since(started)}`);
+  return { results, sizes };
 }
 
 // ---- Steady state: what one device costs a day ------------------------------------------------------
