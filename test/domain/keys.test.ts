@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   itemKey,
+  itemStartMs,
   parseItemKey,
   parsePartitionKey,
   partitionKey,
@@ -82,7 +83,14 @@ describe("key formats (the Python version's README examples)", () => {
       ['minutes', 'device#alex#rpi#sensor#4#date#2025-06-21-19', 'time#00'],
     ] as const) {
       expect(parseItemKey(table, { pk, sk }), `${table} ${pk} ${sk}`).toBeUndefined();
+      expect(itemStartMs(table, { pk, sk }), `${table} ${pk} ${sk}`).toBeUndefined();
     }
+    expect(itemStartMs('minutes', { pk: 'device#alex_rpi#sensor#4#date#2025-06-21-19', sk: 'time#07' })).toBe(
+      Date.parse('2025-06-21T19:07:00Z'),
+    );
+    expect(itemStartMs('days', { pk: 'device#alex_rpi#sensor#4#date#2024-02', sk: 'time#29' })).toBe(
+      Date.parse('2024-02-29T00:00:00Z'),
+    );
   });
 
   it('derives the roll-up item of a partition', () => {
