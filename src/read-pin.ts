@@ -19,6 +19,7 @@ import { createOutputs } from './outputs/config.js';
 import { minuteOutputs } from './outputs/run-outputs.js';
 import { type ReadPinResult, readPin } from './pipeline/read-pin.js';
 import { createSensor } from './sensors/index.js';
+import { fileRegistryMemo } from './stores/dynamodb/registry-memo-file.js';
 import { openStore } from './stores/open-store.js';
 import { FileBuffer } from './utils/buffer.js';
 
@@ -53,7 +54,10 @@ await runJob(readPinCommand(), async (cmd, job) => {
       series: config.series,
       sensor: createSensor(sensor),
       buffer,
-      openStore: () => openStore(config),
+      openStore: () =>
+        openStore(config, {
+          registryMemo: fileRegistryMemo(buffer.stateFilePath('registered-series'), job.now),
+        }),
       log,
       ...(at ? { at } : {}),
       flushOnly,

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { defaultDataDir } from '../utils/paths.js';
+import type { RegistryMemo } from './dynamodb/dynamodb-store.js';
 import type { Store, StoreAccess, StoreKind } from './store.js';
 
 export interface StoreConfig {
@@ -20,6 +21,8 @@ export interface OpenStoreOptions {
   access?: StoreAccess;
   /** Aborting it cancels every call of the store, requests in flight included. */
   signal?: AbortSignal;
+  /** DynamoDB: series known registered (the minute job's memo file), so it skips the lookup. */
+  registryMemo?: RegistryMemo;
 }
 
 export function sqliteFile(config: Pick<StoreConfig, 'mode' | 'db'>): string {
@@ -31,7 +34,7 @@ export function sqliteFile(config: Pick<StoreConfig, 'mode' | 'db'>): string {
  * better-sqlite3 for SQLite (a cron run loads one of them, never both).
  */
 export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
-  const { access = 'write', signal } = options;
+  const { access = 'write', signal, registryMemo } = options;
   // Every request in flight listens to the store's signal (up to the adapter's concurrency, for a few
   // calls at once): more than Node's default of 10 listeners is expected here, not a leak.
   if (signal) setMaxListeners(128, signal);
@@ -49,5 +52,6 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     signal,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.region ? { region: config.region } : {}),
+    ...(registryMemo ? { registryMemo } : {}),
   });
 }

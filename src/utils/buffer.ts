@@ -145,6 +145,12 @@ export class FileBuffer {
     return join(this.dir, `.${name}.lock`);
   }
 
+  /** Path of a small state file of this mode (the folder is created): a dot file, never taken for a reading. */
+  stateFilePath(name: 'registered-series'): string {
+    mkdirSync(this.dir, { recursive: true });
+    return join(this.dir, `.${name}`);
+  }
+
   /**
    * Deletes temp files left by runs killed mid-write (their process is gone). A temp file is never
    * a reading yet: the reading exists only once renamed to `.json`. Returns the names removed.

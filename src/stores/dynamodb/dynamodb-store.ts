@@ -65,6 +65,15 @@ import {
 } from '../store.js';
 import { createTableAndWait, STATUS_INDEX, tableName, tableProblems } from './tables.js';
 
+/**
+ * What a caller remembers of the series registry between processes (the minute job keeps it in its
+ * buffer folder): a series it has may skip the registry lookup. Keys name the tables and the series.
+ */
+export interface RegistryMemo {
+  has(key: string): boolean;
+  remember(key: string): void;
+}
+
 export interface DynamoStoreOptions {
   mode: string;
   /** Default `write`: creates missing tables on first write. A reader never creates a table. */
@@ -85,6 +94,8 @@ export interface DynamoStoreOptions {
    * dashboard passes false: half the read cost, readings at most a second or so late.
    */
   consistentRead?: boolean;
+  /** Series known to be registered already (see RegistryMemo); absent: asked once per process. */
+  registryMemo?: RegistryMemo;
   /** Parallel requests at most (per call; default 16). */
   concurrency?: number;
   /**
@@ -832,9 +843,15 @@ export class DynamoStore implements Store {
    */
   private async register(records: readonly { pk: string }[], signal: AbortSignal | undefined): Promise<void> {
     const fresh = new Map<string, Series>();
+    const memo = this.options.registryMemo;
+    // The region is part of the key when no endpoint names the tables' home.
+    const memoKey = (series: Series): string =>
+      `${this.location}${this.options.endpoint ? '' : ` in ${this.options.region ?? 'the configured region'}`} ${seriesPrefix(series)}`;
     for (const record of records) {
       const series = seriesOfKey(record.pk);
-      if (series && !this.registered.has(seriesPrefix(series))) fresh.set(seriesPrefix(series), series);
+      if (!series || this.registered.has(seriesPrefix(series))) continue;
+      if (memo?.has(memoKey(series))) this.registered.add(seriesPrefix(series));
+      else fresh.set(seriesPrefix(series), series);
     }
     await mapLimit(
       [...fresh.values()],
@@ -860,6 +877,7 @@ export class DynamoStore implements Store {
           }
         }
         this.registered.add(seriesPrefix(series));
+        memo?.remember(memoKey(series));
       },
       signal,
     );
