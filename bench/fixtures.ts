@@ -2,7 +2,7 @@
  * Benchmark data, written with the project's own code (FileBuffer, minuteRecord, the store
  * adapters) so the fixtures are exactly what a real Pi leaves behind.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { type Series, TABLES } from '../src/domain/keys.js';
 import type { MinuteRecord } from '../src/domain/records.js';
 import { DynamoStore } from '../src/stores/dynamodb/dynamodb-store.js';
@@ -63,6 +63,22 @@ export async function createDynamoTables(endpoint: string, mode: string): Promis
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1' });
   try {
     for (const table of TABLES) await createTableAndWait(client, tableName(mode, table));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Drops the three tables of `mode` (missing ones are fine): frees the emulator of a finished run's items. */
+export async function dropDynamoTables(endpoint: string, mode: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1' });
+  try {
+    for (const table of TABLES) {
+      try {
+        await client.send(new DeleteTableCommand({ TableName: tableName(mode, table) }));
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+      }
+    }
   } finally {
     client.destroy();
   }
