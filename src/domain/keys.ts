@@ -177,22 +177,18 @@ export function parsePartitionKey(table: Table, pk: string): ParsedKey | undefin
   return { series: { device: m[1] ?? '', pin: Number(m[2]) }, start };
 }
 
-/** A partition key parsed with its label's numbers: the last one parseItemKey saw. */
+/** A parsed partition key: the last one itemStartMs saw. */
 interface ParsedPartition {
   table: Table;
   pk: string;
   partition: ParsedKey | undefined;
-  parts: number[];
 }
 // Items come partition by partition (a report reads 60 minutes per pk): the pk is parsed once for all of them.
 let lastPartition: ParsedPartition | undefined;
 
 function partitionOfItem(table: Table, pk: string): ParsedPartition {
   if (lastPartition && lastPartition.table === table && lastPartition.pk === pk) return lastPartition;
-  const partition = parsePartitionKey(table, pk);
-  const m = partition && PK_RE.exec(pk);
-  const parts = (LAYOUTS[table].labelRe.exec(m?.[3] ?? '') ?? []).slice(1).map(Number);
-  lastPartition = { table, pk, partition, parts };
+  lastPartition = { table, pk, partition: parsePartitionKey(table, pk) };
   return lastPartition;
 }
 
@@ -201,7 +197,7 @@ function partitionOfItem(table: Table, pk: string): ParsedPartition {
  * does not exist. What parseItemKey says without the objects: a report places tens of thousands of minutes.
  */
 export function itemStartMs(table: Table, key: ItemKey): number | undefined {
-  const { partition, parts } = partitionOfItem(table, key.pk);
+  const { partition } = partitionOfItem(table, key.pk);
   const skMatch = SK_RE.exec(key.sk);
   if (!partition || !skMatch) return undefined;
   const index = Number(skMatch[1]);
@@ -211,7 +207,14 @@ export function itemStartMs(table: Table, key: ItemKey): number | undefined {
       : table === 'hours'
         ? index < 24
         : index >= 1 && index <= daysInUtcMonth(partition.start);
-  return valid ? LAYOUTS[table].bucketStart(parts, index) : undefined;
+  if (!valid) return undefined;
+  // Buckets are even within a UTC partition: a step from its start, no calendar arithmetic.
+  const start = partition.start.getTime();
+  return table === 'minutes'
+    ? start + index * MINUTE_MS
+    : table === 'hours'
+      ? start + index * HOUR_MS
+      : start + (index - 1) * DAY_MS;
 }
 
 /** Parses a full item key; undefined when either part is malformed or the bucket does not exist. */

@@ -618,6 +618,7 @@ export class DynamoStore implements Store {
     options?: StoreCallOptions,
   ): Promise<MinuteRecord[]> {
     const signal = this.signalFor(options);
+    const pkStatus = statusKey(series, status);
     const ranges: { low: string; high: string }[] = [];
     for (let start = from.getTime(); start < to.getTime(); start += INDEX_RANGE_MS) {
       // BETWEEN includes its upper bound, but no ts equals a bare `YYYY-MM-DDTHH:MM`: ranges never overlap.
@@ -635,8 +636,10 @@ export class DynamoStore implements Store {
               table: 'minutes',
               index: STATUS_INDEX,
               keyName: 'pk_status',
-              keyValue: statusKey(series, status),
+              keyValue: pkStatus,
               tsBetween,
+              // Every item found has the pk_status asked for: not sent back, a fifth less to parse.
+              projection: ['pk', 'sk', 'ts', 'reading'],
               signal,
             }),
           signal,
@@ -644,7 +647,7 @@ export class DynamoStore implements Store {
       () => [],
     );
     return minutesWithin(
-      lists.flat().map((item) => toMinute(item)),
+      lists.flat().map((item) => toMinute({ ...item, pk_status: pkStatus })),
       from,
       to,
     );
