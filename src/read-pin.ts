@@ -55,9 +55,12 @@ await runJob(readPinCommand(), async (cmd, job) => {
       sensor: createSensor(sensor),
       buffer,
       openStore: () =>
-        openStore(config, {
-          registryMemo: fileRegistryMemo(buffer.stateFilePath('registered-series'), job.now),
-        }),
+        openStore(
+          config,
+          config.store === 'dynamodb'
+            ? { registryMemo: fileRegistryMemo(buffer.stateFilePath('registered-series'), job.now) }
+            : {},
+        ),
       log,
       ...(at ? { at } : {}),
       flushOnly,

@@ -121,7 +121,9 @@ function filesUnder(dir: string, sub: string): string[] {
     throw error;
   }
   // A temp file of a killed run is not ours to keep either.
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+  // Dirent.parentPath is Node 20.12+; earlier 20.x name the same folder `path`.
+  const folderOf = (entry: Dirent): string => entry.parentPath ?? (entry as Dirent & { path: string }).path;
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(dir, join(folderOf(entry), entry.name)));
 }
 
 /**

@@ -220,9 +220,10 @@ export function itemStartMs(table: Table, key: ItemKey): number | undefined {
 /** Parses a full item key; undefined when either part is malformed or the bucket does not exist. */
 export function parseItemKey(table: Table, key: ItemKey): ParsedKey | undefined {
   const start = itemStartMs(table, key);
-  const series = start === undefined ? undefined : partitionOfItem(table, key.pk).partition?.series;
+  // The partition was parsed (and kept) by itemStartMs just now.
+  const { partition } = partitionOfItem(table, key.pk);
   // A fresh series object each time, as before: callers may keep or change what they get.
-  return start === undefined || !series ? undefined : { series: { ...series }, start: new Date(start) };
+  return start === undefined || !partition ? undefined : { series: { ...partition.series }, start: new Date(start) };
 }
 
 /**

@@ -45,12 +45,15 @@ const inZone = (zone: string) => ({ in: tz(zone) });
 
 /** `YYYY-MM-DD`: the local date of `instant`. */
 export function formatLocalDate(instant: Date | number, zone: string): string {
-  return formatLocalIso(instant, zone).slice(0, 10);
+  const iso = formatLocalIso(instant, zone);
+  // A year of other than four digits (date-fns' way in formatLocalIso) cannot be cut at fixed places.
+  return iso[10] === 'T' ? iso.slice(0, 10) : format(instant, 'yyyy-MM-dd', inZone(zone));
 }
 
 /** `HH:MM` local. */
 export function formatLocalClock(instant: Date | number, zone: string): string {
-  return formatLocalIso(instant, zone).slice(11, 16);
+  const iso = formatLocalIso(instant, zone);
+  return iso[10] === 'T' ? iso.slice(11, 16) : format(instant, 'HH:mm', inZone(zone));
 }
 
 /** The local date in words, English: `Mon 25 Nov`, or `Mon 25 Nov 2026` with the year. */

@@ -20,7 +20,7 @@ export const MAX_BUFFER_FILE_BYTES = 64 * 1024;
 /** Lock files inside the mode folder: one for flushing the buffer, one for aggregating the mode. */
 export type LockName = 'flush' | 'aggregate';
 /** A temp file of `writeFileAtomic`: `<name>.json.<pid>.<random>.tmp` (`<name>.json.<pid>.tmp` before). */
-const TEMP_RE = /^(.+\.json)\.(\d+)(?:\.[0-9a-f]+)?\.tmp$/;
+const TEMP_RE = /^(.+\.json|\.registered-series)\.(\d+)(?:\.[0-9a-f]+)?\.tmp$/;
 /** A temp file this old is abandoned even if its pid seems alive (pid reuse). */
 const TEMP_STALE_MS = 10 * 60_000;
 

@@ -85,6 +85,13 @@ describe("key formats (the Python version's README examples)", () => {
       expect(parseItemKey(table, { pk, sk }), `${table} ${pk} ${sk}`).toBeUndefined();
       expect(itemStartMs(table, { pk, sk }), `${table} ${pk} ${sk}`).toBeUndefined();
     }
+    // Valid keys of every table across month ends and a leap day: the same instant both ways.
+    for (let t = Date.UTC(2024, 1, 27); t < Date.UTC(2024, 2, 2); t += 7 * 60_000) {
+      for (const table of ['minutes', 'hours', 'days'] as const) {
+        const key = itemKey(table, alex, new Date(t));
+        expect(itemStartMs(table, key), `${table} ${key.pk} ${key.sk}`).toBe(parseItemKey(table, key)?.start.getTime());
+      }
+    }
     expect(itemStartMs('minutes', { pk: 'device#alex_rpi#sensor#4#date#2025-06-21-19', sk: 'time#07' })).toBe(
       Date.parse('2025-06-21T19:07:00Z'),
     );

@@ -94,6 +94,27 @@ describe('DynamoDB store with a registry memo (dynalite)', () => {
     expect(await run(third, new Date(NOW.getTime() + 25 * HOUR_MS))).toBe(2);
     expect(proxy.counts.get('GetItem')).toBe(1);
 
+    // The same memo file for another mode's tables: not trusted there, the series is looked up and registered.
+    const other = new DynamoStore({
+      mode: 'memo2',
+      endpoint: proxy.endpoint,
+      registryMemo: fileRegistryMemo(path, NOW),
+    });
+    try {
+      await other.putMinutes([third]);
+      proxy.resetCounts();
+      await other.putMinutes(generateMinutes(SERIES, new Date(NOW.getTime() + 10 * 60_000), 1, () => 0));
+      expect(proxy.totalRequests()).toBe(1);
+    } finally {
+      await other.close();
+    }
+    const otherReader = new DynamoStore({ mode: 'memo2', endpoint: proxy.endpoint, access: 'read' });
+    try {
+      expect((await otherReader.listSeries()).map((s) => ({ device: s.device, pin: s.pin }))).toEqual([SERIES]);
+    } finally {
+      await otherReader.close();
+    }
+
     const reader = new DynamoStore({ mode: 'memo', endpoint: proxy.endpoint, access: 'read' });
     try {
       expect((await reader.listSeries()).map((s) => ({ device: s.device, pin: s.pin }))).toEqual([SERIES]);

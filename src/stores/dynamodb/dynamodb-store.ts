@@ -159,11 +159,12 @@ class WriteWindow {
 
 type Item = Record<string, unknown>;
 
-function toMinute(item: Item): MinuteRecord {
+/** `pkStatus`: the status key a status-index read asked for (then not read back from each item). */
+function toMinute(item: Item, pkStatus?: string): MinuteRecord {
   return {
     pk: String(item.pk),
     sk: String(item.sk),
-    pk_status: String(item.pk_status),
+    pk_status: pkStatus ?? String(item.pk_status),
     ts: String(item.ts),
     reading: Number(item.reading) === 1 ? 1 : 0,
   };
@@ -199,7 +200,7 @@ export class DynamoStore implements Store {
   private readonly writes: WriteWindow;
   private readonly writeConcurrency: number;
   private readonly created = new Map<Table, Promise<void>>();
-  /** Series (`seriesPrefix`) this process found in the registry or put there: not asked again. */
+  /** Series (`seriesPrefix`) this process found in the registry, put there or had in its memo: not asked again. */
   private readonly registered = new Set<string>();
 
   constructor(private readonly options: DynamoStoreOptions) {
@@ -647,7 +648,7 @@ export class DynamoStore implements Store {
       () => [],
     );
     return minutesWithin(
-      lists.flat().map((item) => toMinute({ ...item, pk_status: pkStatus })),
+      lists.flat().map((item) => toMinute(item, pkStatus)),
       from,
       to,
     );
@@ -842,19 +843,23 @@ export class DynamoStore implements Store {
 
   /**
    * Registers each series of `records` the first time it is stored: one GetItem per series and
-   * process, and a conditional PutItem (never replacing an item with counts) when it is missing.
+   * process (none while the caller's registry memo has it), and a conditional PutItem (never replacing
+   * an item with counts) when it is missing.
    */
   private async register(records: readonly { pk: string }[], signal: AbortSignal | undefined): Promise<void> {
     const fresh = new Map<string, Series>();
     const memo = this.options.registryMemo;
-    // The region is part of the key when no endpoint names the tables' home.
-    const memoKey = (series: Series): string =>
-      `${this.location}${this.options.endpoint ? '' : ` in ${this.options.region ?? 'the configured region'}`} ${seriesPrefix(series)}`;
+    // The tables, where they are and the region the client resolved (AWS_REGION, ~/.aws/config): a
+    // memo entry never stands for another region's tables of the same name.
+    const region = memo ? await this.client.config.region().catch(() => 'an unknown region') : '';
+    const memoKey = (series: Series): string => `${this.location} in ${region} ${seriesPrefix(series)}`;
     for (const record of records) {
       const series = seriesOfKey(record.pk);
-      if (!series || this.registered.has(seriesPrefix(series))) continue;
-      if (memo?.has(memoKey(series))) this.registered.add(seriesPrefix(series));
-      else fresh.set(seriesPrefix(series), series);
+      if (!series) continue;
+      const prefix = seriesPrefix(series);
+      if (this.registered.has(prefix) || fresh.has(prefix)) continue;
+      if (memo?.has(memoKey(series))) this.registered.add(prefix);
+      else fresh.set(prefix, series);
     }
     await mapLimit(
       [...fresh.values()],
