@@ -105,8 +105,10 @@ interface Layout {
   nextPartition(start: Date): Date;
   floorBucket(date: Date): Date;
   labelRe: RegExp;
-  /** Start of the bucket (ms since the epoch) given the partition label parts and the sk index. */
-  bucketStart(labelParts: number[], index: number): number;
+  /** Start of the partition given its label's numbers. */
+  partitionStart(labelParts: number[]): Date;
+  /** Start (ms) of the bucket with sk index `index` in the partition starting at `start`; undefined when there is none. */
+  bucketStart(start: Date, index: number): number | undefined;
 }
 
 const LAYOUTS: Record<Table, Layout> = {
@@ -117,7 +119,9 @@ const LAYOUTS: Record<Table, Layout> = {
     nextPartition: (d) => new Date(d.getTime() + HOUR_MS),
     floorBucket: (d) => new Date(Math.floor(d.getTime() / MINUTE_MS) * MINUTE_MS),
     labelRe: /^(\d{4})-(\d{2})-(\d{2})-(\d{2})$/,
-    bucketStart: ([y = 0, m = 1, d = 1, h = 0], i) => Date.UTC(y, m - 1, d, h, i),
+    partitionStart: ([y = 0, m = 1, d = 1, h = 0]) => new Date(Date.UTC(y, m - 1, d, h)),
+    // Buckets are even within a UTC partition: a step from its start, no calendar arithmetic.
+    bucketStart: (start, i) => (i < 60 ? start.getTime() + i * MINUTE_MS : undefined),
   },
   hours: {
     partitionLabel: utcDate,
@@ -126,7 +130,8 @@ const LAYOUTS: Record<Table, Layout> = {
     nextPartition: (d) => new Date(d.getTime() + DAY_MS),
     floorBucket: floorToHour,
     labelRe: /^(\d{4})-(\d{2})-(\d{2})$/,
-    bucketStart: ([y = 0, m = 1, d = 1], i) => Date.UTC(y, m - 1, d, i),
+    partitionStart: ([y = 0, m = 1, d = 1]) => new Date(Date.UTC(y, m - 1, d)),
+    bucketStart: (start, i) => (i < 24 ? start.getTime() + i * HOUR_MS : undefined),
   },
   days: {
     partitionLabel: utcMonth,
@@ -135,7 +140,8 @@ const LAYOUTS: Record<Table, Layout> = {
     nextPartition: (d) => addUtcMonths(d, 1),
     floorBucket: floorToDay,
     labelRe: /^(\d{4})-(\d{2})$/,
-    bucketStart: ([y = 0, m = 1], i) => Date.UTC(y, m - 1, i),
+    partitionStart: ([y = 0, m = 1]) => new Date(Date.UTC(y, m - 1, 1)),
+    bucketStart: (start, i) => (i >= 1 && i <= daysInUtcMonth(start) ? start.getTime() + (i - 1) * DAY_MS : undefined),
   },
 };
 
@@ -170,9 +176,7 @@ export function parsePartitionKey(table: Table, pk: string): ParsedKey | undefin
   const layout = LAYOUTS[table];
   const label = layout.labelRe.exec(m[3] ?? '');
   if (!label) return undefined;
-  const parts = label.slice(1).map(Number);
-  const firstIndex = table === 'days' ? 1 : 0;
-  const start = new Date(layout.bucketStart(parts, firstIndex));
+  const start = layout.partitionStart(label.slice(1).map(Number));
   if (layout.partitionLabel(start) !== m[3]) return undefined;
   return { series: { device: m[1] ?? '', pin: Number(m[2]) }, start };
 }
@@ -199,22 +203,7 @@ function partitionOfItem(table: Table, pk: string): ParsedPartition {
 export function itemStartMs(table: Table, key: ItemKey): number | undefined {
   const { partition } = partitionOfItem(table, key.pk);
   const skMatch = SK_RE.exec(key.sk);
-  if (!partition || !skMatch) return undefined;
-  const index = Number(skMatch[1]);
-  const valid =
-    table === 'minutes'
-      ? index < 60
-      : table === 'hours'
-        ? index < 24
-        : index >= 1 && index <= daysInUtcMonth(partition.start);
-  if (!valid) return undefined;
-  // Buckets are even within a UTC partition: a step from its start, no calendar arithmetic.
-  const start = partition.start.getTime();
-  return table === 'minutes'
-    ? start + index * MINUTE_MS
-    : table === 'hours'
-      ? start + index * HOUR_MS
-      : start + (index - 1) * DAY_MS;
+  return partition && skMatch ? LAYOUTS[table].bucketStart(partition.start, Number(skMatch[1])) : undefined;
 }
 
 /** Parses a full item key; undefined when either part is malformed or the bucket does not exist. */
