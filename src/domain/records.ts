@@ -31,6 +31,11 @@ export interface AggregateRecord {
   expected: number;
   /** Number of minute readings behind the item (on + off). */
   count: number;
+  /**
+   * Hours only, written by this version's aggregate: the hour's minutes in order, `1` power, `0` no
+   * power, `-` no reading (domain/aggregate.ts, statesByMinute). Absent from the Python version's items.
+   */
+  by_minute?: string;
 }
 
 export type AggregateTable = Exclude<Table, 'minutes'>;

@@ -8,8 +8,9 @@
  *               by the period, where its minutes are read.
  *   auto        hours items where complete (the hour is over, aggregated after it ended, no new
  *               minutes since; an hour that is over with no item and no new minutes had no
- *               readings); mixed complete hours and everything else are read from the minutes, so
- *               the numbers are exact and equal raw's for complete hours.
+ *               readings), mixed ones too where the item spells its minutes (`by_minute`, written by
+ *               this version's aggregate); other mixed complete hours and everything else are read
+ *               from the minutes, so the numbers are exact and equal raw's for complete hours.
  * Hours that have not begun are never read: their minutes are pending. When the period includes now,
  * the current and the previous UTC hour are read from their minutes by every source (the hours item of
  * the last hour is not written yet), so the status says what the last readings say.
@@ -19,6 +20,7 @@
  * (the status index of new minutes, and the hours and days items up to MAX_PERIOD_DAYS back); if
  * not, the minutes before the period's first reading are `notMonitored` instead of unknown.
  */
+import { statesByMinute } from '../domain/aggregate.js';
 import {
   itemStartMs,
   parseItemKey,
@@ -246,6 +248,20 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     }
   }
 
+  // Set when a reading before the period turns up in what is read anyway.
+  let earlierSeen = false;
+  // The 60 minute states of the hour starting at `h`, as its stored readings say them.
+  const placeHour = (h: number, hourStates: Uint8Array): void => {
+    const first = Math.round((h - from) / MINUTE_MS);
+    for (let m = 0; m < 60; m++) {
+      const state = hourStates[m] ?? MINUTE.unknown;
+      if (state === MINUTE.unknown) continue;
+      const index = first + m;
+      if (index >= 0 && index < length) states[index] = state;
+      else if (index < 0) earlierSeen = true;
+    }
+  };
+
   const needMinutes: number[] = [];
   // Complete mixed hours (auto): their hour-cache keys.
   const cacheKeys = new Map<number, string>();
@@ -266,6 +282,13 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
       // An hour that is over, has no hours item and no new minutes has no readings at all.
       const complete = over && !unaggregated && (item === undefined || (stamped !== undefined && stamped >= hourEnd));
       const uniform = item === undefined || item.on === 60 || item.off === 60 || item.on + item.off === 0;
+      const byMinute = complete && item && !uniform ? statesByMinute(item) : undefined;
+      if (byMinute) {
+        // A mixed hour this version aggregated: its hours item spells its minutes.
+        placeHour(h, byMinute);
+        stats.hoursFromAggregates++;
+        continue;
+      }
       if (!complete || !uniform) {
         const cacheKey =
           complete && item && request.hourCache
@@ -307,19 +330,6 @@ export async function loadMinuteStates(store: Store, request: LoadRequest): Prom
     stats.hoursUnresolved++;
   }
 
-  // Set when a reading before the period turns up in what is read anyway.
-  let earlierSeen = false;
-  // The 60 minute states of the hour starting at `h`, as its stored readings say them.
-  const placeHour = (h: number, hourStates: Uint8Array): void => {
-    const first = Math.round((h - from) / MINUTE_MS);
-    for (let m = 0; m < 60; m++) {
-      const state = hourStates[m] ?? MINUTE.unknown;
-      if (state === MINUTE.unknown) continue;
-      const index = first + m;
-      if (index >= 0 && index < length) states[index] = state;
-      else if (index < 0) earlierSeen = true;
-    }
-  };
   const apply = (record: MinuteRecord): void => {
     const start = itemStartMs('minutes', record);
     if (start === undefined) return;

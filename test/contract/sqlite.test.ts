@@ -136,13 +136,13 @@ const readBack = async (file: string) => {
 };
 
 describe('SQLite schema versions', () => {
-  it('a fresh file is created at schema version 1', async () => {
+  it('a fresh file is created at schema version 2', async () => {
     const file = freshFile();
     await new SqliteStore({ file }).close();
-    expect(userVersion(file)).toBe(1);
+    expect(userVersion(file)).toBe(2);
   });
 
-  it('a version-0 file is brought to version 1 by a writer, its tables, indexes and rows unchanged', async () => {
+  it('a version-0 file is brought to version 2 by a writer: its tables, indexes and rows kept, hours gains by_minute', async () => {
     for (const mode of ['WAL', 'DELETE'] as const) {
       const file = freshFile();
       versionZeroFile(file, mode);
@@ -151,10 +151,54 @@ describe('SQLite schema versions', () => {
       const writer = new SqliteStore({ file });
       expect((await writer.check()).schema?.message).toMatch(/: minutes, hours, days with their status indexes$/);
       await writer.close();
-      expect(userVersion(file)).toBe(1);
-      expect(schemaText(file)).toEqual(before);
+      expect(userVersion(file)).toBe(2);
+      const hoursTable = (rows: unknown[]) => rows.find((r) => (r as { name: string }).name === 'hours');
+      const after = schemaText(file);
+      expect(after.filter((r) => r !== hoursTable(after))).toEqual(before.filter((r) => r !== hoursTable(before)));
+      expect((hoursTable(after) as { sql: string }).sql).toBe(
+        (hoursTable(before) as { sql: string }).sql.replace(
+          'count INTEGER NOT NULL,',
+          'count INTEGER NOT NULL, by_minute TEXT,',
+        ),
+      );
       expect(await readBack(file)).toEqual([minute]);
     }
+  });
+
+  it("a version-1 file's hours are read without by_minute; a writer adds the column and old rows stay without", async () => {
+    const file = freshFile();
+    versionZeroFile(file, 'DELETE');
+    const hour = {
+      pk: 'device#alex_rpi#sensor#4#date#2025-06-21',
+      sk: 'time#19',
+      pk_status: 'device#alex_rpi#sensor#4#status#done',
+      ts: '2025-06-21T20:05:00.000000+00:00',
+      on: 1,
+      off: 0,
+      unknown: 59,
+      expected: 60,
+      count: 1,
+    };
+    const raw = new Database(file);
+    raw
+      .prepare(
+        'INSERT INTO hours (pk, sk, pk_status, ts, "on", "off", unknown, expected, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(...Object.values(hour));
+    raw.pragma('user_version = 1');
+    raw.close();
+    const hoursOf = async (store: SqliteStore) => (await store.readPartitions('hours', [hour.pk])).get(hour.pk);
+    const reader = new SqliteStore({ file, access: 'read' });
+    expect(await hoursOf(reader)).toEqual([hour]);
+    await reader.close();
+    expect(userVersion(file)).toBe(1);
+    const writer = new SqliteStore({ file });
+    expect(await hoursOf(writer)).toEqual([hour]);
+    const spelled = { ...hour, sk: 'time#20', by_minute: `1${'-'.repeat(59)}` };
+    await writer.putAggregates('hours', [spelled]);
+    expect(await hoursOf(writer)).toEqual([hour, spelled]);
+    await writer.close();
+    expect(userVersion(file)).toBe(2);
   });
 
   it('a reader leaves a version-0 file at version 0, and its check says the next write migrates it', async () => {
@@ -163,7 +207,7 @@ describe('SQLite schema versions', () => {
     const reader = new SqliteStore({ file, access: 'read' });
     expect((await reader.check()).schema).toMatchObject({
       status: 'ok',
-      message: `${file}: minutes, hours, days with their status indexes (schema version 0: the next write makes it 1)`,
+      message: `${file}: minutes, hours, days with their status indexes (schema version 0: the next write makes it 2)`,
     });
     expect((await reader.readPartitions('minutes', [minute.pk])).get(minute.pk)).toEqual([minute]);
     await reader.close();
@@ -204,7 +248,7 @@ describe('SQLite schema versions', () => {
     raw.pragma('user_version = 7');
     raw.close();
     const before = footprint(file);
-    const message = `${file} has schema version 7, newer than this blackout-monitor knows (1): update blackout-monitor before using it`;
+    const message = `${file} has schema version 7, newer than this blackout-monitor knows (2): update blackout-monitor before using it`;
     expect(() => new SqliteStore({ file })).toThrow(message);
     const reader = new SqliteStore({ file, access: 'read' });
     await expect(reader.readPartitions('minutes', [minute.pk])).rejects.toThrow(message);

@@ -170,6 +170,13 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
       await store.putAggregates('hours', [{ ...hour, on: 2, off: 1 }]);
       expect((await store.readPartitions('hours', [hour.pk])).get(hour.pk)).toEqual([{ ...hour, on: 2, off: 1 }]);
       expect(await store.pendingPartitions('hours', SERIES)).toEqual([hour.pk]);
+      // An hour's minutes spelled out (by_minute) are kept through a rewrite and through markDone.
+      const spelled = { ...hour, on: 2, off: 1, by_minute: `110${'-'.repeat(57)}` };
+      await store.putAggregates('hours', [spelled]);
+      await store.markDone('hours', [spelled]);
+      expect((await store.readPartitions('hours', [hour.pk])).get(hour.pk)).toEqual([
+        { ...spelled, pk_status: statusKey(SERIES, 'done') },
+      ]);
     });
 
     it('marks an aggregate done only while it is as read: one rewritten since stays pending', async () => {
@@ -350,8 +357,24 @@ export function defineStoreContract(name: string, harness: StoreHarness): void {
         expect(h10).toMatchObject({ on: 0, off: 59, unknown: 1, expected: 60, count: 59 });
         const h12 = hours?.find((h) => h.sk === 'time#12');
         expect(h12).toMatchObject({ on: 30, off: 29, unknown: 1, count: 59 });
+        // Its minutes in order: what a report draws a mixed hour from without reading them.
+        const minutesOf12 =
+          (
+            await store.readPartitions('minutes', [
+              partitionKey('minutes', SERIES, new Date(DAY1.getTime() + 12 * 3_600_000)),
+            ])
+          )
+            .values()
+            .next().value ?? [];
+        const spelled = Array.from({ length: 60 }, (_, m) => {
+          const found = minutesOf12.find((r) => r.sk === `time#${String(m).padStart(2, '0')}`);
+          return found ? String(found.reading) : '-';
+        }).join('');
+        expect(h12?.by_minute).toBe(spelled);
+        expect(hours?.every((h) => h.by_minute?.length === 60)).toBe(true);
         const month = partitionKey('days', SERIES, DAY1);
         const days = (await store.readPartitions('days', [month])).get(month);
+        expect(days?.some((d) => 'by_minute' in d)).toBe(false);
         expect(
           days?.map(({ sk, on, off, unknown, expected, count }) => ({ sk, on, off, unknown, expected, count })),
         ).toEqual([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countDay, countHour } from '../../src/domain/aggregate.js';
+import { countDay, countHour, statesByMinute } from '../../src/domain/aggregate.js';
+import { MINUTE } from '../../src/domain/outages.js';
 import { validateMinuteRecord } from '../../src/domain/records.js';
 
 const minute = (m: number, reading: 0 | 1) => ({ sk: `time#${String(m).padStart(2, '0')}`, reading });
@@ -8,12 +9,26 @@ const hour = (h: number, on: number, off: number) => ({ sk: `time#${String(h).pa
 describe('aggregation math', () => {
   it('counts a full hour', () => {
     const all = Array.from({ length: 60 }, (_, m) => minute(m, m < 45 ? 1 : 0));
-    expect(countHour(all)).toEqual({ on: 45, off: 15, unknown: 0, expected: 60, count: 60 });
+    expect(countHour(all)).toEqual({
+      on: 45,
+      off: 15,
+      unknown: 0,
+      expected: 60,
+      count: 60,
+      by_minute: '1'.repeat(45) + '0'.repeat(15),
+    });
   });
 
   it('counts missing minutes as unknown', () => {
-    expect(countHour([minute(0, 1), minute(30, 0)])).toEqual({ on: 1, off: 1, unknown: 58, expected: 60, count: 2 });
-    expect(countHour([])).toEqual({ on: 0, off: 0, unknown: 60, expected: 60, count: 0 });
+    expect(countHour([minute(0, 1), minute(30, 0)])).toEqual({
+      on: 1,
+      off: 1,
+      unknown: 58,
+      expected: 60,
+      count: 2,
+      by_minute: `1${'-'.repeat(29)}0${'-'.repeat(29)}`,
+    });
+    expect(countHour([])).toEqual({ on: 0, off: 0, unknown: 60, expected: 60, count: 0, by_minute: '-'.repeat(60) });
   });
 
   it('counts a duplicated minute once and ignores foreign sort keys', () => {
@@ -23,7 +38,19 @@ describe('aggregation math', () => {
       unknown: 58,
       expected: 60,
       count: 2,
+      by_minute: `-----10${'-'.repeat(53)}`,
     });
+  });
+
+  it("reads an hour's minutes back from its by_minute, only when they agree with its counts", () => {
+    const counts = countHour([minute(0, 1), minute(1, 0), minute(59, 1)]);
+    const states = statesByMinute(counts);
+    expect(states && [...states]).toEqual([MINUTE.on, MINUTE.off, ...new Array(57).fill(MINUTE.unknown), MINUTE.on]);
+    // Python's items have none; a damaged or foreign one, or counts changed since, is not trusted.
+    expect(statesByMinute({ on: 2, off: 1 })).toBeUndefined();
+    expect(statesByMinute({ ...counts, on: 1 })).toBeUndefined();
+    expect(statesByMinute({ ...counts, by_minute: counts.by_minute.slice(1) })).toBeUndefined();
+    expect(statesByMinute({ ...counts, by_minute: `x${counts.by_minute.slice(1)}` })).toBeUndefined();
   });
 
   it('sums a day from hours; count is the number of minute readings', () => {

@@ -63,8 +63,9 @@ describe('report from DynamoDB (dynalite)', () => {
     expect(proxy.counts.get('Scan')).toBeUndefined();
     proxy.resetCounts();
     const auto = await report({ month: '2025-10' }, 'auto');
-    // auto reads the 7 mixed hours' minutes (the status index it asks anyway).
-    expect(proxy.counts.get('Query')).toBe(32 + 7 + lookback);
+    // auto draws the 7 mixed hours from their hours items' by_minute: no minute is read (the status
+    // index it asks anyway is in the lookback).
+    expect(proxy.counts.get('Query')).toBe(32 + lookback);
     expect(proxy.counts.get('Scan')).toBeUndefined();
     proxy.resetCounts();
     const raw = await report({ month: '2025-10' }, 'raw');

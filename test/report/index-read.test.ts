@@ -1,14 +1,15 @@
 /**
- * The auto source reads complete mixed hours aggregated a while ago from ranges of the status index
- * (readMinutesBetween) instead of one partition each, on both stores, with the same minute states as
- * the raw source; an hour whose index minutes do not add up to its hours item is read from its
- * partition instead.
+ * The auto source draws complete mixed hours from their hours items where these spell their minutes
+ * (by_minute); hours items without it (the Python version's) aggregated a while ago are read from
+ * ranges of the status index (readMinutesBetween) instead of one partition each, on both stores, with
+ * the same minute states as the raw source; an hour whose index minutes do not add up to its hours
+ * item is read from its partition instead.
  */
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { partitionKey } from '../../src/domain/keys.js';
+import { partitionKey, partitionKeysBetween } from '../../src/domain/keys.js';
 import { aggregate } from '../../src/pipeline/aggregate.js';
-import { loadMinuteStates, type Source } from '../../src/report/load.js';
+import { type Loaded, loadMinuteStates, type Source } from '../../src/report/load.js';
 import { DynamoStore } from '../../src/stores/dynamodb/dynamodb-store.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import type { Store } from '../../src/stores/store.js';
@@ -29,13 +30,37 @@ const minutes = () => generateMinutes(SERIES, FROM, DAYS * 1440, (i) => (i % 7 =
 const load = (store: Store, source: Source) =>
   loadMinuteStates(store, { series: SERIES, from: FROM, to: TO, tz: 'UTC', source, now: NOW });
 
+const sameStates = (a: Loaded, b: Loaded): boolean =>
+  Buffer.from(a.minuteStates.states).equals(Buffer.from(b.minuteStates.states));
+
 async function checkIndexRead(store: Store, requests?: () => number): Promise<void> {
   await store.putMinutes(minutes());
   await aggregate(store, SERIES, silentLogger());
   const raw = await load(store, 'raw');
-  const before = requests?.();
+
+  // This version's hours items spell their minutes (by_minute): no minute is read at all.
+  let before = requests?.();
+  const spelled = await load(store, 'auto');
+  expect(sameStates(spelled, raw)).toBe(true);
+  expect(spelled.stats).toMatchObject({
+    hoursFromAggregates: DAYS * 24,
+    hoursFromIndex: 0,
+    minuteRangesRead: 0,
+    minutePartitionsRead: 0,
+  });
+  // 4 days of hours partitions (one query each) and the pending minutes.
+  if (requests && before !== undefined) expect(requests() - before).toBeLessThanOrEqual(DAYS + 1);
+
+  // Hours items as the Python version (or an earlier one) wrote them: without by_minute.
+  const dayPks = partitionKeysBetween('hours', SERIES, FROM, TO);
+  const hours = [...(await store.readPartitions('hours', dayPks)).values()].flat();
+  await store.putAggregates(
+    'hours',
+    hours.map(({ by_minute, ...item }) => item),
+  );
+  before = requests?.();
   const auto = await load(store, 'auto');
-  expect(Buffer.from(auto.minuteStates.states).equals(Buffer.from(raw.minuteStates.states))).toBe(true);
+  expect(sameStates(auto, raw)).toBe(true);
   expect(auto.stats).toMatchObject({
     hoursFromIndex: DAYS * 24,
     minuteRangesRead: DAYS / 2,
@@ -51,7 +76,7 @@ async function checkIndexRead(store: Store, requests?: () => number): Promise<vo
   if (!hour) throw new Error('no hours item for 05:00');
   await store.putAggregates('hours', [{ ...hour, on: hour.on - 1, off: hour.off + 1 }]);
   const checked = await load(store, 'auto');
-  expect(Buffer.from(checked.minuteStates.states).equals(Buffer.from(raw.minuteStates.states))).toBe(true);
+  expect(sameStates(checked, raw)).toBe(true);
   expect(checked.stats).toMatchObject({ hoursFromIndex: DAYS * 24 - 1, minutePartitionsRead: 1 });
 }
 

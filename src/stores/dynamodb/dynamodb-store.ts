@@ -182,6 +182,7 @@ function toAggregate(item: Item): AggregateRecord {
     unknown: n(item.unknown),
     expected: n(item.expected),
     count: n(item.count),
+    ...(typeof item.by_minute === 'string' ? { by_minute: item.by_minute } : {}),
   };
 }
 

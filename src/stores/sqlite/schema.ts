@@ -39,6 +39,11 @@ ${aggregateTableDdl('hours')}
 ${aggregateTableDdl('days')}
 `,
   },
+  {
+    version: 2,
+    what: "hours.by_minute: the hour's minutes in order, so a report need not read them (NULL in older rows)",
+    sql: 'ALTER TABLE hours ADD COLUMN by_minute TEXT;',
+  },
 ];
 
 /** The version this code writes and understands. */
@@ -85,26 +90,34 @@ export function schemaOf(db: Database.Database): Map<string, string> {
   return new Map(rows.map((r) => [`${r.type} ${r.name}`, (r.sql ?? '').replace(/\s+/g, ' ').trim()]));
 }
 
-let expected: Map<string, string> | undefined;
+const expected = new Map<number, Map<string, string>>();
 
-/** The schema the migrations produce, built once in memory. */
-function expectedSchema(): Map<string, string> {
-  if (expected) return expected;
+/**
+ * The schema the migrations up to `version` produce, built once in memory. Version 0's tables are
+ * migration 1's.
+ */
+function expectedSchema(version: number): Map<string, string> {
+  const known = expected.get(version);
+  if (known) return known;
   const db = new Database(':memory:');
   try {
-    for (const migration of MIGRATIONS) db.exec(migration.sql);
-    expected = schemaOf(db);
-    return expected;
+    for (const migration of MIGRATIONS) if (migration.version <= Math.max(1, version)) db.exec(migration.sql);
+    const schema = schemaOf(db);
+    expected.set(version, schema);
+    return schema;
   } finally {
     db.close();
   }
 }
 
-/** What differs from the expected schema: `table hours missing`, `table minutes differs`, … */
+/**
+ * What differs from the schema of the file's version (a reader sees files no writer has migrated
+ * yet): `table hours missing`, `table minutes differs`, …
+ */
 export function schemaProblems(db: Database.Database): string[] {
   const actual = schemaOf(db);
   const problems: string[] = [];
-  for (const [name, sql] of expectedSchema()) {
+  for (const [name, sql] of expectedSchema(schemaVersion(db))) {
     const found = actual.get(name);
     if (found === undefined) problems.push(`${name} missing`);
     else if (found !== sql) problems.push(`${name} differs`);

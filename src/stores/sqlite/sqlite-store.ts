@@ -45,7 +45,12 @@ import { closeWriterKeepingWal, missingWalFiles, WalFilesMissingError } from './
 
 const AGGREGATE_COLUMNS = `pk, sk, pk_status, ts, "on", "off", unknown, expected, count`;
 const MINUTE_COLUMNS = 'pk, sk, pk_status, ts, reading';
-const columnsOf = (table: Table): string => (table === 'minutes' ? MINUTE_COLUMNS : AGGREGATE_COLUMNS);
+/** Since schema version 2; a reader of an older file (not migrated: readers never write) goes without. */
+const BY_MINUTE_SINCE = 2;
+const hasByMinute = (table: Table, db: Database.Database): boolean =>
+  table === 'hours' && schemaVersion(db) >= BY_MINUTE_SINCE;
+const columnsOf = (table: Table, db: Database.Database): string =>
+  table === 'minutes' ? MINUTE_COLUMNS : hasByMinute(table, db) ? `${AGGREGATE_COLUMNS}, by_minute` : AGGREGATE_COLUMNS;
 // SQLite's default limit on bound parameters is 32766; stay far below.
 const IN_CHUNK = 500;
 
@@ -327,10 +332,14 @@ export class SqliteStore implements Store {
     for (const part of chunk(pks, IN_CHUNK)) {
       const rows = db
         .prepare<string[], RecordOf<T>>(
-          `SELECT ${columnsOf(table)} FROM ${table} WHERE pk IN (${part.map(() => '?').join(',')}) ORDER BY pk, sk`,
+          `SELECT ${columnsOf(table, db)} FROM ${table} WHERE pk IN (${part.map(() => '?').join(',')}) ORDER BY pk, sk`,
         )
         .all(...part);
-      for (const row of rows) out.get(row.pk)?.push(row);
+      for (const row of rows) {
+        // NULL: an hour written before version 2, or by another tool.
+        if ('by_minute' in row && row.by_minute === null) delete row.by_minute;
+        out.get(row.pk)?.push(row);
+      }
     }
     return out;
   }
@@ -341,12 +350,14 @@ export class SqliteStore implements Store {
     options?: StoreCallOptions,
   ): Promise<void> {
     const db = this.writer('putAggregates', options);
+    const byMinute = hasByMinute(table, db);
     const upsert = db.prepare(
-      `INSERT OR REPLACE INTO ${table} (${AGGREGATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO ${table} (${columnsOf(table, db)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?${byMinute ? ', ?' : ''})`,
     );
     db.transaction(() => {
       for (const r of records) {
-        upsert.run(r.pk, r.sk, r.pk_status, r.ts, r.on, r.off, r.unknown, r.expected, r.count);
+        const values = [r.pk, r.sk, r.pk_status, r.ts, r.on, r.off, r.unknown, r.expected, r.count];
+        upsert.run(byMinute ? [...values, r.by_minute ?? null] : values);
       }
     }).immediate();
   }
