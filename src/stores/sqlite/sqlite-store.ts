@@ -351,9 +351,13 @@ export class SqliteStore implements Store {
   ): Promise<void> {
     const db = this.writer('putAggregates', options);
     const byMinute = hasByMinute(table, db);
-    const upsert = db.prepare(
-      `INSERT OR REPLACE INTO ${table} (${columnsOf(table, db)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?${byMinute ? ', ?' : ''})`,
-    );
+    const columns = columnsOf(table, db);
+    // One placeholder per column, so the two lists cannot disagree.
+    const placeholders = columns
+      .split(',')
+      .map(() => '?')
+      .join(', ');
+    const upsert = db.prepare(`INSERT OR REPLACE INTO ${table} (${columns}) VALUES (${placeholders})`);
     db.transaction(() => {
       for (const r of records) {
         const values = [r.pk, r.sk, r.pk_status, r.ts, r.on, r.off, r.unknown, r.expected, r.count];
