@@ -6,6 +6,7 @@
  */
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,16 +108,23 @@ export async function retainedMessages(
 ): Promise<Map<string, string>> {
   const client = connect(url, { reconnectPeriod: 0, connectTimeout: 2000, ...options });
   const messages = new Map<string, string>();
-  client.on('message', (topic, payload, packet) => {
-    if (packet.retain) messages.set(topic, payload.toString());
+  // The broker queues a subscription's retained messages before it handles anything the client
+  // sends after the SUBACK: once a marker published then comes back, every retained one is here
+  // (a fixed wait would miss some on a loaded machine).
+  const marker = `blackout-test/sync/${randomUUID()}`;
+  const synced = new Promise<void>((resolve) => {
+    client.on('message', (topic, payload, packet) => {
+      if (topic === marker) resolve();
+      else if (packet.retain) messages.set(topic, payload.toString());
+    });
   });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);
   });
-  await client.subscribeAsync(topics, { qos: 1 });
-  // Retained messages arrive right after the SUBACK; a short wait collects them all.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await client.subscribeAsync([...topics, marker], { qos: 1 });
+  await client.publishAsync(marker, 'sync', { qos: 1 });
+  await synced;
   await client.endAsync();
   return messages;
 }
