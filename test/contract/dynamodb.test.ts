@@ -79,13 +79,17 @@ describe('DynamoDB: a deadline cancels the requests themselves', () => {
       await store.putMinutes([minute(0)]);
       slow(3000);
       const cancelsBefore = proxy.clientCancels();
-      const started = Date.now();
-      const failure = await store
-        .putMinutes([minute(1)], { signal: AbortSignal.timeout(300) })
-        .catch((error: unknown) => error);
-      expect(Date.now() - started).toBeLessThan(2000);
+      const requestsBefore = proxy.totalRequests();
+      // The deadline passes once the request is held by the proxy (however slow the machine is to send it).
+      const deadline = new AbortController();
+      const call = store.putMinutes([minute(1)], { signal: deadline.signal }).catch((error: unknown) => error);
+      await vi.waitFor(() => expect(proxy.totalRequests()).toBe(requestsBefore + 1), { timeout: 10_000 });
+      const aborted = Date.now();
+      deadline.abort(new DOMException('deadline', 'TimeoutError'));
+      const failure = await call;
+      expect(Date.now() - aborted).toBeLessThan(2000);
       expect(failure).toMatchObject({ name: 'AbortError' });
-      await vi.waitFor(() => expect(proxy.clientCancels()).toBe(cancelsBefore + 1));
+      await vi.waitFor(() => expect(proxy.clientCancels()).toBe(cancelsBefore + 1), { timeout: 10_000 });
     } finally {
       proxy.setPolicy(undefined);
       await store.close();
@@ -112,10 +116,10 @@ describe('DynamoDB: a deadline cancels the requests themselves', () => {
         ),
       );
       // One request each (a Query, a Query, a BatchGetItem), all held by the proxy.
-      await vi.waitFor(() => expect(proxy.totalRequests()).toBe(requestsBefore + 3));
+      await vi.waitFor(() => expect(proxy.totalRequests()).toBe(requestsBefore + 3), { timeout: 10_000 });
       controller.abort();
       expect(await Promise.all(calls)).toEqual(['AbortError', 'AbortError', 'AbortError']);
-      await vi.waitFor(() => expect(proxy.clientCancels()).toBe(cancelsBefore + 3));
+      await vi.waitFor(() => expect(proxy.clientCancels()).toBe(cancelsBefore + 3), { timeout: 10_000 });
       const requests = proxy.totalRequests();
       await expect(store.readPartitions('minutes', [minute(0).pk])).rejects.toMatchObject({ name: 'AbortError' });
       expect(proxy.totalRequests()).toBe(requests);

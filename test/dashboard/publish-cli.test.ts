@@ -18,10 +18,11 @@ import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../src/dashboard/contract.js';
 import { devicesResource, minutesResource, statusResource } from '../../src/dashboard/resources.js';
+import { DAY_MS, floorToDay, utcDate } from '../../src/domain/time.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { FRESH_NOW, FRESH_TZ, freshMinutes } from '../report/fresh-data.js';
 import { ROOT, runEntrypoint, tempDir } from '../support/cli.js';
-import { SERIES } from '../support/data.js';
+import { generateMinutes, SERIES } from '../support/data.js';
 
 let temp: ReturnType<typeof tempDir>;
 let db: string;
@@ -273,16 +274,21 @@ describe('--publish-dir', () => {
   });
 
   it('aggregate: the days it rolled up, the calendar and the status', async () => {
+    // aggregate publishes on the real clock, keeping the last 32 days: readings of the three UTC days
+    // before today are rolled up and published at any hour (the fixed data would age out).
+    const recentDb = join(temp.dir, 'recent.sqlite');
+    const first = new Date(floorToDay(new Date()).getTime() - 3 * DAY_MS);
+    const store = new SqliteStore({ file: recentDb });
+    await store.putMinutes(generateMinutes(SERIES, first, 3 * 24 * 60, (i) => (i % 600 < 45 ? 0 : 1)));
+    await store.close();
     const result = await runEntrypoint(
       'aggregate',
-      ['alex_rpi', '4', 'dev', '--buffer-dir', join(temp.dir, 'buffer'), ...STORE_ARGS()],
+      ['alex_rpi', '4', 'dev', '--buffer-dir', join(temp.dir, 'buffer'), '--db', recentDb, '--log-dir', logs],
       { env: { TZ: FRESH_TZ, BLACKOUT_PUBLISH_DIR: out } },
     );
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const minutes = files(join(out, 'api', 'minutes'));
-    expect(minutes).toEqual(
-      ['2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01'].map((d) => `alex_rpi/4/${d}.json`),
-    );
+    expect(minutes).toEqual([0, 1, 2].map((k) => `alex_rpi/4/${utcDate(new Date(first.getTime() + k * DAY_MS))}.json`));
     expect(files(out)).toEqual(
       expect.arrayContaining([
         'config.json',

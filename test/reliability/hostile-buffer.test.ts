@@ -160,6 +160,9 @@ describe('a flush lock held by a live process', () => {
     const old = new Date(Date.now() - 4 * 60_000);
     utimesSync(lock, old, old);
     writeFileSync(`${lock}.takeover`, '1\n');
+    // Dated ahead, so it stays fresh however long the run takes to start.
+    const ahead = new Date(Date.now() + 60_000);
+    utimesSync(`${lock}.takeover`, ahead, ahead);
     const run = await s.read('2025-06-21T12:00:05Z', ['--heartbeat-url', `http://127.0.0.1:${port}/hc/x`]);
     server.close();
     expect(run.code).toBe(0);

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../support/cli.js';
 import { AWS_TEST_ENV } from '../support/dynalite.js';
 import { logLines, runDist } from './support.js';
@@ -53,8 +53,7 @@ describe('a store that trickles', () => {
     const warning = logLines(join(tmp.dir, 'aggregate', 'logs')).find((l) => l.level === 40);
     expect(warning?.msg).toBe('time limit reached; the rest of the aggregation is left for the next run');
     // The cancelled requests are gone: nothing keeps trickling.
-    await new Promise((done) => setTimeout(done, 500));
-    expect(trickles.size).toBe(0);
+    await vi.waitFor(() => expect(trickles.size).toBe(0), { timeout: 5000 });
   });
 
   it('report gives up at --time-limit with one line and exit 1', async () => {

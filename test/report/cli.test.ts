@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
@@ -229,13 +228,8 @@ describe('blackout-report', () => {
     expect(noRegion.stdout).toBe('');
     expect(noRegion.stderr).toBe('report: no AWS region: set --region or AWS_REGION (or run aws configure)\n');
     expect(noRegion.code).toBe(1);
-    // Nothing listens on the port: ECONNREFUSED.
-    const port = await new Promise<number>((done) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        server.close(() => done(port));
-      });
-    });
+    // Nothing listens on the discard port (a port probed free could be taken meanwhile): ECONNREFUSED.
+    const port = 9;
     const refused = await runEntrypoint(
       'report',
       [
