@@ -16,9 +16,9 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataPaths } from '../../src/dashboard/contract.js';
+import { dataPaths, utcDaysBetween } from '../../src/dashboard/contract.js';
 import { devicesResource, minutesResource, statusResource } from '../../src/dashboard/resources.js';
-import { DAY_MS, floorToDay, utcDate } from '../../src/domain/time.js';
+import { DAY_MS, floorToDay } from '../../src/domain/time.js';
 import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 import { FRESH_NOW, FRESH_TZ, freshMinutes } from '../report/fresh-data.js';
 import { ROOT, runEntrypoint, tempDir } from '../support/cli.js';
@@ -277,7 +277,8 @@ describe('--publish-dir', () => {
     // aggregate publishes on the real clock, keeping the last 32 days: readings of the three UTC days
     // before today are rolled up and published at any hour (the fixed data would age out).
     const recentDb = join(temp.dir, 'recent.sqlite');
-    const first = new Date(floorToDay(new Date()).getTime() - 3 * DAY_MS);
+    const today = floorToDay(new Date());
+    const first = new Date(today.getTime() - 3 * DAY_MS);
     const store = new SqliteStore({ file: recentDb });
     await store.putMinutes(generateMinutes(SERIES, first, 3 * 24 * 60, (i) => (i % 600 < 45 ? 0 : 1)));
     await store.close();
@@ -288,7 +289,7 @@ describe('--publish-dir', () => {
     );
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const minutes = files(join(out, 'api', 'minutes'));
-    expect(minutes).toEqual([0, 1, 2].map((k) => `alex_rpi/4/${utcDate(new Date(first.getTime() + k * DAY_MS))}.json`));
+    expect(minutes).toEqual(utcDaysBetween(first, today).map((d) => `alex_rpi/4/${d}.json`));
     expect(files(out)).toEqual(
       expect.arrayContaining([
         'config.json',
